@@ -193,16 +193,13 @@ static u64 median_u64(u64 *v, unsigned int n)
 	return v[n / 2];
 }
 
-/* Picoseconds printed as nanoseconds with three decimals. */
-#define PS_FMT		"%llu.%03u"
-#define PS_ARG(ps)	div_u64(ps, 1000), ps_frac(ps)
-
-static inline u32 ps_frac(u64 ps)
+/* Append @ps picoseconds as nanoseconds with three decimals. */
+static size_t put_ns(char *buf, size_t len, const char *prefix, u64 ps)
 {
-	u32 rem;
+	u32 frac;
+	u64 ns = div_u64_rem(ps, 1000, &frac);
 
-	div_u64_rem(ps, 1000, &rem);
-	return rem;
+	return scnprintf(buf, len, "%s%llu.%03u", prefix, ns, frac);
 }
 
 /* Measure one (variant, threads); append one result line to @buf. */
@@ -249,19 +246,18 @@ static void bench_measure(const struct rcunet_bench *bench,
 	med = median_u64(samples, n);
 	ops = med ? div64_u64((u64)nthreads * 1000000000000ULL, med) : 0;
 	off += scnprintf(buf + off, len - off,
-			 "module=%s variant=%s op=%s threads=%u loops=%llu runs=%u ns_per_op_median=" PS_FMT,
+			 "module=%s variant=%s op=%s threads=%u loops=%llu runs=%u",
 			 bench->module, var->name, var->op ? var->op : "op",
-			 nthreads, loops, runs, PS_ARG(med));
-	off += scnprintf(buf + off, len - off,
-			 " ns_per_op_min=" PS_FMT " ns_per_op_max=" PS_FMT,
-			 PS_ARG(samples[0]), PS_ARG(samples[n - 1]));
-	off += scnprintf(buf + off, len - off, " ops_per_sec=%llu per_thread_ns=",
-			 ops);
+			 nthreads, loops, runs);
+	off += put_ns(buf + off, len - off, " ns_per_op_median=", med);
+	off += put_ns(buf + off, len - off, " ns_per_op_min=", samples[0]);
+	off += put_ns(buf + off, len - off, " ns_per_op_max=", samples[n - 1]);
+	off += scnprintf(buf + off, len - off, " ops_per_sec=%llu", ops);
 	for (t = 0; t < nthreads; t++) {
 		memcpy(column, per_thread + t * runs, runs * sizeof(u64));
-		med = median_u64(column, runs);
-		off += scnprintf(buf + off, len - off, "%s" PS_FMT,
-				 t ? "," : "", PS_ARG(med));
+		off += put_ns(buf + off, len - off,
+			      t ? "," : " per_thread_ns=",
+			      median_u64(column, runs));
 	}
 	off += scnprintf(buf + off, len - off, "%s%s\n", extra[0] ? " " : "",
 			 extra);

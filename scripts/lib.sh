@@ -19,3 +19,17 @@ stock_kver() {
 		basename "$d" | sed 's/^linux-headers-//'
 	done | sort -V | tail -n 1
 }
+
+# The unpacked linux-source tree (checkpatch.pl, coccinelle scripts).
+source_tree() {
+	local t
+	t=$(ls -d "$RCUNET_CACHE"/src/linux-source-6.1-*/ 2>/dev/null | sort -V | tail -n 1)
+	[ -n "$t" ] || die "linux source not unpacked: run scripts/setup"
+	echo "${t%/}"
+}
+
+# Every C source and header of rcunet, relative to the top.
+rcunet_c_files() {
+	(cd "$RCUNET_TOP" && git ls-files -co --exclude-standard -- '*.c' '*.h' |
+		grep -v '^scripts/cocci/' | grep -v '/tests/' | sort)
+}
