@@ -1,0 +1,358 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit suites for the rcunet shared core: the control-line parsers every
+ * module trusts with user input, and the benchmark harness driven with a
+ * trivial op whose op count we can check exactly.
+ */
+#include <kunit/test.h>
+#include <linux/atomic.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/socket.h>
+#include "../common/rcunet.h"
+
+static void split_words_counts_and_terminates(struct kunit *test)
+{
+	char line[] = "  add  eth0\t12\t\n";
+	char *argv[4];
+
+	KUNIT_ASSERT_EQ(test, rcunet_split_words(line, argv, 4), 3);
+	KUNIT_EXPECT_STREQ(test, argv[0], "add");
+	KUNIT_EXPECT_STREQ(test, argv[1], "eth0");
+	KUNIT_EXPECT_STREQ(test, argv[2], "12");
+}
+
+static void split_words_rejects_too_many(struct kunit *test)
+{
+	char line[] = "a b c d e";
+	char empty[] = "\t\n";
+	char *argv[4];
+
+	KUNIT_EXPECT_EQ(test, rcunet_split_words(line, argv, 4), -E2BIG);
+	KUNIT_EXPECT_EQ(test, rcunet_split_words(empty, argv, 4), 0);
+}
+
+static void parse_u32_bounds_and_garbage(struct kunit *test)
+{
+	u32 v = 7;
+
+	KUNIT_EXPECT_EQ(test, rcunet_parse_u32("42", 0, 100, &v), 0);
+	KUNIT_EXPECT_EQ(test, v, 42U);
+	KUNIT_EXPECT_EQ(test, rcunet_parse_u32("0x10", 0, 100, &v), 0);
+	KUNIT_EXPECT_EQ(test, v, 16U);
+	v = 7;
+	KUNIT_EXPECT_EQ(test, rcunet_parse_u32("101", 0, 100, &v), -ERANGE);
+	KUNIT_EXPECT_EQ(test, rcunet_parse_u32("0", 1, 100, &v), -ERANGE);
+	KUNIT_EXPECT_EQ(test, rcunet_parse_u32("99999999999999999999", 0,
+					       U32_MAX, &v), -ERANGE);
+	KUNIT_EXPECT_EQ(test, rcunet_parse_u32("4294967296", 0, U32_MAX, &v),
+			-ERANGE);
+	KUNIT_EXPECT_EQ(test, rcunet_parse_u32("-1", 0, 100, &v), -EINVAL);
+	KUNIT_EXPECT_EQ(test, rcunet_parse_u32("12abc", 0, 100, &v), -EINVAL);
+	KUNIT_EXPECT_EQ(test, rcunet_parse_u32("", 0, 100, &v), -EINVAL);
+	/* a rejected value leaves the output alone */
+	KUNIT_EXPECT_EQ(test, v, 7U);
+}
+
+static void parse_u32_list_forms(struct kunit *test)
+{
+	u32 out[4];
+
+	KUNIT_ASSERT_EQ(test, rcunet_parse_u32_list("1,2,4", 1, 64, out, 4), 3);
+	KUNIT_EXPECT_EQ(test, out[0], 1U);
+	KUNIT_EXPECT_EQ(test, out[2], 4U);
+	KUNIT_EXPECT_EQ(test, rcunet_parse_u32_list("8", 1, 64, out, 4), 1);
+	KUNIT_EXPECT_EQ(test, rcunet_parse_u32_list("1,,2", 1, 64, out, 4),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, rcunet_parse_u32_list("1,2,", 1, 64, out, 4),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, rcunet_parse_u32_list("", 1, 64, out, 4), -EINVAL);
+	KUNIT_EXPECT_EQ(test, rcunet_parse_u32_list("1,2,3,4,5", 1, 64, out, 4),
+			-E2BIG);
+	KUNIT_EXPECT_EQ(test, rcunet_parse_u32_list("1,65", 1, 64, out, 4),
+			-ERANGE);
+}
+
+static void parse_addr_v4_v6_and_junk(struct kunit *test)
+{
+	struct rcunet_addr a, b;
+	char buf[64];
+
+	KUNIT_ASSERT_EQ(test, rcunet_parse_addr("10.1.2.3", &a), 0);
+	KUNIT_EXPECT_EQ(test, a.family, (u16)AF_INET);
+	rcunet_format_addr(&a, buf, sizeof(buf));
+	KUNIT_EXPECT_STREQ(test, buf, "10.1.2.3");
+
+	KUNIT_ASSERT_EQ(test, rcunet_parse_addr("fe80::1", &b), 0);
+	KUNIT_EXPECT_EQ(test, b.family, (u16)AF_INET6);
+	rcunet_format_addr(&b, buf, sizeof(buf));
+	KUNIT_EXPECT_STREQ(test, buf, "fe80::1");
+	KUNIT_EXPECT_FALSE(test, rcunet_addr_equal(&a, &b));
+	KUNIT_ASSERT_EQ(test, rcunet_parse_addr("fe80:0::1", &a), 0);
+	KUNIT_EXPECT_TRUE(test, rcunet_addr_equal(&a, &b));
+
+	KUNIT_EXPECT_EQ(test, rcunet_parse_addr("10.1.2", &a), -EINVAL);
+	KUNIT_EXPECT_EQ(test, rcunet_parse_addr("10.1.2.3x", &a), -EINVAL);
+	KUNIT_EXPECT_EQ(test, rcunet_parse_addr("10.1.2.256", &a), -EINVAL);
+	KUNIT_EXPECT_EQ(test, rcunet_parse_addr("fe80:::1", &a), -EINVAL);
+	KUNIT_EXPECT_EQ(test, rcunet_parse_addr("", &a), -EINVAL);
+	KUNIT_EXPECT_EQ(test, rcunet_parse_addr("eth0", &a), -EINVAL);
+}
+
+static void parse_hex_lengths(struct kunit *test)
+{
+	u8 out[4] = {};
+
+	KUNIT_EXPECT_EQ(test, rcunet_parse_hex("0aFf", out, 1, 4), 2);
+	KUNIT_EXPECT_EQ(test, out[0], 0x0a);
+	KUNIT_EXPECT_EQ(test, out[1], 0xff);
+	KUNIT_EXPECT_EQ(test, rcunet_parse_hex("abc", out, 1, 4), -EINVAL);
+	KUNIT_EXPECT_EQ(test, rcunet_parse_hex("zz", out, 1, 4), -EINVAL);
+	KUNIT_EXPECT_EQ(test, rcunet_parse_hex("", out, 1, 4), -EINVAL);
+	KUNIT_EXPECT_EQ(test, rcunet_parse_hex("0102030405", out, 1, 4),
+			-ERANGE);
+	KUNIT_EXPECT_EQ(test, rcunet_parse_hex("01", out, 2, 4), -ERANGE);
+}
+
+static void parse_kv_forms(struct kunit *test)
+{
+	char ok[] = "loops=10", novalue[] = "loops=", nokey[] = "=3";
+	char bare[] = "loops";
+	char *k, *v;
+
+	KUNIT_ASSERT_EQ(test, rcunet_parse_kv(ok, &k, &v), 0);
+	KUNIT_EXPECT_STREQ(test, k, "loops");
+	KUNIT_EXPECT_STREQ(test, v, "10");
+	KUNIT_ASSERT_EQ(test, rcunet_parse_kv(novalue, &k, &v), 0);
+	KUNIT_EXPECT_STREQ(test, v, "");
+	KUNIT_EXPECT_EQ(test, rcunet_parse_kv(nokey, &k, &v), -EINVAL);
+	KUNIT_EXPECT_EQ(test, rcunet_parse_kv(bare, &k, &v), -EINVAL);
+}
+
+/* --- control-file dispatch ------------------------------------------- */
+
+struct ctl_probe {
+	int calls;
+	int last_argc;
+	int ret;
+};
+
+static int ctl_probe_handler(void *ctx, int argc, char **argv)
+{
+	struct ctl_probe *p = ctx;
+
+	p->calls++;
+	p->last_argc = argc;
+	return p->ret;
+}
+
+static const struct rcunet_cmd ctl_probe_cmds[] = {
+	{ "set", 1, 2, "NAME [VALUE]", ctl_probe_handler },
+	{ "flush", 0, 0, "", ctl_probe_handler },
+	{ }
+};
+
+static void ctl_exec_dispatch_and_errors(struct kunit *test)
+{
+	struct ctl_probe p = {};
+	struct rcunet_ctl ctl = { "kunit", ctl_probe_cmds, &p };
+	char l1[] = "set a 1\n", l2[] = "set", l3[] = "set a b c";
+	char l4[] = "bogus x", l5[] = "flush", l6[] = "", l7[] = "flush";
+
+	KUNIT_EXPECT_EQ(test, rcunet_ctl_exec(&ctl, l1), 0);
+	KUNIT_EXPECT_EQ(test, p.last_argc, 3);
+	KUNIT_EXPECT_EQ(test, rcunet_ctl_exec(&ctl, l2), -EINVAL);
+	KUNIT_EXPECT_EQ(test, rcunet_ctl_exec(&ctl, l3), -EINVAL);
+	KUNIT_EXPECT_EQ(test, rcunet_ctl_exec(&ctl, l4), -EINVAL);
+	KUNIT_EXPECT_EQ(test, rcunet_ctl_exec(&ctl, l6), -EINVAL);
+	/* rejected lines never reach a handler */
+	KUNIT_EXPECT_EQ(test, p.calls, 1);
+	KUNIT_EXPECT_EQ(test, rcunet_ctl_exec(&ctl, l5), 0);
+	p.ret = -ENODEV;
+	KUNIT_EXPECT_EQ(test, rcunet_ctl_exec(&ctl, l7), -ENODEV);
+	KUNIT_EXPECT_EQ(test, p.calls, 3);
+}
+
+/* --- benchmark harness with a countable op --------------------------- */
+
+struct count_bench {
+	atomic64_t ops;
+	int setups, teardowns;
+	unsigned int setup_threads;
+	u32 size;
+};
+
+static int count_setup(void *ctx, unsigned int nthreads)
+{
+	struct count_bench *cb = ctx;
+
+	cb->setups++;
+	cb->setup_threads = nthreads;
+	return 0;
+}
+
+static void count_teardown(void *ctx)
+{
+	struct count_bench *cb = ctx;
+
+	cb->teardowns++;
+}
+
+static int count_run(void *ctx, unsigned int tid, u64 n)
+{
+	struct count_bench *cb = ctx;
+
+	atomic64_add(n, &cb->ops);
+	return 0;
+}
+
+static int failing_setup(void *ctx, unsigned int nthreads)
+{
+	return -ENODEV;
+}
+
+static int count_set_param(void *ctx, const char *key, const char *val)
+{
+	struct count_bench *cb = ctx;
+
+	if (strcmp(key, "size"))
+		return -ENOENT;
+	return rcunet_parse_u32(val, 1, 9000, &cb->size);
+}
+
+static void count_reset_params(void *ctx)
+{
+	struct count_bench *cb = ctx;
+
+	cb->size = 64;
+}
+
+static int count_show_params(void *ctx, char *buf, size_t len)
+{
+	struct count_bench *cb = ctx;
+
+	return scnprintf(buf, len, "size=%u", cb->size);
+}
+
+static const struct rcunet_bench_variant count_variants[] = {
+	{ .name = "count", .op = "add", .setup = count_setup,
+	  .teardown = count_teardown, .run = count_run },
+	{ .name = "broken", .setup = failing_setup, .run = count_run },
+};
+
+static struct count_bench count_ctx;
+static struct rcunet_bench count_bench = {
+	.module = "kunit",
+	.variants = count_variants,
+	.nr_variants = ARRAY_SIZE(count_variants),
+	.ctx = &count_ctx,
+	.set_param = count_set_param,
+	.reset_params = count_reset_params,
+	.show_params = count_show_params,
+};
+
+static void bench_parse_defaults_and_errors(struct kunit *test)
+{
+	struct rcunet_bench_spec s;
+	char a[] = "", b[] = "variant=count threads=1,2 loops=10 runs=3 size=1460";
+	char c[] = "variant=nope", d[] = "threads=0", e[] = "loops=0";
+	char f[] = "colour=red", g[] = "runs=51", h[] = "size=0", i[] = "loops";
+
+	KUNIT_ASSERT_EQ(test, rcunet_bench_parse(&count_bench, a, &s), 0);
+	KUNIT_EXPECT_EQ(test, s.variant, -1);
+	KUNIT_EXPECT_GE(test, s.nr_threads, 1U);
+	KUNIT_EXPECT_EQ(test, s.threads[0], 1U);
+
+	KUNIT_ASSERT_EQ(test, rcunet_bench_parse(&count_bench, b, &s), 0);
+	KUNIT_EXPECT_EQ(test, s.variant, 0);
+	KUNIT_EXPECT_EQ(test, s.nr_threads, 2U);
+	KUNIT_EXPECT_EQ(test, s.loops, 10ULL);
+	KUNIT_EXPECT_EQ(test, s.runs, 3U);
+	KUNIT_EXPECT_EQ(test, count_ctx.size, 1460U);
+
+	KUNIT_EXPECT_EQ(test, rcunet_bench_parse(&count_bench, c, &s), -ENOENT);
+	KUNIT_EXPECT_EQ(test, rcunet_bench_parse(&count_bench, d, &s), -ERANGE);
+	KUNIT_EXPECT_EQ(test, rcunet_bench_parse(&count_bench, e, &s), -ERANGE);
+	KUNIT_EXPECT_EQ(test, rcunet_bench_parse(&count_bench, f, &s), -EINVAL);
+	KUNIT_EXPECT_EQ(test, rcunet_bench_parse(&count_bench, g, &s), -ERANGE);
+	KUNIT_EXPECT_EQ(test, rcunet_bench_parse(&count_bench, h, &s), -ERANGE);
+	KUNIT_EXPECT_EQ(test, rcunet_bench_parse(&count_bench, i, &s), -EINVAL);
+}
+
+static void bench_run_counts_every_op(struct kunit *test)
+{
+	struct rcunet_bench_spec s;
+	char spec[] = "variant=count threads=1,2 loops=1000 runs=3";
+	const size_t len = 4096;
+	char *buf;
+
+	buf = kunit_kzalloc(test, len, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	atomic64_set(&count_ctx.ops, 0);
+	count_ctx.setups = 0;
+	count_ctx.teardowns = 0;
+	KUNIT_ASSERT_EQ(test, rcunet_bench_parse(&count_bench, spec, &s), 0);
+	KUNIT_ASSERT_EQ(test, rcunet_bench_run(&count_bench, &s, buf, len), 0);
+
+	/* (1 warm-up + 3 runs) x loops, for 1 thread and then 2 threads */
+	KUNIT_EXPECT_EQ(test, atomic64_read(&count_ctx.ops), 4LL * 1000 * 3);
+	KUNIT_EXPECT_EQ(test, count_ctx.setups, 2);
+	KUNIT_EXPECT_EQ(test, count_ctx.teardowns, 2);
+	KUNIT_EXPECT_EQ(test, count_ctx.setup_threads, 2U);
+	KUNIT_EXPECT_NOT_NULL(test, strstr(buf,
+		"module=kunit variant=count op=add threads=1 loops=1000 runs=3 "));
+	KUNIT_EXPECT_NOT_NULL(test, strstr(buf, " ns_per_op_median="));
+	KUNIT_EXPECT_NOT_NULL(test, strstr(buf, "variant=count op=add threads=2 "));
+	KUNIT_EXPECT_NOT_NULL(test, strstr(buf, " ns_per_op_min="));
+	KUNIT_EXPECT_NOT_NULL(test, strstr(buf, " ns_per_op_max="));
+	KUNIT_EXPECT_NOT_NULL(test, strstr(buf, " per_thread_ns="));
+	KUNIT_EXPECT_NOT_NULL(test, strstr(buf, " size=64\n"));
+	KUNIT_EXPECT_NULL(test, strstr(buf, "error="));
+}
+
+static void bench_setup_error_is_reported(struct kunit *test)
+{
+	struct rcunet_bench_spec s;
+	char spec[] = "variant=broken threads=1 loops=5 runs=1";
+	char buf[256];
+
+	KUNIT_ASSERT_EQ(test, rcunet_bench_parse(&count_bench, spec, &s), 0);
+	KUNIT_ASSERT_EQ(test, rcunet_bench_run(&count_bench, &s, buf,
+					       sizeof(buf)), 0);
+	KUNIT_EXPECT_NOT_NULL(test, strstr(buf, "variant=broken threads=1"));
+	KUNIT_EXPECT_NOT_NULL(test, strstr(buf, "error=-19"));
+}
+
+static struct kunit_case rcunet_core_parse_cases[] = {
+	KUNIT_CASE(split_words_counts_and_terminates),
+	KUNIT_CASE(split_words_rejects_too_many),
+	KUNIT_CASE(parse_u32_bounds_and_garbage),
+	KUNIT_CASE(parse_u32_list_forms),
+	KUNIT_CASE(parse_addr_v4_v6_and_junk),
+	KUNIT_CASE(parse_hex_lengths),
+	KUNIT_CASE(parse_kv_forms),
+	KUNIT_CASE(ctl_exec_dispatch_and_errors),
+	{}
+};
+
+static struct kunit_suite rcunet_core_parse_suite = {
+	.name = "rcunet_core_parse",
+	.test_cases = rcunet_core_parse_cases,
+};
+
+static struct kunit_case rcunet_core_bench_cases[] = {
+	KUNIT_CASE(bench_parse_defaults_and_errors),
+	KUNIT_CASE(bench_run_counts_every_op),
+	KUNIT_CASE(bench_setup_error_is_reported),
+	{}
+};
+
+static struct kunit_suite rcunet_core_bench_suite = {
+	.name = "rcunet_core_bench",
+	.test_cases = rcunet_core_bench_cases,
+};
+
+kunit_test_suites(&rcunet_core_parse_suite, &rcunet_core_bench_suite);
+
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("KUnit suites for the rcunet shared core");
