@@ -1,0 +1,293 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * md5pool bench: one op = one RFC 2385 signature of a prepared IPv4 TCP
+ * segment (MD5 option, @size payload bytes in a page frag), through
+ *
+ *   legacy  the spinlocked, refcounted pool (get and put take the lock)
+ *   percpu  the lock-free pool (the seed's change)
+ *   kernel  the running kernel's own tcp_v4_md5_hash_skb(), the peer
+ *
+ * Spec key: size=N payload bytes (0..8192, default 64).
+ */
+#define pr_fmt(fmt) "md5pool: " fmt
+
+#include <linux/module.h>
+#include <linux/kernel.h>
+#include <linux/slab.h>
+#include <linux/skbuff.h>
+#include <linux/ip.h>
+#include <linux/tcp.h>
+#include <net/tcp.h>
+#include "../common/rcunet.h"
+#include "internal.h"
+
+#define MD5POOL_BENCH_MAX_SIZE	8192
+#define MD5POOL_BENCH_KEYLEN	16
+
+struct md5pool_bench_ctx {
+	unsigned int size;		/* payload bytes, from the spec */
+	u8 *pkt;			/* IPv4 + TCP (+MD5 option) + payload */
+	struct md5pool_seg seg;
+	struct sk_buff *skb;
+	u8 key[MD5POOL_BENCH_KEYLEN];
+	u8 expect[MD5POOL_DIGEST_LEN];
+	const struct md5pool_ops *held;
+#if IS_ENABLED(CONFIG_TCP_MD5SIG)
+	struct tcp_md5sig_key *kkey;
+#endif
+};
+
+static struct md5pool_bench_ctx md5pool_bctx = { .size = 64 };
+
+/* Build the segment: 10.0.0.1:1000 -> 10.0.0.2:179, ACK|PSH, MD5 option. */
+static int md5pool_bench_build(struct md5pool_bench_ctx *b)
+{
+	unsigned int tcplen = sizeof(struct tcphdr) + 20, len, i;
+	struct tcphdr *th;
+	struct iphdr *iph;
+	u8 *opt;
+	int err;
+
+	len = sizeof(*iph) + tcplen + b->size;
+	b->pkt = kzalloc(len, GFP_KERNEL);
+	if (!b->pkt)
+		return -ENOMEM;
+	iph = (struct iphdr *)b->pkt;
+	iph->version = 4;
+	iph->ihl = 5;
+	iph->ttl = 64;
+	iph->protocol = IPPROTO_TCP;
+	iph->tot_len = htons(len);
+	iph->saddr = htonl(0x0a000001);
+	iph->daddr = htonl(0x0a000002);
+	th = (struct tcphdr *)(iph + 1);
+	th->source = htons(1000);
+	th->dest = htons(179);
+	th->seq = htonl(0x12345678);
+	th->ack_seq = htonl(0x9abcdef0);
+	th->doff = tcplen / 4;
+	th->ack = 1;
+	th->psh = 1;
+	th->window = htons(512);
+	opt = (u8 *)(th + 1);
+	opt[0] = 1;		/* NOP */
+	opt[1] = 1;		/* NOP */
+	opt[2] = 19;		/* MD5 signature */
+	opt[3] = 18;
+	for (i = 0; i < b->size; i++)
+		opt[20 + i] = i * 7;
+	for (i = 0; i < sizeof(b->key); i++)
+		b->key[i] = 0xa0 + i;
+	err = md5pool_parse_packet(b->pkt, len, &b->seg);
+	if (err)
+		return err;
+	b->skb = md5pool_seg_to_skb(&b->seg, 0);
+	return b->skb ? 0 : -ENOMEM;
+}
+
+static void md5pool_bench_free(struct md5pool_bench_ctx *b)
+{
+	kfree_skb(b->skb);
+	b->skb = NULL;
+	kfree(b->pkt);
+	b->pkt = NULL;
+#if IS_ENABLED(CONFIG_TCP_MD5SIG)
+	kfree_sensitive(b->kkey);
+	b->kkey = NULL;
+#endif
+}
+
+static int md5pool_bench_setup_pool(void *ctx, const struct md5pool_ops *ops)
+{
+	struct md5pool_bench_ctx *b = ctx;
+	int err;
+
+	err = md5pool_bench_build(b);
+	if (!err)
+		err = ops->hold();
+	if (err) {
+		md5pool_bench_free(b);
+		return err;
+	}
+	b->held = ops;
+	/* the reference signature every op must reproduce */
+	err = md5pool_sign_seg(ops, &b->seg, b->key, sizeof(b->key),
+			       b->expect);
+	if (err) {
+		ops->unhold();
+		b->held = NULL;
+		md5pool_bench_free(b);
+	}
+	return err;
+}
+
+static int md5pool_bench_setup_percpu(void *ctx, unsigned int nthreads)
+{
+	return md5pool_bench_setup_pool(ctx, &md5pool_percpu_ops);
+}
+
+static int md5pool_bench_setup_legacy(void *ctx, unsigned int nthreads)
+{
+	return md5pool_bench_setup_pool(ctx, &md5pool_legacy_ops);
+}
+
+static void md5pool_bench_teardown(void *ctx)
+{
+	struct md5pool_bench_ctx *b = ctx;
+
+	if (b->held)
+		b->held->unhold();
+	b->held = NULL;
+	md5pool_bench_free(b);
+}
+
+static int md5pool_bench_run_pool(struct md5pool_bench_ctx *b,
+				  const struct md5pool_ops *ops, u64 n)
+{
+	u8 digest[MD5POOL_DIGEST_LEN];
+	int err;
+
+	while (n--) {
+		err = md5pool_sign_seg_skb(ops, &b->seg, b->skb,
+					   b->seg.th->doff * 4, b->key,
+					   sizeof(b->key), digest);
+		if (err)
+			return err;
+	}
+	/* one check per chunk keeps the op cost honest and the result right */
+	return memcmp(digest, b->expect, sizeof(digest)) ? -EIO : 0;
+}
+
+static int md5pool_bench_run_percpu(void *ctx, unsigned int tid, u64 n)
+{
+	return md5pool_bench_run_pool(ctx, &md5pool_percpu_ops, n);
+}
+
+static int md5pool_bench_run_legacy(void *ctx, unsigned int tid, u64 n)
+{
+	return md5pool_bench_run_pool(ctx, &md5pool_legacy_ops, n);
+}
+
+#if IS_ENABLED(CONFIG_TCP_MD5SIG)
+static int md5pool_bench_setup_kernel(void *ctx, unsigned int nthreads)
+{
+	struct md5pool_bench_ctx *b = ctx;
+	u8 mine[MD5POOL_DIGEST_LEN];
+	int err;
+
+	err = md5pool_bench_build(b);
+	if (err)
+		goto fail;
+	err = -ENOMEM;
+	if (!tcp_alloc_md5sig_pool())
+		goto fail;
+	b->kkey = kzalloc(sizeof(*b->kkey), GFP_KERNEL);
+	if (!b->kkey)
+		goto fail;
+	memcpy(b->kkey->key, b->key, sizeof(b->key));
+	b->kkey->keylen = sizeof(b->key);
+	b->kkey->family = AF_INET;
+	err = md5pool_alloc();
+	if (!err)
+		err = md5pool_sign_seg(&md5pool_percpu_ops, &b->seg, b->key,
+				       sizeof(b->key), mine);
+	if (err)
+		goto fail;
+	/* the peer must sign exactly what we sign, or timing it is moot */
+	if (tcp_v4_md5_hash_skb((char *)b->expect, b->kkey, NULL, b->skb) ||
+	    memcmp(b->expect, mine, sizeof(mine))) {
+		err = -EIO;
+		goto fail;
+	}
+	return 0;
+fail:
+	md5pool_bench_free(b);
+	return err;
+}
+
+static int md5pool_bench_run_kernel(void *ctx, unsigned int tid, u64 n)
+{
+	struct md5pool_bench_ctx *b = ctx;
+	u8 digest[MD5POOL_DIGEST_LEN];
+
+	while (n--)
+		if (tcp_v4_md5_hash_skb((char *)digest, b->kkey, NULL, b->skb))
+			return -EIO;
+	return memcmp(digest, b->expect, sizeof(digest)) ? -EIO : 0;
+}
+#else
+static int md5pool_bench_setup_kernel(void *ctx, unsigned int nthreads)
+{
+	return -ENODEV;
+}
+
+static int md5pool_bench_run_kernel(void *ctx, unsigned int tid, u64 n)
+{
+	return -ENODEV;
+}
+#endif
+
+static const struct rcunet_bench_variant md5pool_bench_variants[] = {
+	{
+		.name = "legacy", .op = "sign",
+		.setup = md5pool_bench_setup_legacy,
+		.teardown = md5pool_bench_teardown,
+		.run = md5pool_bench_run_legacy,
+	}, {
+		.name = "percpu", .op = "sign",
+		.setup = md5pool_bench_setup_percpu,
+		.teardown = md5pool_bench_teardown,
+		.run = md5pool_bench_run_percpu,
+	}, {
+		.name = "kernel", .op = "sign",
+		.setup = md5pool_bench_setup_kernel,
+		.teardown = md5pool_bench_teardown,
+		.run = md5pool_bench_run_kernel,
+	},
+};
+
+static int md5pool_bench_set_param(void *ctx, const char *key,
+				   const char *val)
+{
+	struct md5pool_bench_ctx *b = ctx;
+
+	if (strcmp(key, "size"))
+		return -ENOENT;
+	return rcunet_parse_u32(val, 0, MD5POOL_BENCH_MAX_SIZE, &b->size);
+}
+
+static void md5pool_bench_reset_params(void *ctx)
+{
+	struct md5pool_bench_ctx *b = ctx;
+
+	b->size = 64;
+}
+
+static int md5pool_bench_show_params(void *ctx, char *buf, size_t len)
+{
+	struct md5pool_bench_ctx *b = ctx;
+
+	return scnprintf(buf, len, "size=%u", b->size);
+}
+
+static struct rcunet_bench md5pool_bench = {
+	.module = "md5pool",
+	.variants = md5pool_bench_variants,
+	.nr_variants = ARRAY_SIZE(md5pool_bench_variants),
+	.ctx = &md5pool_bctx,
+	.default_loops = 2000,
+	.default_runs = 3,
+	.set_param = md5pool_bench_set_param,
+	.reset_params = md5pool_bench_reset_params,
+	.show_params = md5pool_bench_show_params,
+};
+
+int md5pool_bench_init(struct proc_dir_entry *dir)
+{
+	return rcunet_bench_create(dir, &md5pool_bench);
+}
+
+void md5pool_bench_exit(void)
+{
+	rcunet_bench_remove(&md5pool_bench);
+}
