@@ -1,0 +1,197 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * rcunet inetpeer: a long-lived per-peer cache in an AVL tree keyed by
+ * address, after "inetpeer: RCU conversion" (Eric Dumazet, 2010).
+ *
+ * Two variants of the same tree sit side by side (struct ipeer_ops):
+ *  - "rcu":    lookups walk the tree under rcu_read_lock_bh() without any
+ *              lock, bounded to IPEER_MAXDEPTH links, and fall back to an
+ *              exact lookup under the tree spinlock when they miss;
+ *  - "rwlock": the original, every lookup takes the tree rwlock for reading.
+ *
+ * Reference counting follows the seed: @refcnt counts holders only (the
+ * tree holds no reference). A node whose last holder goes away stays in the
+ * tree with refcnt 0 and is put on the base's "unused" LRU list; the GC
+ * takes the oldest unused node, gives it an artificial reference and
+ * removes it only if it can take that reference back with cmpxchg(1 -> 0)
+ * under the tree lock (a lockless reader may have found it meanwhile).
+ */
+#ifndef _RCUNET_INETPEER_H
+#define _RCUNET_INETPEER_H
+
+#include <linux/types.h>
+#include <linux/atomic.h>
+#include <linux/list.h>
+#include <linux/rcupdate.h>
+#include <linux/spinlock.h>
+#include <linux/workqueue.h>
+#include "../common/rcunet.h"
+
+/*
+ * Most links a lockless reader follows before giving up. An AVL tree of n
+ * nodes is at most 1.44 * log2(n + 2) high, so 40 covers IPEER_MAX_NODES
+ * with room to spare; a reader that needs more is going round in circles
+ * through a concurrent rotation and must fall back to the locked lookup.
+ */
+#define IPEER_MAXDEPTH		40
+/* Hard cap on nodes per tree, so that a locked walk fits its stack. */
+#define IPEER_MAX_NODES		(1 << 24)
+
+/* Address key: the family tags the key, so both families share one tree. */
+struct ipeer_key {
+	u32 family;		/* AF_INET or AF_INET6, compared first */
+	u32 word[4];		/* host order, most significant first */
+};
+
+struct ipeer_node {
+	/* The links lockless readers follow. */
+	struct ipeer_node __rcu *left;
+	struct ipeer_node __rcu *right;
+	struct ipeer_key key;	/* immutable once the node is published */
+	int height;		/* AVL height; only under the tree lock */
+	atomic_t refcnt;	/* holders; 0 = unused (on the LRU list) */
+	/* jiffies of the last put to 0 (or of creation) */
+	unsigned long dtime;
+	struct list_head unused;	/* base->unused, under base->unused_lock */
+	/* The per-peer state the cache exists for. */
+	atomic_t ip_id_count;	/* IP ID for the next packet */
+	u32 tcp_ts;
+	u32 tcp_ts_stamp;
+	u32 rate_tokens;	/* ICMP rate limit token bucket */
+	unsigned long rate_last;
+	struct rcu_head rcu;	/* deferred free (rcu variant) */
+};
+
+/* Counters, summed over CPUs by ipeer_read_stats(). */
+struct ipeer_stats {
+	u64 lockless_hits;	/* rcu: found without any lock */
+	u64 lockless_misses;	/* rcu: lockless walk failed, took the lock */
+	u64 fallback_hits;	/* rcu: ... and the locked lookup found it */
+	u64 locked_hits;	/* rwlock: found under the read lock */
+	u64 inserts;		/* nodes created */
+	u64 gc_removed;		/* unused nodes removed by GC/remove/flush */
+	u64 freed_seen;		/* debug: lockless walk met a freed node */
+};
+
+/* GC limits; TTLs in jiffies. */
+struct ipeer_limits {
+	int threshold;		/* above this many nodes, GC the oldest */
+	unsigned long minttl;	/* unused TTL when the cache is full */
+	unsigned long maxttl;	/* unused TTL when the cache is empty */
+	unsigned long gc_interval;	/* periodic worker; 0 = none */
+};
+
+struct ipeer_base;
+
+/*
+ * struct ipeer_ops - one variant of the cache
+ * @name: "rcu" or "rwlock"
+ * @get: find @key and take a reference; create it when @create. NULL when
+ *	absent (and !@create) or when allocation failed.
+ * @unlink: remove @p, on which the caller holds the only reference it may
+ *	have (the GC's artificial one); drops that reference either way.
+ *	Returns true when @p left the tree (it is then freed).
+ * @lock_tree: take the tree lock for a walk that changes nothing.
+ * @unlock_tree: undo @lock_tree.
+ */
+struct ipeer_ops {
+	const char *name;
+	struct ipeer_node *(*get)(struct ipeer_base *b,
+				  const struct ipeer_key *key, bool create);
+	bool (*unlink)(struct ipeer_base *b, struct ipeer_node *p);
+	void (*lock_tree)(struct ipeer_base *b);
+	void (*unlock_tree)(struct ipeer_base *b);
+};
+
+struct ipeer_base {
+	const struct ipeer_ops *ops;
+	struct ipeer_node __rcu *root;
+	spinlock_t lock;	/* rcu variant: tree writers, locked lookups */
+	rwlock_t rwlock;	/* rwlock variant: everything */
+	int total;		/* nodes in the tree; under the tree lock */
+	spinlock_t unused_lock;	/* protects unused, node->unused */
+	struct list_head unused;	/* LRU: oldest first */
+	struct ipeer_limits limits;
+	struct ipeer_stats __percpu *stats;
+	struct delayed_work gc_work;
+};
+
+extern const struct ipeer_ops ipeer_rcu_ops;
+extern const struct ipeer_ops ipeer_rwlock_ops;
+/* Both variants, for the bench, the procfs and KUnit. */
+extern const struct ipeer_ops *const ipeer_variants[];
+extern const unsigned int ipeer_nr_variants;
+
+const struct ipeer_ops *ipeer_find_variant(const char *name);
+
+struct ipeer_base *ipeer_base_create(const struct ipeer_ops *ops,
+				     const struct ipeer_limits *limits);
+/*
+ * Free every node, held or not, and the base. Nobody may use @b any more;
+ * nodes of the rcu variant may still be in flight to RCU callbacks: call
+ * rcu_barrier() before counting ipeer_live_nodes().
+ */
+void ipeer_base_destroy(struct ipeer_base *b);
+
+static inline struct ipeer_node *ipeer_get(struct ipeer_base *b,
+					   const struct ipeer_key *key,
+					   bool create)
+{
+	return b->ops->get(b, key, create);
+}
+
+void ipeer_put(struct ipeer_base *b, struct ipeer_node *p);
+
+/* Remove @key if nobody holds it: 0, -ENOENT (absent), -EBUSY (held). */
+int ipeer_remove(struct ipeer_base *b, const struct ipeer_key *key);
+/* Whether @key is in the tree; takes no reference. */
+bool ipeer_contains(struct ipeer_base *b, const struct ipeer_key *key);
+/* Holders of @key, or -ENOENT. */
+int ipeer_refcount(struct ipeer_base *b, const struct ipeer_key *key);
+
+/* Remove the oldest unused node if it is older than @ttl: 0 or -EAGAIN. */
+int ipeer_gc_once(struct ipeer_base *b, unsigned long ttl);
+/* One pass of the periodic worker; returns the nodes removed. */
+int ipeer_gc(struct ipeer_base *b);
+/* Remove every unused node; returns how many. */
+int ipeer_flush(struct ipeer_base *b);
+
+/* Verify the AVL invariants under the tree lock: 0 or -EUCLEAN. */
+int ipeer_check(struct ipeer_base *b, char *why, size_t len);
+
+int ipeer_total(struct ipeer_base *b);
+int ipeer_height(struct ipeer_base *b);
+void ipeer_read_stats(struct ipeer_base *b, struct ipeer_stats *out);
+/* Nodes allocated and not yet freed, over all bases. */
+long ipeer_live_nodes(void);
+
+void ipeer_key_from_addr(struct ipeer_key *key, const struct rcunet_addr *a);
+void ipeer_key_to_addr(const struct ipeer_key *key, struct rcunet_addr *a);
+void ipeer_key_v4(struct ipeer_key *key, u32 addr);
+
+/* module internals */
+int ipeer_avl_init(void);
+void ipeer_avl_exit(void);
+struct ipeer_node *ipeer_lookup_locked(struct ipeer_base *b,
+				       const struct ipeer_key *key,
+				       struct ipeer_node __rcu **stack[],
+				       unsigned int *depth);
+struct ipeer_node *ipeer_link_new(struct ipeer_base *b,
+				  const struct ipeer_key *key,
+				  struct ipeer_node __rcu **stack[],
+				  unsigned int depth, gfp_t gfp);
+void ipeer_unlink_locked(struct ipeer_base *b, struct ipeer_node *p);
+void ipeer_unlink_from_unused(struct ipeer_base *b, struct ipeer_node *p);
+void ipeer_free_now(struct ipeer_node *p);
+void ipeer_free_rcu(struct ipeer_node *p);
+void ipeer_maybe_gc(struct ipeer_base *b);
+
+#define ipeer_stat_inc(b, field)	this_cpu_inc((b)->stats->field)
+
+/* procfs.c / bench.c */
+int ipeer_procfs_init(void);
+void ipeer_procfs_exit(void);
+int ipeer_bench_init(struct proc_dir_entry *dir);
+void ipeer_bench_exit(void);
+
+#endif /* _RCUNET_INETPEER_H */

@@ -1,0 +1,222 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * pcpuref bench: hold+put pairs on one shared device from N kthreads, one
+ * per CPU, as every dst create/destroy did on its output device.
+ *
+ * Variants: our three counters, the running kernel's own dev_hold() and
+ * dev_put() on the loopback device (per-cpu under CONFIG_PCPU_DEV_REFCNT,
+ * the mainline peer), and percpu_ref_get()/percpu_ref_put() from
+ * lib/percpu-refcount.c (the generic peer). The fast paths are called
+ * directly, not through pcref_hold(), so only the counter is measured.
+ */
+#define pr_fmt(fmt) "pcpuref: " fmt
+
+#include <linux/module.h>
+#include <linux/kernel.h>
+#include <linux/slab.h>
+#include <linux/netdevice.h>
+#include <linux/percpu-refcount.h>
+#include <net/net_namespace.h>
+#include "../common/rcunet.h"
+#include "pcpuref.h"
+
+struct pcref_bench_ctx {
+	struct pcref_dev *dev;		/* percpu, atomic, refcount */
+	struct net_device *netdev;	/* netdev */
+	struct percpu_ref ref;		/* percpu_ref */
+};
+
+static struct pcref_bench_ctx pcref_bench_ctx;
+
+/* An unlisted device: nothing but the bench threads can reach it. */
+static int pcref_bench_dev_setup(struct pcref_bench_ctx *c,
+				 enum pcref_variant v)
+{
+	int err;
+
+	c->dev = kzalloc(sizeof(*c->dev), GFP_KERNEL);
+	if (!c->dev)
+		return -ENOMEM;
+	strscpy(c->dev->name, "bench", sizeof(c->dev->name));
+	err = pcref_counter_init(c->dev, v);
+	if (err) {
+		kfree(c->dev);
+		c->dev = NULL;
+		return err;
+	}
+	if (v == PCREF_REFCOUNT)
+		refcount_set(&c->dev->refs, 1);
+	else
+		pcref_hold(c->dev);
+	return 0;
+}
+
+static int pcref_bench_percpu_setup(void *ctx, unsigned int nthreads)
+{
+	return pcref_bench_dev_setup(ctx, PCREF_PERCPU);
+}
+
+static int pcref_bench_atomic_setup(void *ctx, unsigned int nthreads)
+{
+	return pcref_bench_dev_setup(ctx, PCREF_ATOMIC);
+}
+
+static int pcref_bench_refcount_setup(void *ctx, unsigned int nthreads)
+{
+	return pcref_bench_dev_setup(ctx, PCREF_REFCOUNT);
+}
+
+static void pcref_bench_dev_teardown(void *ctx)
+{
+	struct pcref_bench_ctx *c = ctx;
+	int refcnt = pcref_refcnt_read(c->dev);
+
+	/* every hold had its put: anything else is a counter bug */
+	if (refcnt != 1)
+		pr_err("bench: %s count %d after the run, expected 1\n",
+		       pcref_variant_name(c->dev->variant), refcnt);
+	pcref_counter_destroy(c->dev);
+	kfree(c->dev);
+	c->dev = NULL;
+}
+
+static int pcref_bench_percpu_run(void *ctx, unsigned int tid, u64 n)
+{
+	struct pcref_dev *dev = ((struct pcref_bench_ctx *)ctx)->dev;
+
+	while (n--) {
+		pcref_percpu_hold(dev);
+		pcref_percpu_put(dev);
+	}
+	return 0;
+}
+
+static int pcref_bench_atomic_run(void *ctx, unsigned int tid, u64 n)
+{
+	struct pcref_dev *dev = ((struct pcref_bench_ctx *)ctx)->dev;
+
+	while (n--) {
+		pcref_atomic_hold(dev);
+		pcref_atomic_put(dev);
+	}
+	return 0;
+}
+
+static int pcref_bench_refcount_run(void *ctx, unsigned int tid, u64 n)
+{
+	struct pcref_dev *dev = ((struct pcref_bench_ctx *)ctx)->dev;
+
+	while (n--) {
+		pcref_refcount_hold(dev);
+		pcref_refcount_put(dev);
+	}
+	return 0;
+}
+
+/* The loopback device is never unregistered while init_net lives. */
+static int pcref_bench_netdev_setup(void *ctx, unsigned int nthreads)
+{
+	struct pcref_bench_ctx *c = ctx;
+
+	c->netdev = dev_get_by_name(&init_net, "lo");
+	return c->netdev ? 0 : -ENODEV;
+}
+
+static void pcref_bench_netdev_teardown(void *ctx)
+{
+	struct pcref_bench_ctx *c = ctx;
+
+	dev_put(c->netdev);
+	c->netdev = NULL;
+}
+
+static int pcref_bench_netdev_run(void *ctx, unsigned int tid, u64 n)
+{
+	struct net_device *netdev = ((struct pcref_bench_ctx *)ctx)->netdev;
+
+	while (n--) {
+		dev_hold(netdev);
+		dev_put(netdev);
+	}
+	return 0;
+}
+
+static void pcref_bench_ref_release(struct percpu_ref *ref)
+{
+	/* never killed, so never released */
+}
+
+static int pcref_bench_percpu_ref_setup(void *ctx, unsigned int nthreads)
+{
+	struct pcref_bench_ctx *c = ctx;
+
+	return percpu_ref_init(&c->ref, pcref_bench_ref_release, 0,
+			       GFP_KERNEL);
+}
+
+static void pcref_bench_percpu_ref_teardown(void *ctx)
+{
+	struct pcref_bench_ctx *c = ctx;
+
+	/* the threads are gone and every get had its put */
+	percpu_ref_exit(&c->ref);
+}
+
+static int pcref_bench_percpu_ref_run(void *ctx, unsigned int tid, u64 n)
+{
+	struct percpu_ref *ref = &((struct pcref_bench_ctx *)ctx)->ref;
+
+	while (n--) {
+		percpu_ref_get(ref);
+		percpu_ref_put(ref);
+	}
+	return 0;
+}
+
+static const struct rcunet_bench_variant pcref_bench_variants[] = {
+	{
+		.name = "atomic", .op = "hold+put",
+		.setup = pcref_bench_atomic_setup,
+		.teardown = pcref_bench_dev_teardown,
+		.run = pcref_bench_atomic_run,
+	}, {
+		.name = "refcount", .op = "hold+put",
+		.setup = pcref_bench_refcount_setup,
+		.teardown = pcref_bench_dev_teardown,
+		.run = pcref_bench_refcount_run,
+	}, {
+		.name = "percpu", .op = "hold+put",
+		.setup = pcref_bench_percpu_setup,
+		.teardown = pcref_bench_dev_teardown,
+		.run = pcref_bench_percpu_run,
+	}, {
+		.name = "netdev", .op = "dev_hold+dev_put",
+		.setup = pcref_bench_netdev_setup,
+		.teardown = pcref_bench_netdev_teardown,
+		.run = pcref_bench_netdev_run,
+	}, {
+		.name = "percpu_ref", .op = "get+put",
+		.setup = pcref_bench_percpu_ref_setup,
+		.teardown = pcref_bench_percpu_ref_teardown,
+		.run = pcref_bench_percpu_ref_run,
+	},
+};
+
+static struct rcunet_bench pcref_bench = {
+	.module = "pcpuref",
+	.variants = pcref_bench_variants,
+	.nr_variants = ARRAY_SIZE(pcref_bench_variants),
+	.ctx = &pcref_bench_ctx,
+	.default_loops = 100000,
+	.default_runs = 5,
+};
+
+int pcref_bench_init(struct proc_dir_entry *dir)
+{
+	return rcunet_bench_create(dir, &pcref_bench);
+}
+
+void pcref_bench_exit(void)
+{
+	rcunet_bench_remove(&pcref_bench);
+}

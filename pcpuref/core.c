@@ -1,0 +1,357 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * pcpuref core: the per-cpu counter (the change the seed made) and the
+ * device registry with its unregister wait.
+ *
+ * Why the per-cpu sum is safe to poll: once a device is unlisted and an
+ * RCU grace period has passed, nobody can find it any more, so the count
+ * can only go down (puts of references already held). A put on CPU 1 of a
+ * hold done on CPU 0 may be summed before or after the hold's slot, so one
+ * sum may be momentarily off, but a sum taken after every holder has put
+ * its reference is exact, and the count never goes back up by itself.
+ * That is why the sum is compared to the base only in a polling loop, and
+ * never used as a "last reference" test on the fast path.
+ */
+#define pr_fmt(fmt) "pcpuref: " fmt
+
+#include <linux/module.h>
+#include <linux/kernel.h>
+#include <linux/slab.h>
+#include <linux/mutex.h>
+#include <linux/rculist.h>
+#include <linux/delay.h>
+#include <linux/jiffies.h>
+#include <linux/ctype.h>
+#include <linux/cpumask.h>
+#include "pcpuref.h"
+
+/* Seconds between "waiting for NAME" warnings of a blocked unregister. */
+static unsigned int unregister_warn_secs = 10;
+module_param(unregister_warn_secs, uint, 0644);
+MODULE_PARM_DESC(unregister_warn_secs,
+		 "seconds between warnings while an unregister waits for references (1..3600, default 10)");
+
+/* Poll interval of the unregister wait: start short, back off to 250 ms. */
+#define PCREF_WAIT_MIN_MS	1
+#define PCREF_WAIT_MAX_MS	250
+/* A waiting unregister re-announces itself this often. */
+#define PCREF_ANNOUNCE_MS	1000
+
+DEFINE_MUTEX(pcref_lock);
+LIST_HEAD(pcref_devices);
+static BLOCKING_NOTIFIER_HEAD(pcref_notifier_chain);
+
+static const char *const pcref_variant_names[PCREF_NR_VARIANTS] = {
+	[PCREF_PERCPU] = "percpu",
+	[PCREF_ATOMIC] = "atomic",
+	[PCREF_REFCOUNT] = "refcount",
+};
+
+const char *pcref_variant_name(enum pcref_variant v)
+{
+	return v < PCREF_NR_VARIANTS ? pcref_variant_names[v] : "?";
+}
+EXPORT_SYMBOL_GPL(pcref_variant_name);
+
+int pcref_parse_variant(const char *s, enum pcref_variant *out)
+{
+	int i = match_string(pcref_variant_names, PCREF_NR_VARIANTS, s);
+
+	if (i < 0)
+		return -EINVAL;
+	*out = i;
+	return 0;
+}
+EXPORT_SYMBOL_GPL(pcref_parse_variant);
+
+bool pcref_name_valid(const char *name)
+{
+	size_t i, len = strlen(name);
+
+	if (!len || len > PCREF_NAME_MAX)
+		return false;
+	for (i = 0; i < len; i++)
+		if (!isalnum(name[i]) && !strchr("_.-", name[i]))
+			return false;
+	return true;
+}
+EXPORT_SYMBOL_GPL(pcref_name_valid);
+
+/*
+ * Sum over *possible* CPUs, not online ones: a CPU that went offline keeps
+ * its slot, and the holds counted there are still held.
+ */
+int pcref_percpu_read(const struct pcref_dev *dev)
+{
+	int cpu, sum = 0;
+
+	for_each_possible_cpu(cpu)
+		sum += *per_cpu_ptr(dev->pcpu_refcnt, cpu);
+	return sum;
+}
+EXPORT_SYMBOL_GPL(pcref_percpu_read);
+
+/* Storage for @v; the count starts at zero (the caller adds the base). */
+int pcref_counter_init(struct pcref_dev *dev, enum pcref_variant v)
+{
+	dev->variant = v;
+	switch (v) {
+	case PCREF_PERCPU:
+		dev->pcpu_refcnt = alloc_percpu(int);
+		return dev->pcpu_refcnt ? 0 : -ENOMEM;
+	case PCREF_ATOMIC:
+		atomic_set(&dev->refcnt, 0);
+		return 0;
+	case PCREF_REFCOUNT:
+		refcount_set(&dev->refs, 0);
+		return 0;
+	default:
+		return -EINVAL;
+	}
+}
+EXPORT_SYMBOL_GPL(pcref_counter_init);
+
+void pcref_counter_destroy(struct pcref_dev *dev)
+{
+	if (dev->variant == PCREF_PERCPU) {
+		free_percpu(dev->pcpu_refcnt);
+		dev->pcpu_refcnt = NULL;
+	}
+}
+EXPORT_SYMBOL_GPL(pcref_counter_destroy);
+
+/* Add the registry's base reference to a fresh counter. */
+static void pcref_counter_set_base(struct pcref_dev *dev)
+{
+	if (dev->variant == PCREF_REFCOUNT)
+		refcount_set(&dev->refs, 1);	/* refcount_inc(0) would warn */
+	else
+		pcref_hold(dev);
+}
+
+struct pcref_dev *pcref_find_locked(const char *name)
+{
+	struct pcref_dev *dev;
+
+	lockdep_assert_held(&pcref_lock);
+	list_for_each_entry(dev, &pcref_devices, list)
+		if (!strcmp(dev->name, name))
+			return dev;
+	return NULL;
+}
+
+/* Most registered devices: keeps every list walk short. */
+#define PCREF_MAX_DEVICES	64
+
+struct pcref_dev *pcref_register(const char *name, enum pcref_variant v)
+{
+	struct pcref_dev *dev, *pos;
+	unsigned int n = 0;
+	int err;
+
+	if (!pcref_name_valid(name) || v >= PCREF_NR_VARIANTS)
+		return ERR_PTR(-EINVAL);
+	dev = kzalloc(sizeof(*dev), GFP_KERNEL);
+	if (!dev)
+		return ERR_PTR(-ENOMEM);
+	strscpy(dev->name, name, sizeof(dev->name));
+	err = pcref_counter_init(dev, v);
+	if (err) {
+		kfree(dev);
+		return ERR_PTR(err);
+	}
+	pcref_counter_set_base(dev);
+
+	mutex_lock(&pcref_lock);
+	list_for_each_entry(pos, &pcref_devices, list) {
+		if (!strcmp(pos->name, name))
+			err = -EEXIST;
+		n++;
+	}
+	if (!err && n >= PCREF_MAX_DEVICES)
+		err = -ENOSPC;
+	if (err) {
+		mutex_unlock(&pcref_lock);
+		pcref_counter_destroy(dev);
+		kfree(dev);
+		return ERR_PTR(err);
+	}
+	dev->state = PCREF_REGISTERED;
+	/* publishes the initialised counter to RCU readers */
+	list_add_tail_rcu(&dev->list, &pcref_devices);
+	mutex_unlock(&pcref_lock);
+	return dev;
+}
+EXPORT_SYMBOL_GPL(pcref_register);
+
+/*
+ * Look @name up and take a reference, as dev_get_by_name() does. The hold
+ * happens inside the read-side section, so pcref_unregister()'s grace
+ * period orders it before the refcount polling starts.
+ */
+struct pcref_dev *pcref_get_by_name(const char *name)
+{
+	struct pcref_dev *dev;
+
+	rcu_read_lock();
+	list_for_each_entry_rcu(dev, &pcref_devices, list) {
+		if (!strcmp(dev->name, name)) {
+			pcref_hold(dev);
+			rcu_read_unlock();
+			return dev;
+		}
+	}
+	rcu_read_unlock();
+	return NULL;
+}
+EXPORT_SYMBOL_GPL(pcref_get_by_name);
+
+void pcref_unlist_locked(struct pcref_dev *dev)
+{
+	lockdep_assert_held(&pcref_lock);
+	list_del_rcu(&dev->list);
+	dev->state = PCREF_UNREGISTERING;
+}
+
+int pcref_register_notifier(struct notifier_block *nb)
+{
+	return blocking_notifier_chain_register(&pcref_notifier_chain, nb);
+}
+EXPORT_SYMBOL_GPL(pcref_register_notifier);
+
+int pcref_unregister_notifier(struct notifier_block *nb)
+{
+	return blocking_notifier_chain_unregister(&pcref_notifier_chain, nb);
+}
+EXPORT_SYMBOL_GPL(pcref_unregister_notifier);
+
+static void pcref_announce(struct pcref_dev *dev, struct pcref_unreg_stats *st)
+{
+	atomic_inc(&dev->announces);
+	st->announces++;
+	blocking_notifier_call_chain(&pcref_notifier_chain,
+				     PCREF_EVENT_UNREGISTER, dev);
+}
+
+/*
+ * Second half of an unregister, for a device already unlisted (state
+ * UNREGISTERING): wait for the references, then free. Warns every
+ * @warn_ms while references remain. Sleeps; no locks held.
+ */
+void pcref_unregister_wait(struct pcref_dev *dev, unsigned int warn_ms,
+			   struct pcref_unreg_stats *stats)
+{
+	struct pcref_unreg_stats st = {};
+	unsigned long announced, warned;
+	unsigned int wait = PCREF_WAIT_MIN_MS;
+	int refcnt;
+
+	might_sleep();
+	/*
+	 * After this grace period no pcref_get_by_name() that found the
+	 * device listed is still running: every hold it will ever get has
+	 * been counted, and the count can only fall from here.
+	 */
+	synchronize_rcu();
+
+	pcref_announce(dev, &st);
+	announced = jiffies;
+	warned = jiffies;
+	while ((refcnt = pcref_refcnt_read(dev)) > 1) {
+		msleep(wait);
+		st.waits++;
+		wait = min(wait * 2, (unsigned int)PCREF_WAIT_MAX_MS);
+
+		if (time_after(jiffies, announced +
+			       msecs_to_jiffies(PCREF_ANNOUNCE_MS))) {
+			pcref_announce(dev, &st);
+			announced = jiffies;
+		}
+		if (time_after(jiffies, warned + msecs_to_jiffies(warn_ms))) {
+			/* once per warn_ms per device: rate-limited by design */
+			pr_warn("unregister: waiting for %s to become free, usage count = %d\n",
+				dev->name, pcref_refcnt_read(dev));
+			atomic_inc(&dev->wait_warnings);
+			st.warnings++;
+			warned = jiffies;
+		}
+	}
+	if (refcnt < 1)
+		/* percpu/atomic cannot refuse an extra put; report it here */
+		pr_err("unregister: %s: usage count %d below its base of 1: a reference was put twice\n",
+		       dev->name, refcnt);
+
+	pcref_counter_destroy(dev);
+	kfree(dev);
+	if (stats)
+		*stats = st;
+}
+EXPORT_SYMBOL_GPL(pcref_unregister_wait);
+
+static unsigned int pcref_warn_ms(void)
+{
+	return clamp(READ_ONCE(unregister_warn_secs), 1U, 3600U) * MSEC_PER_SEC;
+}
+
+/* Unregister and free @dev, waiting for every reference to go. */
+void pcref_unregister(struct pcref_dev *dev)
+{
+	mutex_lock(&pcref_lock);
+	if (WARN_ON_ONCE(dev->state != PCREF_REGISTERED)) {
+		mutex_unlock(&pcref_lock);
+		return;
+	}
+	pcref_unlist_locked(dev);
+	mutex_unlock(&pcref_lock);
+	pcref_unregister_wait(dev, pcref_warn_ms(), NULL);
+}
+EXPORT_SYMBOL_GPL(pcref_unregister);
+
+/* Unregister by name with the module's warning interval. */
+int pcref_unregister_by_name(const char *name)
+{
+	struct pcref_dev *dev;
+
+	mutex_lock(&pcref_lock);
+	dev = pcref_find_locked(name);
+	if (!dev) {
+		mutex_unlock(&pcref_lock);
+		return -ENODEV;
+	}
+	pcref_unlist_locked(dev);
+	mutex_unlock(&pcref_lock);
+	pcref_unregister_wait(dev, pcref_warn_ms(), NULL);
+	return 0;
+}
+
+void pcref_unregister_all(void)
+{
+	struct pcref_dev *dev;
+
+	for (;;) {
+		mutex_lock(&pcref_lock);
+		dev = list_first_entry_or_null(&pcref_devices,
+					       struct pcref_dev, list);
+		if (dev)
+			pcref_unlist_locked(dev);
+		mutex_unlock(&pcref_lock);
+		if (!dev)
+			return;
+		pcref_unregister_wait(dev, pcref_warn_ms(), NULL);
+	}
+}
+
+static int __init pcref_init(void)
+{
+	return pcref_procfs_init();
+}
+
+static void __exit pcref_exit(void)
+{
+	pcref_procfs_exit();
+}
+
+module_init(pcref_init);
+module_exit(pcref_exit);
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("rcunet: per-cpu device refcount with the atomic original beside it");

@@ -1,0 +1,290 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * pcpuref procfs: /proc/rcunet/pcpuref/{control,devices,bench}.
+ *
+ * References taken through the control file are counted per device
+ * (ctl_refs), so "put" can refuse to drop a reference the control file
+ * does not hold: user space can never underflow a counter. A listener on
+ * the unregister event drops those references, the way a protocol drops
+ * its dev_hold() on NETDEV_UNREGISTER, so "unregister" of a device the
+ * control file holds completes. "hold_for" takes a reference that ignores
+ * the event (a slow holder) to make an unregister visibly wait.
+ */
+#define pr_fmt(fmt) "pcpuref: " fmt
+
+#include <linux/module.h>
+#include <linux/kernel.h>
+#include <linux/slab.h>
+#include <linux/mutex.h>
+#include <linux/rculist.h>
+#include <linux/seq_file.h>
+#include <linux/workqueue.h>
+#include <linux/cpumask.h>
+#include "../common/rcunet.h"
+#include "pcpuref.h"
+
+/* Most references one control command takes or drops. */
+#define PCREF_CTL_MAX_COUNT	1000000
+/* Most references the control file holds on one device (no overflow). */
+#define PCREF_CTL_MAX_REFS	(1U << 24)
+/* Longest delay of a "hold_for" reference. */
+#define PCREF_HOLD_FOR_MAX_MS	60000
+
+static struct proc_dir_entry *pcref_dir;
+/* timed holds put their reference from here; drained at exit */
+static struct workqueue_struct *pcref_wq;
+
+struct pcref_timed_hold {
+	struct delayed_work work;
+	struct pcref_dev *dev;
+};
+
+static void pcref_timed_put(struct work_struct *work)
+{
+	struct pcref_timed_hold *th =
+		container_of(to_delayed_work(work), struct pcref_timed_hold,
+			     work);
+
+	/* our reference keeps th->dev alive until this put */
+	pcref_put(th->dev);
+	kfree(th);
+}
+
+/* Parse an optional COUNT argument in [1, PCREF_CTL_MAX_COUNT]. */
+static int pcref_ctl_count(int argc, char **argv, u32 *count)
+{
+	*count = 1;
+	if (argc < 3)
+		return 0;
+	return rcunet_parse_u32(argv[2], 1, PCREF_CTL_MAX_COUNT, count);
+}
+
+static int pcref_cmd_register(void *ctx, int argc, char **argv)
+{
+	enum pcref_variant v = PCREF_PERCPU;
+	struct pcref_dev *dev;
+	int err;
+
+	if (!pcref_name_valid(argv[1]))
+		return -EINVAL;
+	if (argc > 2) {
+		err = pcref_parse_variant(argv[2], &v);
+		if (err)
+			return err;
+	}
+	dev = pcref_register(argv[1], v);
+	return PTR_ERR_OR_ZERO(dev);
+}
+
+static int pcref_cmd_unregister(void *ctx, int argc, char **argv)
+{
+	if (!pcref_name_valid(argv[1]))
+		return -EINVAL;
+	return pcref_unregister_by_name(argv[1]);
+}
+
+static int pcref_cmd_hold(void *ctx, int argc, char **argv)
+{
+	struct pcref_dev *dev;
+	u32 i, count;
+	int err;
+
+	err = pcref_ctl_count(argc, argv, &count);
+	if (err)
+		return err;
+	mutex_lock(&pcref_lock);
+	dev = pcref_find_locked(argv[1]);
+	if (!dev) {
+		err = -ENODEV;
+	} else if (count > PCREF_CTL_MAX_REFS - dev->ctl_refs) {
+		err = -ERANGE;
+	} else {
+		for (i = 0; i < count; i++)
+			pcref_hold(dev);
+		dev->ctl_refs += count;
+	}
+	mutex_unlock(&pcref_lock);
+	return err;
+}
+
+static int pcref_cmd_put(void *ctx, int argc, char **argv)
+{
+	struct pcref_dev *dev;
+	u32 i, count;
+	int err;
+
+	err = pcref_ctl_count(argc, argv, &count);
+	if (err)
+		return err;
+	mutex_lock(&pcref_lock);
+	dev = pcref_find_locked(argv[1]);
+	if (!dev) {
+		err = -ENODEV;
+	} else if (count > dev->ctl_refs) {
+		/* not ours to put: refuse rather than underflow */
+		err = -ERANGE;
+	} else {
+		dev->ctl_refs -= count;
+		for (i = 0; i < count; i++)
+			pcref_put(dev);
+	}
+	mutex_unlock(&pcref_lock);
+	return err;
+}
+
+static int pcref_cmd_hold_for(void *ctx, int argc, char **argv)
+{
+	struct pcref_timed_hold *th;
+	struct pcref_dev *dev;
+	u32 ms;
+	int err;
+
+	err = rcunet_parse_u32(argv[2], 1, PCREF_HOLD_FOR_MAX_MS, &ms);
+	if (err)
+		return err;
+	th = kzalloc(sizeof(*th), GFP_KERNEL);
+	if (!th)
+		return -ENOMEM;
+	INIT_DELAYED_WORK(&th->work, pcref_timed_put);
+	mutex_lock(&pcref_lock);
+	dev = pcref_find_locked(argv[1]);
+	if (dev) {
+		pcref_hold(dev);
+		th->dev = dev;
+		queue_delayed_work(pcref_wq, &th->work, msecs_to_jiffies(ms));
+	}
+	mutex_unlock(&pcref_lock);
+	if (!dev) {
+		kfree(th);
+		return -ENODEV;
+	}
+	return 0;
+}
+
+/*
+ * Deliberately put a reference nobody holds. Only the refcount variant can
+ * refuse it (and warns); on percpu and atomic it would silently corrupt the
+ * count, so it is not offered there.
+ */
+static int pcref_cmd_put_unheld(void *ctx, int argc, char **argv)
+{
+	struct pcref_dev *dev;
+	int err = 0;
+
+	mutex_lock(&pcref_lock);
+	dev = pcref_find_locked(argv[1]);
+	if (!dev)
+		err = -ENODEV;
+	else if (dev->variant != PCREF_REFCOUNT)
+		err = -EOPNOTSUPP;
+	else if (dev->ctl_refs || pcref_refcnt_read(dev) != 1)
+		/* someone holds a reference: this put would be legitimate */
+		err = -EBUSY;
+	else
+		pcref_put(dev);
+	mutex_unlock(&pcref_lock);
+	return err;
+}
+
+static const struct rcunet_cmd pcref_cmds[] = {
+	{ "register", 1, 2, "NAME [percpu|atomic|refcount]",
+	  pcref_cmd_register },
+	{ "unregister", 1, 1, "NAME", pcref_cmd_unregister },
+	{ "hold", 1, 2, "NAME [COUNT]", pcref_cmd_hold },
+	{ "put", 1, 2, "NAME [COUNT]", pcref_cmd_put },
+	{ "hold_for", 2, 2, "NAME MS", pcref_cmd_hold_for },
+	{ "put_unheld", 1, 1, "NAME", pcref_cmd_put_unheld },
+	{ }
+};
+
+static const struct rcunet_ctl pcref_ctl = {
+	.module = "pcpuref",
+	.cmds = pcref_cmds,
+};
+
+/* Drop the control file's references when their device unregisters. */
+static int pcref_ctl_event(struct notifier_block *nb, unsigned long event,
+			   void *data)
+{
+	struct pcref_dev *dev = data;
+	unsigned int n;
+
+	if (event != PCREF_EVENT_UNREGISTER)
+		return NOTIFY_DONE;
+	mutex_lock(&pcref_lock);
+	n = dev->ctl_refs;
+	dev->ctl_refs = 0;
+	mutex_unlock(&pcref_lock);
+	while (n--)
+		pcref_put(dev);
+	return NOTIFY_OK;
+}
+
+static struct notifier_block pcref_ctl_nb = {
+	.notifier_call = pcref_ctl_event,
+};
+
+static int pcref_devices_show(struct seq_file *m, void *v)
+{
+	struct pcref_dev *dev;
+	int cpu;
+
+	rcu_read_lock();
+	list_for_each_entry_rcu(dev, &pcref_devices, list) {
+		seq_printf(m, "name=%s variant=%s refcnt=%d ctl_refs=%u underflows=%d",
+			   dev->name, pcref_variant_name(dev->variant),
+			   pcref_refcnt_read(dev), READ_ONCE(dev->ctl_refs),
+			   atomic_read(&dev->underflows));
+		if (dev->variant == PCREF_PERCPU) {
+			seq_puts(m, " pcpu=");
+			for_each_possible_cpu(cpu)
+				seq_printf(m, "%s%d:%d",
+					   cpu == cpumask_first(cpu_possible_mask) ?
+					   "" : ",", cpu,
+					   *per_cpu_ptr(dev->pcpu_refcnt, cpu));
+		}
+		seq_putc(m, '\n');
+	}
+	rcu_read_unlock();
+	return 0;
+}
+
+int pcref_procfs_init(void)
+{
+	int err = -ENOMEM;
+
+	pcref_wq = alloc_workqueue("pcpuref", 0, 0);
+	if (!pcref_wq)
+		return -ENOMEM;
+	pcref_dir = rcunet_proc_mkdir("pcpuref");
+	if (!pcref_dir)
+		goto err_wq;
+	if (!rcunet_ctl_create("control", pcref_dir, &pcref_ctl))
+		goto err_dir;
+	if (!proc_create_single("devices", 0444, pcref_dir,
+				pcref_devices_show))
+		goto err_dir;
+	err = pcref_bench_init(pcref_dir);
+	if (err)
+		goto err_dir;
+	pcref_register_notifier(&pcref_ctl_nb);
+	return 0;
+
+err_dir:
+	proc_remove(pcref_dir);
+err_wq:
+	destroy_workqueue(pcref_wq);
+	return err;
+}
+
+void pcref_procfs_exit(void)
+{
+	pcref_bench_exit();
+	/* waits for running control writes, including a blocked unregister */
+	proc_remove(pcref_dir);
+	/* every device goes; timed holds run out and put their references */
+	pcref_unregister_all();
+	pcref_unregister_notifier(&pcref_ctl_nb);
+	/* all timed puts ran (the devices waited for them); drain the tails */
+	destroy_workqueue(pcref_wq);
+}

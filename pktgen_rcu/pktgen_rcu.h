@@ -1,0 +1,194 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * pktgen_rcu: a packet generator whose per-packet device scan is RCU.
+ *
+ * Threads and devices
+ * -------------------
+ * One kthread per online CPU ("kpktgend_N", a struct pgr_thread) owns an
+ * if_list of struct pgr_dev, one per configured interface. For every packet
+ * the kthread picks the running device with the earliest next_tx
+ * (next_to_run()) and transmits one skb (or a burst) on it.
+ *
+ * The if_list invariant (the point of the seed change)
+ * ---------------------------------------------------
+ *  - Writers are add_device (a proc write, any CPU) and device removal
+ *    (only ever the owning kthread). Both take t->if_lock and use
+ *    list_add_rcu()/list_del_rcu(); a removed device is freed by
+ *    kfree_rcu(), so a reader that found it keeps valid memory until it
+ *    leaves its read-side section.
+ *  - Readers in "rcu" mode walk the list under rcu_read_lock() only; in
+ *    "legacy" mode they take t->if_lock, as pktgen did before the change.
+ *    Because the writer side is the same in both modes, the mode may flip
+ *    at any time.
+ *  - The kthread uses the pgr_dev that next_to_run() returned after the
+ *    read-side section ended: safe because only that same kthread removes
+ *    devices from its own list.
+ *  - Removal deletes the proc entry before the list entry: add_device
+ *    decides "already exists" from the lists, so once an entry is off the
+ *    list its proc name must already be free (or proc_create would clash).
+ *
+ * Thread control flags (t->control, atomic bitops) are how everybody else
+ * talks to a kthread: start, stop, remove one marked device, remove all.
+ */
+#ifndef _PKTGEN_RCU_H
+#define _PKTGEN_RCU_H
+
+#include <linux/types.h>
+#include <linux/list.h>
+#include <linux/spinlock.h>
+#include <linux/rcupdate.h>
+#include <linux/ktime.h>
+#include <linux/wait.h>
+#include <linux/netdevice.h>
+#include <linux/if_ether.h>
+
+#define PGR_NAME		"pktgen_rcu"
+#define PGR_IFNAME_LEN		32
+#define PGR_RESULT_LEN		512
+#define PGR_THREAD_RESULT_LEN	128
+#define PGR_MIN_PKT_SIZE	(ETH_HLEN + 20 + 8)
+#define PGR_MAX_PKT_SIZE	9216
+#define PGR_MAX_BURST		1024
+#define PGR_DEV_MAGIC		0x70677264u	/* "pgrd" */
+#define PGR_DEV_DEAD		0xdeadbeefu
+
+/* Thread control bits (bit numbers for set_bit()/test_and_clear_bit()). */
+enum {
+	PGR_T_STOP,		/* stop all running devices */
+	PGR_T_RUN,		/* start all devices */
+	PGR_T_REMDEVALL,	/* remove all devices */
+	PGR_T_REMDEV,		/* remove the devices marked for removal */
+};
+
+/* Device flags ("flag NAME" / "flag !NAME"), pktgen's bit values. */
+#define PGR_F_IPSRC_RND		(1 << 0)
+#define PGR_F_IPDST_RND		(1 << 1)
+#define PGR_F_UDPSRC_RND	(1 << 2)
+#define PGR_F_UDPDST_RND	(1 << 3)
+#define PGR_F_MACSRC_RND	(1 << 4)
+#define PGR_F_MACDST_RND	(1 << 5)
+#define PGR_F_TXSIZE_RND	(1 << 6)
+#define PGR_F_QUEUE_MAP_RND	(1 << 13)
+#define PGR_F_QUEUE_MAP_CPU	(1 << 14)
+#define PGR_F_NO_TIMESTAMP	(1 << 17)
+
+struct pgr_thread {
+	spinlock_t if_lock;		/* writers of if_list; legacy readers */
+	struct list_head if_list;	/* struct pgr_dev.list, RCU */
+	struct list_head th_list;	/* pgr_threads, under pgr_thread_lock */
+	unsigned long control;		/* PGR_T_* bits */
+	struct task_struct *tsk;	/* NULL for a detached (KUnit) thread */
+	wait_queue_head_t queue;	/* kthread idles here until control */
+	struct proc_dir_entry *entry;	/* /proc/net/pktgen_rcu/kpktgend_N */
+	unsigned int cpu;
+	char result[PGR_THREAD_RESULT_LEN];
+};
+
+struct pgr_dev {
+	struct list_head list;		/* in pg_thread->if_list, RCU */
+	struct rcu_head rcu;		/* freed by kfree_rcu() */
+	u32 magic;			/* PGR_DEV_MAGIC while on a list */
+	struct pgr_thread *pg_thread;	/* owner, set under if_lock */
+	struct proc_dir_entry *entry;	/* /proc/net/pktgen_rcu/<odevname> */
+	struct net_device *odev;	/* held from add to removal */
+	netdevice_tracker dev_tracker;
+	char odevname[PGR_IFNAME_LEN];	/* "eth0" or "eth0@1" */
+	int running;			/* read locklessly: READ_ONCE/WRITE_ONCE */
+	bool removal_mark;		/* T_REMDEV removes it */
+
+	/* configuration, written by proc writes under pgr_cfg_lock */
+	u64 count;			/* 0 = run forever */
+	u64 delay;			/* ns between packets, ULLONG_MAX = never */
+	u32 min_pkt_size;
+	u32 max_pkt_size;
+	u32 clone_skb;
+	u32 burst;
+	u32 flags;
+	__be32 saddr_min, saddr_max, daddr_min, daddr_max;
+	char src_min[16], src_max[16], dst_min[16], dst_max[16];
+	u16 udp_src_min, udp_src_max, udp_dst_min, udp_dst_max;
+	u16 queue_map_min, queue_map_max;
+	u8 dst_mac[ETH_ALEN];
+	u8 src_mac[ETH_ALEN];
+
+	/* run state, owned by the kthread */
+	struct sk_buff *skb;		/* the packet being (re)sent */
+	u64 sofar, errors, tx_bytes;
+	u64 idle_acc;			/* ns spent waiting */
+	ktime_t started_at, stopped_at, next_tx;
+	u32 cur_pkt_size, last_pkt_size, clone_count;
+	int last_ok;
+	u32 seq_num;
+	__be32 cur_saddr, cur_daddr;
+	u16 cur_udp_src, cur_udp_dst, cur_queue_map;
+
+	char result[PGR_RESULT_LEN];
+};
+
+/*
+ * The readers that the seed changed, as one ops table per mode; the
+ * writers are shared. "rcu" is the change, "legacy" is the original.
+ */
+struct pgr_list_ops {
+	const char *name;
+	struct pgr_dev *(*next_to_run)(struct pgr_thread *t);
+	bool (*thread_is_running)(struct pgr_thread *t);
+	/* true if @ifname is on @t's list (see pgr_name_match()) */
+	bool (*find_dev)(struct pgr_thread *t, const char *ifname, bool exact);
+	/* set removal_mark on the device named @ifname; true if found */
+	bool (*mark_dev)(struct pgr_thread *t, const char *ifname);
+	/* mark every device transmitting on @odev; returns how many */
+	int (*mark_odev)(struct pgr_thread *t, const struct net_device *odev);
+};
+
+extern const struct pgr_list_ops pgr_rcu_ops;
+extern const struct pgr_list_ops pgr_legacy_ops;
+
+/* core.c */
+extern struct list_head pgr_threads;	/* under pgr_thread_lock */
+extern bool pgr_exiting;
+const struct pgr_list_ops *pgr_ops(void);
+bool pgr_name_match(const char *odevname, const char *ifname, bool exact);
+void pgr_thread_init(struct pgr_thread *t, unsigned int cpu);
+struct pgr_dev *pgr_dev_alloc(const char *ifname);
+int pgr_list_add(struct pgr_thread *t, struct pgr_dev *dev);
+void pgr_list_del(struct pgr_thread *t, struct pgr_dev *dev);
+void pgr_remove_device(struct pgr_thread *t, struct pgr_dev *dev);
+void pgr_thread_post(struct pgr_thread *t, int flag);
+bool pgr_thread_process_control(struct pgr_thread *t);
+void pgr_run(struct pgr_thread *t);
+void pgr_stop(struct pgr_thread *t);
+void pgr_rem_marked(struct pgr_thread *t);
+void pgr_rem_all(struct pgr_thread *t);
+int pgr_set_legacy(bool legacy);
+bool pgr_is_legacy(void);
+
+/* xmit.c */
+void pgr_dev_set_defaults(struct pgr_dev *dev);
+void pgr_clear_counters(struct pgr_dev *dev);
+void pgr_start_device(struct pgr_dev *dev);
+int pgr_stop_device(struct pgr_dev *dev);
+void pgr_xmit(struct pgr_thread *t, struct pgr_dev *dev);
+
+/* params.c */
+int pgr_dev_command(struct pgr_dev *dev, char *line);
+void pgr_dev_show(struct seq_file *seq, struct pgr_dev *dev);
+
+/* procfs.c */
+extern struct mutex pgr_thread_lock;
+extern struct mutex pgr_cfg_lock;
+int pgr_add_device(struct pgr_thread *t, const char *ifname);
+int pgr_procfs_init(void);
+void pgr_procfs_exit_files(void);
+void pgr_procfs_exit(void);
+struct proc_dir_entry *pgr_procfs_dev_create(struct pgr_dev *dev);
+struct proc_dir_entry *pgr_procfs_thread_create(struct pgr_thread *t);
+int pgr_start_all(void);
+void pgr_stop_all(void);
+void pgr_reset_all(void);
+
+/* bench.c */
+int pgr_bench_init(struct proc_dir_entry *dir);
+void pgr_bench_exit(void);
+
+#endif /* _PKTGEN_RCU_H */

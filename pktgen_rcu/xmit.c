@@ -1,0 +1,388 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * pktgen_rcu transmit path: build Ethernet/IPv4/UDP skbs and hand them
+ * straight to the driver's ndo_start_xmit, reusing one skb clone_skb times,
+ * with pktgen's delay, count, burst and results.
+ *
+ * Everything here runs in the kthread owning the device, except
+ * pgr_dev_set_defaults() (before the device is published).
+ */
+#define pr_fmt(fmt) "pktgen_rcu: " fmt
+
+#include <linux/kernel.h>
+#include <linux/skbuff.h>
+#include <linux/netdevice.h>
+#include <linux/etherdevice.h>
+#include <linux/ip.h>
+#include <linux/udp.h>
+#include <linux/in.h>
+#include <linux/random.h>
+#include <linux/hrtimer.h>
+#include <linux/kthread.h>
+#include <linux/math64.h>
+#include <net/ip.h>
+#include "pktgen_rcu.h"
+
+#define PGR_MAGIC	0xbe9be955	/* pktgen's payload header magic */
+
+/* pktgen's payload header, so receivers that parse it keep working. */
+struct pgr_hdr {
+	__be32 pgh_magic;
+	__be32 seq_num;
+	__be32 tv_sec;
+	__be32 tv_usec;
+};
+
+void pgr_dev_set_defaults(struct pgr_dev *dev)
+{
+	dev->count = 1000;
+	dev->delay = 0;
+	dev->min_pkt_size = ETH_ZLEN;
+	dev->max_pkt_size = ETH_ZLEN;
+	dev->cur_pkt_size = ETH_ZLEN;
+	dev->clone_skb = 0;
+	dev->burst = 1;
+	dev->flags = 0;
+	dev->udp_src_min = 9;
+	dev->udp_src_max = 9;
+	dev->udp_dst_min = 9;
+	dev->udp_dst_max = 9;
+	dev->cur_udp_src = 9;
+	dev->cur_udp_dst = 9;
+	dev->last_ok = 1;
+}
+
+void pgr_clear_counters(struct pgr_dev *dev)
+{
+	dev->seq_num = 1;
+	dev->idle_acc = 0;
+	dev->sofar = 0;
+	dev->tx_bytes = 0;
+	dev->errors = 0;
+}
+
+/* Called under rcu_read_lock() or if_lock: must not sleep. */
+void pgr_start_device(struct pgr_dev *dev)
+{
+	if (!dev->odev) {
+		strscpy(dev->result, "Error starting", sizeof(dev->result));
+		return;
+	}
+	pgr_clear_counters(dev);
+	kfree_skb(dev->skb);
+	dev->skb = NULL;
+	dev->last_ok = 1;
+	dev->clone_count = 0;
+	if (dev->cur_pkt_size < dev->min_pkt_size ||
+	    dev->cur_pkt_size > dev->max_pkt_size)
+		dev->cur_pkt_size = dev->min_pkt_size;
+	dev->started_at = ktime_get();
+	dev->next_tx = dev->started_at;
+	strscpy(dev->result, "Starting", sizeof(dev->result));
+	/*
+	 * Set last, as the seed does: a reader that sees running == 1 also
+	 * sees the run state above (pairs with READ_ONCE in the readers; the
+	 * one reader that uses that state is this same kthread).
+	 */
+	smp_store_release(&dev->running, 1);
+}
+
+static void pgr_show_results(struct pgr_dev *dev, int nr_frags)
+{
+	ktime_t elapsed = ktime_sub(dev->stopped_at, dev->started_at);
+	u64 elapsed_ns = max_t(s64, ktime_to_ns(elapsed), 1);
+	u64 idle_ns = min_t(u64, dev->idle_acc, elapsed_ns);
+	u64 pps, bps, mbps;
+	int n;
+
+	n = scnprintf(dev->result, sizeof(dev->result),
+		      "OK: %llu(c%llu+d%llu) usec, %llu (%ubyte,%dfrags)\n",
+		      div_u64(elapsed_ns, NSEC_PER_USEC),
+		      div_u64(elapsed_ns - idle_ns, NSEC_PER_USEC),
+		      div_u64(idle_ns, NSEC_PER_USEC),
+		      dev->sofar, dev->cur_pkt_size, nr_frags);
+	pps = div64_u64(dev->sofar * NSEC_PER_SEC, elapsed_ns);
+	bps = pps * 8 * dev->cur_pkt_size;
+	mbps = div_u64(bps, 1000000);
+	scnprintf(dev->result + n, sizeof(dev->result) - n,
+		  "  %llupps %lluMb/sec (%llubps) errors: %llu",
+		  pps, mbps, bps, dev->errors);
+}
+
+int pgr_stop_device(struct pgr_dev *dev)
+{
+	int nr_frags = dev->skb ? skb_shinfo(dev->skb)->nr_frags : -1;
+
+	if (!dev->running)
+		return -EINVAL;
+	WRITE_ONCE(dev->running, 0);
+	kfree_skb(dev->skb);
+	dev->skb = NULL;
+	dev->stopped_at = ktime_get();
+	pgr_show_results(dev, nr_frags);
+	return 0;
+}
+
+/* Next value of a pktgen range: random in [min, max) or min..max-1 in turn. */
+static u32 pgr_next_in_range(u32 cur, u32 min, u32 max, bool rnd)
+{
+	if (min >= max)
+		return min;
+	if (rnd)
+		return min + prandom_u32_max(max - min);
+	cur++;
+	return (cur >= max || cur < min) ? min : cur;
+}
+
+/* IPv4 ranges are inclusive, as in pktgen. */
+static __be32 pgr_next_addr(__be32 cur, __be32 min, __be32 max, bool rnd)
+{
+	u32 lo = ntohl(min), hi = ntohl(max), v;
+
+	if (lo >= hi)
+		return min;
+	if (rnd) {
+		v = lo + prandom_u32_max(hi - lo + 1 ? hi - lo + 1 : U32_MAX);
+	} else {
+		v = ntohl(cur) + 1;
+		if (v > hi || v < lo)
+			v = lo;
+	}
+	return htonl(v);
+}
+
+static void pgr_mod_cur_headers(struct pgr_dev *dev, struct net_device *odev)
+{
+	u32 flags = READ_ONCE(dev->flags);
+	unsigned int nq = odev->real_num_tx_queues;
+	u32 q;
+
+	if (flags & PGR_F_QUEUE_MAP_CPU)
+		q = smp_processor_id();
+	else
+		q = pgr_next_in_range(dev->cur_queue_map, dev->queue_map_min,
+				      dev->queue_map_max + 1,
+				      flags & PGR_F_QUEUE_MAP_RND);
+	/* never index past the device's queues */
+	dev->cur_queue_map = nq ? q % nq : 0;
+
+	dev->cur_udp_src = pgr_next_in_range(dev->cur_udp_src, dev->udp_src_min,
+					     dev->udp_src_max,
+					     flags & PGR_F_UDPSRC_RND);
+	dev->cur_udp_dst = pgr_next_in_range(dev->cur_udp_dst, dev->udp_dst_min,
+					     dev->udp_dst_max,
+					     flags & PGR_F_UDPDST_RND);
+	dev->cur_saddr = pgr_next_addr(dev->cur_saddr, dev->saddr_min,
+				       dev->saddr_max, flags & PGR_F_IPSRC_RND);
+	dev->cur_daddr = pgr_next_addr(dev->cur_daddr, dev->daddr_min,
+				       dev->daddr_max, flags & PGR_F_IPDST_RND);
+	dev->cur_pkt_size = pgr_next_in_range(dev->cur_pkt_size,
+					      dev->min_pkt_size,
+					      dev->max_pkt_size,
+					      flags & PGR_F_TXSIZE_RND);
+}
+
+static struct sk_buff *pgr_fill_packet(struct net_device *odev,
+				       struct pgr_dev *dev)
+{
+	unsigned int size = clamp_t(u32, dev->cur_pkt_size, PGR_MIN_PKT_SIZE,
+				    PGR_MAX_PKT_SIZE);
+	unsigned int hh = LL_RESERVED_SPACE(odev);
+	unsigned int datalen = size - PGR_MIN_PKT_SIZE;
+	struct sk_buff *skb;
+	struct ethhdr *eth;
+	struct iphdr *iph;
+	struct udphdr *udph;
+	u8 *data;
+
+	skb = __netdev_alloc_skb(odev, hh + size, GFP_NOWAIT);
+	if (!skb)
+		return NULL;
+	skb_reserve(skb, hh);
+
+	skb_reset_mac_header(skb);
+	eth = skb_put(skb, ETH_HLEN);
+	ether_addr_copy(eth->h_dest, dev->dst_mac);
+	ether_addr_copy(eth->h_source, is_zero_ether_addr(dev->src_mac) ?
+			odev->dev_addr : dev->src_mac);
+	eth->h_proto = htons(ETH_P_IP);
+
+	skb_set_network_header(skb, skb->len);
+	iph = skb_put(skb, sizeof(*iph));
+	skb_set_transport_header(skb, skb->len);
+	udph = skb_put(skb, sizeof(*udph));
+	data = skb_put_zero(skb, datalen);
+
+	if (datalen >= sizeof(struct pgr_hdr) &&
+	    !(READ_ONCE(dev->flags) & PGR_F_NO_TIMESTAMP)) {
+		struct pgr_hdr *pgh = (struct pgr_hdr *)data;
+		struct timespec64 ts;
+
+		ktime_get_real_ts64(&ts);
+		pgh->pgh_magic = htonl(PGR_MAGIC);
+		pgh->seq_num = htonl(dev->seq_num);
+		pgh->tv_sec = htonl((u32)ts.tv_sec);
+		pgh->tv_usec = htonl(ts.tv_nsec / NSEC_PER_USEC);
+	}
+
+	udph->source = htons(dev->cur_udp_src);
+	udph->dest = htons(dev->cur_udp_dst);
+	udph->len = htons(datalen + sizeof(*udph));
+	udph->check = 0;
+
+	iph->ihl = 5;
+	iph->version = 4;
+	iph->ttl = 32;
+	iph->tos = 0;
+	iph->protocol = IPPROTO_UDP;
+	iph->saddr = dev->cur_saddr;
+	iph->daddr = dev->cur_daddr;
+	iph->id = htons(dev->seq_num & 0xffff);
+	iph->frag_off = 0;
+	iph->tot_len = htons(sizeof(*iph) + sizeof(*udph) + datalen);
+	ip_send_check(iph);
+
+	skb->protocol = htons(ETH_P_IP);
+	skb->dev = odev;
+	skb->pkt_type = PACKET_HOST;
+	skb_set_queue_mapping(skb, dev->cur_queue_map);
+	return skb;
+}
+
+/*
+ * Wait until @until (pktgen's spin()): busy-wait below 100 us, sleep in
+ * slices above, so that a posted control flag (stop, remove) or a stop of
+ * the kthread is seen within one slice.
+ */
+static void pgr_spin(struct pgr_thread *t, struct pgr_dev *dev, ktime_t until)
+{
+	ktime_t start = ktime_get(), now = start;
+
+	if (ktime_to_ns(ktime_sub(until, now)) >= 100 * NSEC_PER_USEC) {
+		while (ktime_before(now, until)) {
+			ktime_t slice = ktime_add_ms(now, 10);
+
+			if (READ_ONCE(t->control) || kthread_should_stop())
+				break;
+			if (ktime_before(until, slice))
+				slice = until;
+			set_current_state(TASK_INTERRUPTIBLE);
+			schedule_hrtimeout_range(&slice, 0, HRTIMER_MODE_ABS);
+			now = ktime_get();
+		}
+	} else {
+		while (ktime_before(now, until)) {
+			cpu_relax();
+			now = ktime_get();
+		}
+	}
+	dev->idle_acc += ktime_to_ns(ktime_sub(now, start));
+	dev->next_tx = ktime_add_ns(until, READ_ONCE(dev->delay));
+}
+
+/* The driver may still hold our skb (queued): wait for it, as pktgen does. */
+static void pgr_wait_for_skb(struct pgr_dev *dev)
+{
+	ktime_t start = ktime_get();
+
+	while (refcount_read(&dev->skb->users) != 1 && !kthread_should_stop()) {
+		if (need_resched())
+			schedule();
+		else
+			cpu_relax();
+	}
+	dev->idle_acc += ktime_to_ns(ktime_sub(ktime_get(), start));
+}
+
+void pgr_xmit(struct pgr_thread *t, struct pgr_dev *dev)
+{
+	struct net_device *odev = dev->odev;
+	u32 burst = max_t(u32, READ_ONCE(dev->burst), 1);
+	u64 count = READ_ONCE(dev->count);
+	u64 delay = READ_ONCE(dev->delay);
+	struct netdev_queue *txq;
+	struct sk_buff *skb;
+	int ret;
+
+	if (unlikely(!netif_running(odev) || !netif_carrier_ok(odev))) {
+		pgr_stop_device(dev);
+		return;
+	}
+
+	/* pktgen's "never transmit": idle, but keep seeing control flags */
+	if (unlikely(delay == ULLONG_MAX)) {
+		pgr_spin(t, dev, ktime_add_ms(ktime_get(), 10));
+		dev->next_tx = ktime_get();
+		return;
+	}
+
+	if (!dev->skb ||
+	    (dev->last_ok && ++dev->clone_count >= READ_ONCE(dev->clone_skb))) {
+		kfree_skb(dev->skb);
+		pgr_mod_cur_headers(dev, odev);
+		dev->skb = pgr_fill_packet(odev, dev);
+		if (!dev->skb) {
+			net_warn_ratelimited("pktgen_rcu: %s: no memory for skb\n",
+					     dev->odevname);
+			schedule();
+			return;
+		}
+		dev->last_pkt_size = dev->skb->len;
+		dev->clone_count = 0;
+	}
+
+	if (delay && dev->last_ok)
+		pgr_spin(t, dev, dev->next_tx);
+
+	/* Never send past count: "count N" means exactly N packets. */
+	if (count && count - dev->sofar < burst)
+		burst = count - dev->sofar;
+
+	skb = dev->skb;
+	txq = skb_get_tx_queue(odev, skb);
+	local_bh_disable();
+	HARD_TX_LOCK(odev, txq, smp_processor_id());
+	if (unlikely(netif_xmit_frozen_or_drv_stopped(txq))) {
+		dev->last_ok = 0;
+		goto unlock;
+	}
+	/* One reference per packet of the burst; the driver consumes them. */
+	refcount_add(burst, &skb->users);
+xmit_more:
+	ret = netdev_start_xmit(skb, odev, txq, --burst > 0);
+	switch (ret) {
+	case NETDEV_TX_OK:
+		dev->last_ok = 1;
+		dev->sofar++;
+		dev->seq_num++;
+		dev->tx_bytes += dev->last_pkt_size;
+		if (burst > 0 && !netif_xmit_frozen_or_drv_stopped(txq))
+			goto xmit_more;
+		break;
+	case NET_XMIT_DROP:
+	case NET_XMIT_CN:
+		/* consumed by the driver */
+		dev->errors++;
+		break;
+	default:
+		net_info_ratelimited("pktgen_rcu: %s xmit error: %d\n",
+				     dev->odevname, ret);
+		dev->errors++;
+		fallthrough;
+	case NETDEV_TX_BUSY:
+		/* not consumed: retry next time */
+		refcount_dec(&skb->users);
+		dev->last_ok = 0;
+	}
+	/* references of the burst we did not send */
+	if (unlikely(burst))
+		WARN_ON(refcount_sub_and_test(burst, &skb->users));
+unlock:
+	HARD_TX_UNLOCK(odev, txq);
+	local_bh_enable();
+
+	if (count && dev->sofar >= count) {
+		pgr_wait_for_skb(dev);
+		pgr_stop_device(dev);
+	}
+}

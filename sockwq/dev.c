@@ -1,0 +1,326 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * sockwq character device /dev/sockwq: one endpoint per open file.
+ *
+ * The file side (struct swq_file, ~ struct socket) owns the swq_wq; the
+ * endpoint (struct swq_sock, ~ struct sock) points at it through the
+ * __rcu sk->wq while the file is open. release() orphans the endpoint and
+ * frees the swq_wq after a grace period: kernel producers may be inside
+ * ->data_ready() on this endpoint at that very moment.
+ *
+ * Who wakes whom:
+ *  - a message queued into S's receive queue: S->data_ready (readers of S)
+ *  - a message read from S: S->write_space (a loopback S writes into
+ *    itself) and the peer's ->write_space (a paired peer writes into S)
+ *  - close of S: the peer's ->state_change (its writes now fail, EPIPE)
+ */
+#define pr_fmt(fmt) "sockwq: " fmt
+
+#include <linux/module.h>
+#include <linux/miscdevice.h>
+#include <linux/slab.h>
+#include <linux/poll.h>
+#include <linux/uaccess.h>
+#include <linux/file.h>
+#include <linux/mutex.h>
+#include "sockwq.h"
+
+struct swq_file {
+	struct swq_sock *sk;
+	struct swq_wq *wq;	/* owned; grafted on sk while open */
+	/*
+	 * Paired endpoint (holds a reference) or NULL: writes go into its
+	 * queue. Set once under swq_pair_mutex, read with smp_load_acquire().
+	 */
+	struct swq_sock *peer;
+	struct mutex read_mutex;	/* one reader dequeues at a time */
+};
+
+static DEFINE_MUTEX(swq_pair_mutex);
+static const struct file_operations swq_fops;
+
+static int swq_dev_open(struct inode *inode, struct file *file)
+{
+	struct swq_file *sf;
+
+	sf = kzalloc(sizeof(*sf), GFP_KERNEL);
+	if (!sf)
+		return -ENOMEM;
+	sf->wq = swq_wq_alloc(GFP_KERNEL);
+	if (!sf->wq)
+		goto fail;
+	sf->sk = swq_sock_alloc(READ_ONCE(swq_default_mode), SOCKWQ_RXQ_MAX);
+	if (IS_ERR(sf->sk))
+		goto fail_wq;
+	mutex_init(&sf->read_mutex);
+	swq_sock_graft(sf->sk, sf->wq);
+	file->private_data = sf;
+	return stream_open(inode, file);
+
+fail_wq:
+	swq_wq_release(sf->wq, false);
+fail:
+	kfree(sf);
+	return -ENOMEM;
+}
+
+static int swq_dev_release(struct inode *inode, struct file *file)
+{
+	struct swq_file *sf = file->private_data;
+	struct swq_sock *peer = smp_load_acquire(&sf->peer);
+	bool deferred;
+
+	/*
+	 * fput() already dropped epoll entries and our fasync entry; no task
+	 * of ours sleeps on sf->wq. Producers may still call ->data_ready().
+	 */
+	deferred = swq_sock_orphan(sf->sk);
+	swq_wq_release(sf->wq, deferred);
+	if (peer) {
+		/* its writers wait for space in our queue: tell them EPIPE */
+		swq_state_change(peer);
+		swq_sock_put(peer);
+	}
+	swq_sock_purge(sf->sk);
+	swq_sock_put(sf->sk);
+	kfree(sf);
+	return 0;
+}
+
+static struct swq_sock *swq_target(struct swq_file *sf)
+{
+	struct swq_sock *peer = smp_load_acquire(&sf->peer);
+
+	return peer ? peer : sf->sk;
+}
+
+static ssize_t swq_dev_write(struct file *file, const char __user *buf,
+			     size_t len, loff_t *ppos)
+{
+	struct swq_file *sf = file->private_data;
+	struct swq_sock *target = swq_target(sf);
+	struct swq_msg *msg;
+	int err;
+
+	if (len > SOCKWQ_MSG_MAX)
+		return -EMSGSIZE;
+	if (!len)
+		return -EINVAL;
+	msg = kmalloc(sizeof(*msg) + len, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	msg->len = len;
+	if (copy_from_user(msg->data, buf, len)) {
+		kfree(msg);
+		return -EFAULT;
+	}
+	for (;;) {
+		err = swq_sock_queue(target, msg);
+		if (err != -EAGAIN || (file->f_flags & O_NONBLOCK))
+			break;
+		/*
+		 * Full: sleep on our own wait queue; the reader of @target
+		 * calls our ->write_space after dequeuing (its write_space
+		 * barrier pairs with set_current_state() in here).
+		 */
+		err = wait_event_interruptible(sf->wq->wait,
+					       swq_sock_writable(target) ||
+					       READ_ONCE(target->dead));
+		if (err)
+			break;
+	}
+	if (err) {
+		kfree(msg);
+		return err;
+	}
+	swq_data_ready(target);
+	return len;
+}
+
+/* Take the head message if it fits @len; the caller holds read_mutex. */
+static struct swq_msg *swq_peek(struct swq_sock *sk)
+{
+	struct swq_msg *msg;
+
+	spin_lock(&sk->rx_lock);
+	msg = list_first_entry_or_null(&sk->rx_queue, struct swq_msg, node);
+	spin_unlock(&sk->rx_lock);
+	return msg;
+}
+
+static ssize_t swq_dev_read(struct file *file, char __user *buf, size_t len,
+			    loff_t *ppos)
+{
+	struct swq_file *sf = file->private_data;
+	struct swq_sock *sk = sf->sk, *peer;
+	struct swq_msg *msg;
+	ssize_t ret;
+
+	if (mutex_lock_interruptible(&sf->read_mutex))
+		return -ERESTARTSYS;
+	for (;;) {
+		/* only read_mutex holders dequeue: the head stays ours */
+		msg = swq_peek(sk);
+		if (msg)
+			break;
+		if (file->f_flags & O_NONBLOCK) {
+			ret = -EAGAIN;
+			goto out;
+		}
+		/*
+		 * set_current_state() inside pairs with smp_mb() in
+		 * swq_wq_has_sleeper(): a producer that queued before our
+		 * check either is seen by it or sees us on the queue.
+		 */
+		ret = wait_event_interruptible(sf->wq->wait,
+					       swq_sock_readable(sk));
+		if (ret)
+			goto out;
+	}
+	if (len < msg->len) {
+		ret = -EMSGSIZE;
+		goto out;
+	}
+	if (copy_to_user(buf, msg->data, msg->len)) {
+		ret = -EFAULT;	/* the message stays queued */
+		goto out;
+	}
+	ret = msg->len;
+	spin_lock(&sk->rx_lock);
+	list_del(&msg->node);
+	WRITE_ONCE(sk->rx_len, sk->rx_len - 1);
+	spin_unlock(&sk->rx_lock);
+	kfree(msg);
+	atomic64_inc(&sk->rx_read);
+	/* room in our queue: wake who writes into it */
+	peer = smp_load_acquire(&sf->peer);
+	swq_write_space(peer ? peer : sk);
+out:
+	mutex_unlock(&sf->read_mutex);
+	return ret;
+}
+
+static __poll_t swq_dev_poll(struct file *file, poll_table *pt)
+{
+	struct swq_file *sf = file->private_data;
+	struct swq_sock *target = swq_target(sf);
+	__poll_t mask = 0;
+
+	swq_poll_wait(file, sf->wq, pt);
+	if (swq_sock_readable(sf->sk))
+		mask |= EPOLLIN | EPOLLRDNORM;
+	if (READ_ONCE(target->dead))
+		mask |= EPOLLOUT | EPOLLERR;
+	else if (swq_sock_writable(target))
+		mask |= EPOLLOUT | EPOLLWRNORM;
+	return mask;
+}
+
+static int swq_dev_fasync(int fd, struct file *file, int on)
+{
+	struct swq_file *sf = file->private_data;
+
+	return fasync_helper(fd, file, on, &sf->wq->fasync_list);
+}
+
+static long swq_ioc_pair(struct swq_file *sf, int fd)
+{
+	struct swq_file *other;
+	struct fd f;
+	long err = 0;
+
+	f = fdget(fd);
+	if (!f.file)
+		return -EBADF;
+	if (f.file->f_op != &swq_fops) {
+		err = -EINVAL;
+		goto out;
+	}
+	other = f.file->private_data;
+	if (other == sf) {
+		err = -EINVAL;
+		goto out;
+	}
+	mutex_lock(&swq_pair_mutex);
+	if (sf->peer || other->peer) {
+		err = -EISCONN;
+	} else {
+		/* each holds a reference on the other until its own close */
+		swq_sock_hold(other->sk);
+		swq_sock_hold(sf->sk);
+		smp_store_release(&sf->peer, other->sk);
+		smp_store_release(&other->peer, sf->sk);
+	}
+	mutex_unlock(&swq_pair_mutex);
+out:
+	fdput(f);
+	return err;
+}
+
+static long swq_dev_ioctl(struct file *file, unsigned int cmd,
+			  unsigned long arg)
+{
+	struct swq_file *sf = file->private_data;
+	void __user *uarg = (void __user *)arg;
+	struct sockwq_info info;
+	struct swq_sock *sk = sf->sk;
+	int fd;
+	u32 mode;
+
+	switch (cmd) {
+	case SOCKWQ_IOC_PAIR:
+		if (get_user(fd, (int __user *)uarg))
+			return -EFAULT;
+		return swq_ioc_pair(sf, fd);
+	case SOCKWQ_IOC_SET_MODE:
+		if (get_user(mode, (u32 __user *)uarg))
+			return -EFAULT;
+		return swq_sock_set_mode(sk, mode);
+	case SOCKWQ_IOC_GET_INFO:
+		memset(&info, 0, sizeof(info));
+		info.id = sk->id;
+		info.mode = READ_ONCE(sk->ops) == &swq_variants[SOCKWQ_MODE_RCU] ?
+			    SOCKWQ_MODE_RCU : SOCKWQ_MODE_LEGACY;
+		info.rx_len = READ_ONCE(sk->rx_len);
+		info.rx_max = sk->rx_max;
+		info.rx_queued = atomic64_read(&sk->rx_queued);
+		info.rx_read = atomic64_read(&sk->rx_read);
+		info.kernel_queued = atomic64_read(&sk->kernel_queued);
+		info.kernel_dropped = atomic64_read(&sk->kernel_dropped);
+		if (copy_to_user(uarg, &info, sizeof(info)))
+			return -EFAULT;
+		return 0;
+	default:
+		return -ENOTTY;
+	}
+}
+
+static const struct file_operations swq_fops = {
+	.owner		= THIS_MODULE,	/* open fds pin the module: no rmmod */
+	.open		= swq_dev_open,
+	.release	= swq_dev_release,
+	.read		= swq_dev_read,
+	.write		= swq_dev_write,
+	.poll		= swq_dev_poll,
+	.fasync		= swq_dev_fasync,
+	.unlocked_ioctl	= swq_dev_ioctl,
+	.compat_ioctl	= compat_ptr_ioctl,
+	.llseek		= no_llseek,
+};
+
+static struct miscdevice swq_miscdev = {
+	.minor	= MISC_DYNAMIC_MINOR,
+	.name	= SWQ_NAME,
+	.fops	= &swq_fops,
+	.mode	= 0666,
+};
+
+int swq_dev_init(void)
+{
+	return misc_register(&swq_miscdev);
+}
+
+void swq_dev_exit(void)
+{
+	misc_deregister(&swq_miscdev);
+}
