@@ -150,11 +150,6 @@ void swq_procfs_exit(void)
 	proc_remove(swq_dir);
 }
 
-struct proc_dir_entry *swq_procfs_dir(void)
-{
-	return swq_dir;
-}
-
 static int __init swq_init(void)
 {
 	int err;

@@ -25,6 +25,8 @@
 #include <linux/rcupdate.h>
 #include <linux/atomic.h>
 #include <linux/fs.h>
+#include <linux/poll.h>
+#include <linux/proc_fs.h>
 #include "uapi/sockwq.h"
 
 #define SWQ_NAME	"sockwq"
