@@ -1,0 +1,618 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit suites for md5pool.
+ *
+ * "md5pool": MD5 through the pool (RFC 1321 vectors), TCP-MD5 signatures
+ * of segments the kernel itself signed (captured once, see below), the
+ * live kernel's tcp_v4_md5_hash_skb() as a second oracle, the parser's
+ * bounds, the lazily allocated pool and the legacy refcount.
+ *
+ * "md5pool_stress": a first-allocation race, process context and softirq
+ * signing on one CPU, and which variant takes a lock in get.
+ *
+ * Tests never rely on this module's init (6.1 runs suites before it).
+ */
+#include <kunit/test.h>
+#include <linux/module.h>
+#include <linux/kthread.h>
+#include <linux/completion.h>
+#include <linux/delay.h>
+#include <linux/hrtimer.h>
+#include <linux/lockdep.h>
+#include <linux/skbuff.h>
+#include <linux/tcp.h>
+#include <linux/ip.h>
+#include <linux/ipv6.h>
+#include "../md5pool/md5pool.h"
+
+/* ------------------------------------------------------ test data */
+
+/*
+ * TCP-MD5 segments as the kernel put them on the wire, each a raw IP
+ * packet whose MD5 option holds the kernel's signature. Captured once with
+ * md5pool/tests/md5sig_oracle -x (a loopback connection with TCP_MD5SIG,
+ * key "rcnet-md5p", AF_PACKET on lo, outgoing copies; Linux 6.18 host,
+ * the RFC 2385 computation is the same in every version). The full capture
+ * is md5pool/tests/vectors.txt.
+ */
+static const u8 md5pool_vec_key[] = "rcnet-md5p";
+#define MD5POOL_VEC_KEYLEN	(sizeof(md5pool_vec_key) - 1)
+
+static const u8 md5pool_vec_v4_syn[] = {
+	0x45, 0x00, 0x00, 0x48, 0x2a, 0xd3, 0x40, 0x00, 0x40, 0x06, 0x11, 0xdb,
+	0x7f, 0x00, 0x00, 0x01, 0x7f, 0x00, 0x00, 0x01, 0xe9, 0x80, 0x9c, 0x83,
+	0x57, 0xee, 0xab, 0xa0, 0x00, 0x00, 0x00, 0x00, 0xd0, 0x02, 0xff, 0xd7,
+	0xfe, 0x3c, 0x00, 0x00, 0x01, 0x01, 0x13, 0x12, 0x54, 0x0c, 0x54, 0x87,
+	0x28, 0xa0, 0xf9, 0x27, 0x73, 0x46, 0x99, 0x2f, 0xef, 0x40, 0x88, 0x47,
+	0x02, 0x04, 0xff, 0xd7, 0x01, 0x01, 0x04, 0x02, 0x01, 0x03, 0x03, 0x0a,
+};
+
+static const u8 md5pool_vec_v4_data64[] = {
+	0x45, 0x00, 0x00, 0x7c, 0x2a, 0xd7, 0x40, 0x00, 0x40, 0x06, 0x11, 0xa3,
+	0x7f, 0x00, 0x00, 0x01, 0x7f, 0x00, 0x00, 0x01, 0xe9, 0x80, 0x9c, 0x83,
+	0x57, 0xee, 0xab, 0xa2, 0x72, 0xea, 0x12, 0x83, 0xa0, 0x18, 0x00, 0x40,
+	0xfe, 0x70, 0x00, 0x00, 0x01, 0x01, 0x13, 0x12, 0xa7, 0xc9, 0x8a, 0xf7,
+	0x3e, 0x43, 0xf3, 0x74, 0x53, 0x9a, 0xfc, 0x28, 0x46, 0x6e, 0xf3, 0x08,
+	0x40, 0x40, 0x40, 0x40, 0x40, 0x40, 0x40, 0x40, 0x40, 0x40, 0x40, 0x40,
+	0x40, 0x40, 0x40, 0x40, 0x40, 0x40, 0x40, 0x40, 0x40, 0x40, 0x40, 0x40,
+	0x40, 0x40, 0x40, 0x40, 0x40, 0x40, 0x40, 0x40, 0x40, 0x40, 0x40, 0x40,
+	0x40, 0x40, 0x40, 0x40, 0x40, 0x40, 0x40, 0x40, 0x40, 0x40, 0x40, 0x40,
+	0x40, 0x40, 0x40, 0x40, 0x40, 0x40, 0x40, 0x40, 0x40, 0x40, 0x40, 0x40,
+	0x40, 0x40, 0x40, 0x40,
+};
+
+static const u8 md5pool_vec_v6_synack[] = {
+	0x60, 0x0d, 0xef, 0xbe, 0x00, 0x34, 0x06, 0x40, 0x00, 0x00, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x01, 0xaa, 0x03, 0xc7, 0x62, 0xed, 0x36, 0x09, 0x4f,
+	0x5a, 0x23, 0x8e, 0x65, 0xd0, 0x12, 0xff, 0xc4, 0x00, 0x3c, 0x00, 0x00,
+	0x01, 0x01, 0x13, 0x12, 0x9c, 0x97, 0x14, 0x23, 0x64, 0x80, 0x68, 0xc4,
+	0x77, 0xdc, 0x9e, 0x87, 0xe1, 0x53, 0xfb, 0xea, 0x02, 0x04, 0xff, 0xc4,
+	0x01, 0x01, 0x04, 0x02, 0x01, 0x03, 0x03, 0x0a,
+};
+
+static const u8 md5pool_vec_v6_data1[] = {
+	0x60, 0x0e, 0x70, 0x96, 0x00, 0x29, 0x06, 0x40, 0x00, 0x00, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x01, 0xc7, 0x62, 0xaa, 0x03, 0x5a, 0x23, 0x8e, 0x65,
+	0xed, 0x36, 0x09, 0x50, 0xa0, 0x18, 0x00, 0x40, 0x00, 0x31, 0x00, 0x00,
+	0x01, 0x01, 0x13, 0x12, 0x18, 0xfe, 0x27, 0x69, 0x0f, 0xad, 0x66, 0x14,
+	0xc6, 0xda, 0xf1, 0x1b, 0x03, 0x9f, 0xd3, 0x44, 0x01,
+};
+/* 6.1 KUnit has no MEMEQ: compare digests and print both on failure. */
+#define MD5POOL_EXPECT_DIGEST(test, got, want, fmt, ...)		\
+	KUNIT_EXPECT_TRUE_MSG(test, !memcmp(got, want, 16),		\
+			      "got %16phN want %16phN " fmt, got, want,	\
+			      ##__VA_ARGS__)
+#define MD5POOL_EXPECT_DIGEST_NE(test, got, want)			\
+	KUNIT_EXPECT_TRUE_MSG(test, memcmp(got, want, 16),		\
+			      "unexpected match %16phN", got)
+
+struct md5pool_vec {
+	const char *name;
+	const u8 *pkt;
+	size_t len;
+};
+
+#define MD5POOL_VEC(n) { #n, md5pool_vec_##n, sizeof(md5pool_vec_##n) }
+
+static const struct md5pool_vec md5pool_vecs[] = {
+	MD5POOL_VEC(v4_syn),
+	MD5POOL_VEC(v4_data64),
+	MD5POOL_VEC(v6_synack),
+	MD5POOL_VEC(v6_data1),
+};
+
+/* Make sure the global pools exist; the percpu one then stays. */
+static int md5pool_test_init(struct kunit *test)
+{
+	KUNIT_ASSERT_EQ(test, md5pool_alloc(), 0);
+	return 0;
+}
+
+/* ------------------------------------------------------ suite md5pool */
+
+/* RFC 1321, appendix A.5 */
+static const struct {
+	const char *msg;
+	const char *digest;
+} md5pool_rfc1321[] = {
+	{ "", "d41d8cd98f00b204e9800998ecf8427e" },
+	{ "a", "0cc175b9c0f1b6a831c399e269772661" },
+	{ "abc", "900150983cd24fb0d6963f7d28e17f72" },
+	{ "message digest", "f96b697d7cb7938d525a2f31aaf161d0" },
+	{ "abcdefghijklmnopqrstuvwxyz", "c3fcd3d76192e4007dfb496cca67e13b" },
+	{ "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789",
+	  "d174ab98d277d9f5a5611c2c9f419d9f" },
+	{ "1234567890123456789012345678901234567890123456789012345678901234567890"
+	  "1234567890", "57edf4a22be3c955ac49da2e2107b67a" },
+};
+
+static void md5pool_md5_rfc1321_vectors(struct kunit *test)
+{
+	u8 digest[MD5POOL_DIGEST_LEN], want[MD5POOL_DIGEST_LEN];
+	struct md5pool_ctx *c;
+	unsigned int i;
+	int err;
+
+	for (i = 0; i < ARRAY_SIZE(md5pool_rfc1321); i++) {
+		const char *msg = md5pool_rfc1321[i].msg;
+
+		KUNIT_ASSERT_EQ(test, hex2bin(want, md5pool_rfc1321[i].digest,
+					      sizeof(want)), 0);
+		c = md5pool_get();
+		KUNIT_ASSERT_NOT_NULL(test, c);
+		err = md5pool_hash_init(c);
+		if (!err)
+			err = md5pool_hash_update(c, msg, strlen(msg));
+		if (!err)
+			err = md5pool_hash_final(c, digest);
+		md5pool_put();
+		KUNIT_EXPECT_EQ(test, err, 0);
+		MD5POOL_EXPECT_DIGEST(test, digest, want,
+				       "vector %u", i);
+	}
+}
+
+/* Every kernel-signed vector verifies through every path and variant. */
+static void md5pool_tcp_md5_kernel_vectors(struct kunit *test)
+{
+	const struct md5pool_ops *ops[] = {
+		&md5pool_percpu_ops, &md5pool_legacy_ops,
+	};
+	u8 digest[MD5POOL_DIGEST_LEN];
+	unsigned int i, v, lin;
+
+	for (i = 0; i < ARRAY_SIZE(md5pool_vecs); i++) {
+		const struct md5pool_vec *vec = &md5pool_vecs[i];
+		struct md5pool_seg seg;
+
+		KUNIT_ASSERT_EQ(test, md5pool_parse_packet(vec->pkt, vec->len,
+							   &seg), 0);
+		KUNIT_ASSERT_NOT_NULL_MSG(test, seg.md5opt, "%s", vec->name);
+		for (v = 0; v < ARRAY_SIZE(ops); v++) {
+			KUNIT_ASSERT_EQ(test, ops[v]->hold(), 0);
+			/* linear payload */
+			KUNIT_EXPECT_EQ(test, md5pool_sign_seg(ops[v], &seg,
+				md5pool_vec_key, MD5POOL_VEC_KEYLEN, digest), 0);
+			MD5POOL_EXPECT_DIGEST(test, digest, seg.md5opt,
+					      "%s %s linear", vec->name,
+					       ops[v]->name);
+			/* payload in page frags, or partly linear */
+			for (lin = 0; lin <= 1; lin++) {
+				struct sk_buff *skb;
+
+				skb = md5pool_seg_to_skb(&seg, lin);
+				KUNIT_ASSERT_NOT_NULL(test, skb);
+				KUNIT_EXPECT_EQ(test, md5pool_sign_seg_skb(ops[v],
+					&seg, skb, seg.th->doff * 4,
+					md5pool_vec_key, MD5POOL_VEC_KEYLEN,
+					digest), 0);
+				kfree_skb(skb);
+				MD5POOL_EXPECT_DIGEST(test, digest, seg.md5opt,
+						      "%s %s skb lin=%u",
+						       vec->name, ops[v]->name,
+						       lin);
+			}
+			ops[v]->unhold();
+		}
+	}
+}
+
+/* A flipped key byte or a flipped payload byte must change the signature. */
+static void md5pool_tcp_md5_detects_changes(struct kunit *test)
+{
+	const struct md5pool_vec *vec = &md5pool_vecs[1];	/* v4_data64 */
+	u8 key[MD5POOL_VEC_KEYLEN], digest[MD5POOL_DIGEST_LEN], *pkt;
+	struct md5pool_seg seg;
+
+	memcpy(key, md5pool_vec_key, sizeof(key));
+	key[3] ^= 0x01;
+	KUNIT_ASSERT_EQ(test, md5pool_parse_packet(vec->pkt, vec->len, &seg), 0);
+	KUNIT_ASSERT_EQ(test, md5pool_sign_seg(&md5pool_percpu_ops, &seg, key,
+					       sizeof(key), digest), 0);
+	MD5POOL_EXPECT_DIGEST_NE(test, digest, seg.md5opt);
+
+	pkt = kunit_kmalloc(test, vec->len, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, pkt);
+	memcpy(pkt, vec->pkt, vec->len);
+	pkt[vec->len - 1] ^= 0x80;
+	KUNIT_ASSERT_EQ(test, md5pool_parse_packet(pkt, vec->len, &seg), 0);
+	KUNIT_ASSERT_EQ(test, md5pool_sign_seg(&md5pool_percpu_ops, &seg,
+					       md5pool_vec_key,
+					       MD5POOL_VEC_KEYLEN, digest), 0);
+	MD5POOL_EXPECT_DIGEST_NE(test, digest, seg.md5opt);
+}
+
+/* The running kernel's tcp_v4_md5_hash_skb() agrees with the pool. */
+static void md5pool_kernel_peer_agrees(struct kunit *test)
+{
+	u8 mine[MD5POOL_DIGEST_LEN], theirs[MD5POOL_DIGEST_LEN];
+	unsigned int i;
+	int err;
+
+	for (i = 0; i < ARRAY_SIZE(md5pool_vecs); i++) {
+		const struct md5pool_vec *vec = &md5pool_vecs[i];
+		struct md5pool_seg seg;
+
+		KUNIT_ASSERT_EQ(test, md5pool_parse_packet(vec->pkt, vec->len,
+							   &seg), 0);
+		if (seg.family != AF_INET)
+			continue;
+		err = md5pool_kernel_sign4(&seg, md5pool_vec_key,
+					   MD5POOL_VEC_KEYLEN, theirs);
+		if (err == -EOPNOTSUPP)
+			kunit_skip(test, "kernel without TCP_MD5SIG");
+		KUNIT_ASSERT_EQ(test, err, 0);
+		KUNIT_ASSERT_EQ(test, md5pool_sign_seg(&md5pool_percpu_ops,
+			&seg, md5pool_vec_key, MD5POOL_VEC_KEYLEN, mine), 0);
+		MD5POOL_EXPECT_DIGEST(test, mine, theirs, "%s", vec->name);
+		MD5POOL_EXPECT_DIGEST(test, mine, seg.md5opt, "%s wire", vec->name);
+	}
+}
+
+/*
+ * Every truncation of every vector is rejected or parsed inside the
+ * buffer; hand-made bad headers get the documented errors.
+ */
+static void md5pool_parse_rejects_malformed(struct kunit *test)
+{
+	struct md5pool_seg seg;
+	unsigned int i;
+	size_t len;
+	u8 *pkt;
+
+	for (i = 0; i < ARRAY_SIZE(md5pool_vecs); i++) {
+		const struct md5pool_vec *vec = &md5pool_vecs[i];
+
+		for (len = 0; len < vec->len; len++) {
+			/* an exact-size copy: an overread shows under KASAN */
+			pkt = kmemdup(vec->pkt, len ? len : 1, GFP_KERNEL);
+			KUNIT_ASSERT_NOT_NULL(test, pkt);
+			KUNIT_EXPECT_LT_MSG(test,
+					    md5pool_parse_packet(pkt, len, &seg),
+					    0, "%s truncated to %zu", vec->name,
+					    len);
+			kfree(pkt);
+		}
+	}
+
+	pkt = kunit_kmalloc(test, sizeof(md5pool_vec_v4_syn), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, pkt);
+#define MD5POOL_BAD(what, off, val, err) do {				\
+	memcpy(pkt, md5pool_vec_v4_syn, sizeof(md5pool_vec_v4_syn));	\
+	pkt[off] = (val);						\
+	KUNIT_EXPECT_EQ_MSG(test, md5pool_parse_packet(pkt,		\
+		sizeof(md5pool_vec_v4_syn), &seg), err, what);		\
+} while (0)
+	MD5POOL_BAD("ihl 4", 0, 0x44, -EINVAL);
+	MD5POOL_BAD("version 5", 0, 0x55, -EINVAL);
+	MD5POOL_BAD("tot_len past buffer", 3, 0xff, -EINVAL);
+	MD5POOL_BAD("udp", 9, IPPROTO_UDP, -EPROTONOSUPPORT);
+	MD5POOL_BAD("fragment", 6, 0x20, -EINVAL);
+	MD5POOL_BAD("doff 4", 20 + 12, 0x42, -EINVAL);
+	MD5POOL_BAD("doff past segment", 20 + 12, 0xf2, -EINVAL);
+	MD5POOL_BAD("md5 option length 17", 20 + 23, 17, -EINVAL);
+	MD5POOL_BAD("option length 0", 20 + 23, 0, -EINVAL);
+	MD5POOL_BAD("option length past header", 20 + 23, 40, -EINVAL);
+#undef MD5POOL_BAD
+
+	/* a segment without the MD5 option parses, with md5opt NULL */
+	memcpy(pkt, md5pool_vec_v4_syn, sizeof(md5pool_vec_v4_syn));
+	pkt[20 + 22] = 30;	/* unknown kind, same length */
+	KUNIT_EXPECT_EQ(test, md5pool_parse_packet(pkt,
+			sizeof(md5pool_vec_v4_syn), &seg), 0);
+	KUNIT_EXPECT_NULL(test, seg.md5opt);
+}
+
+/* get is NULL until the first alloc, which builds exactly one pool. */
+static void md5pool_get_null_until_alloc(struct kunit *test)
+{
+	struct md5pool_domain *d;
+	struct md5pool_ctx *c;
+
+	d = kunit_kzalloc(test, sizeof(*d), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, d);
+	md5pool_domain_init(d);
+	KUNIT_EXPECT_NULL(test, md5pool_domain_get(d));
+	KUNIT_EXPECT_FALSE(test, in_softirq());	/* NULL get re-enabled BH */
+	KUNIT_EXPECT_EQ(test, md5pool_domain_alloc(d), 0);
+	KUNIT_EXPECT_EQ(test, md5pool_domain_alloc(d), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&d->nr_allocs), 1);
+	c = md5pool_domain_get(d);
+	KUNIT_EXPECT_NOT_NULL(test, c);
+	KUNIT_EXPECT_TRUE(test, in_softirq());	/* BH disabled while held */
+	if (c)
+		md5pool_domain_put(d);
+	KUNIT_EXPECT_FALSE(test, in_softirq());
+	md5pool_domain_destroy(d);
+}
+
+/* legacy: the first user builds the pool, the last one frees it. */
+static void md5pool_legacy_freed_by_last_user(struct kunit *test)
+{
+	struct md5pool_legacy *lg;
+	struct md5pool_ctx *c;
+
+	lg = kunit_kzalloc(test, sizeof(*lg), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, lg);
+	md5pool_legacy_init(lg);
+	KUNIT_EXPECT_NULL(test, md5pool_legacy_get(lg));
+	KUNIT_ASSERT_EQ(test, md5pool_legacy_alloc(lg), 0);
+	KUNIT_ASSERT_EQ(test, md5pool_legacy_alloc(lg), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&lg->nr_allocs), 1);
+	KUNIT_EXPECT_EQ(test, lg->users, 2UL);
+	c = md5pool_legacy_get(lg);
+	KUNIT_ASSERT_NOT_NULL(test, c);
+	KUNIT_EXPECT_EQ(test, lg->users, 3UL);	/* get counts as a user */
+	md5pool_legacy_put(lg);
+	md5pool_legacy_release(lg);
+	KUNIT_EXPECT_TRUE(test, md5pool_legacy_allocated(lg));
+	md5pool_legacy_release(lg);
+	KUNIT_EXPECT_FALSE(test, md5pool_legacy_allocated(lg));
+	KUNIT_EXPECT_NULL(test, md5pool_legacy_get(lg));
+	KUNIT_ASSERT_EQ(test, md5pool_legacy_alloc(lg), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&lg->nr_allocs), 2);
+	md5pool_legacy_release(lg);
+	KUNIT_EXPECT_FALSE(test, md5pool_legacy_allocated(lg));
+}
+
+static struct kunit_case md5pool_cases[] = {
+	KUNIT_CASE(md5pool_md5_rfc1321_vectors),
+	KUNIT_CASE(md5pool_tcp_md5_kernel_vectors),
+	KUNIT_CASE(md5pool_tcp_md5_detects_changes),
+	KUNIT_CASE(md5pool_kernel_peer_agrees),
+	KUNIT_CASE(md5pool_parse_rejects_malformed),
+	KUNIT_CASE(md5pool_get_null_until_alloc),
+	KUNIT_CASE(md5pool_legacy_freed_by_last_user),
+	{ }
+};
+
+static struct kunit_suite md5pool_suite = {
+	.name = "md5pool",
+	.init = md5pool_test_init,
+	.test_cases = md5pool_cases,
+};
+
+/* ------------------------------------------------------ suite md5pool_stress */
+
+#define MD5POOL_RACERS	8
+
+struct md5pool_race {
+	struct md5pool_domain *d;
+	struct completion start;
+	atomic_t left;
+	struct completion done;
+	atomic_t errors;
+};
+
+static int md5pool_racer_fn(void *arg)
+{
+	struct md5pool_race *r = arg;
+
+	wait_for_completion(&r->start);
+	if (md5pool_domain_alloc(r->d) || !md5pool_domain_allocated(r->d))
+		atomic_inc(&r->errors);
+	if (atomic_dec_and_test(&r->left))
+		complete(&r->done);
+	return 0;
+}
+
+/* Many first callers at once: one pool is built, all of them see it. */
+static void md5pool_alloc_race_allocates_once(struct kunit *test)
+{
+	struct md5pool_race *r;
+	struct task_struct *t;
+	unsigned int i;
+
+	r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	r->d = kunit_kzalloc(test, sizeof(*r->d), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, r->d);
+	md5pool_domain_init(r->d);
+	init_completion(&r->start);
+	init_completion(&r->done);
+	atomic_set(&r->left, MD5POOL_RACERS);
+	for (i = 0; i < MD5POOL_RACERS; i++) {
+		t = kthread_run(md5pool_racer_fn, r, "md5pool_race/%u", i);
+		if (IS_ERR(t)) {
+			/* count the missing racer as done and as an error */
+			atomic_inc(&r->errors);
+			if (atomic_dec_and_test(&r->left))
+				complete(&r->done);
+		}
+	}
+	complete_all(&r->start);
+	wait_for_completion(&r->done);
+	KUNIT_EXPECT_EQ(test, atomic_read(&r->errors), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&r->d->nr_allocs), 1);
+	md5pool_domain_destroy(r->d);
+}
+
+/*
+ * Process context and softirq sign on the same CPU at once. Both use the
+ * CPU's context (hash state, pseudo-header scratch); only BH exclusion in
+ * get keeps the softirq from running in the middle of a process-context
+ * signature. Every result must still be right.
+ */
+struct md5pool_bh {
+	struct hrtimer timer;
+	struct md5pool_seg seg_proc, seg_soft;
+	bool stop;
+	unsigned long proc_ok, proc_bad, soft_ok, soft_bad;
+	struct completion done;
+};
+
+static bool md5pool_bh_sign(struct md5pool_seg *seg)
+{
+	u8 digest[MD5POOL_DIGEST_LEN];
+
+	if (md5pool_sign_seg(&md5pool_percpu_ops, seg, md5pool_vec_key,
+			     MD5POOL_VEC_KEYLEN, digest))
+		return false;
+	return !memcmp(digest, seg->md5opt, sizeof(digest));
+}
+
+static enum hrtimer_restart md5pool_bh_timer_fn(struct hrtimer *t)
+{
+	struct md5pool_bh *b = container_of(t, struct md5pool_bh, timer);
+
+	if (md5pool_bh_sign(&b->seg_soft))
+		b->soft_ok++;
+	else
+		b->soft_bad++;
+	if (READ_ONCE(b->stop))
+		return HRTIMER_NORESTART;
+	hrtimer_forward_now(t, ns_to_ktime(50 * NSEC_PER_USEC));
+	return HRTIMER_RESTART;
+}
+
+static int md5pool_bh_thread_fn(void *arg)
+{
+	struct md5pool_bh *b = arg;
+	unsigned long end = jiffies + msecs_to_jiffies(1500);
+
+	/* pinned: the timer fires on this CPU, where we sign */
+	hrtimer_start(&b->timer, ns_to_ktime(50 * NSEC_PER_USEC),
+		      HRTIMER_MODE_REL_PINNED_SOFT);
+	while (time_before(jiffies, end) || !READ_ONCE(b->soft_ok)) {
+		if (md5pool_bh_sign(&b->seg_proc))
+			b->proc_ok++;
+		else
+			b->proc_bad++;
+		if (time_after(jiffies, end + 10 * HZ))
+			break;
+		cond_resched();
+	}
+	WRITE_ONCE(b->stop, true);
+	hrtimer_cancel(&b->timer);
+	complete(&b->done);
+	return 0;
+}
+
+static void md5pool_bh_exclusion_process_vs_softirq(struct kunit *test)
+{
+	struct task_struct *t;
+	struct md5pool_bh *b;
+
+	b = kunit_kzalloc(test, sizeof(*b), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	/* different segments and families: a mix-up cannot go unnoticed */
+	KUNIT_ASSERT_EQ(test, md5pool_parse_packet(md5pool_vec_v4_data64,
+		sizeof(md5pool_vec_v4_data64), &b->seg_proc), 0);
+	KUNIT_ASSERT_EQ(test, md5pool_parse_packet(md5pool_vec_v6_synack,
+		sizeof(md5pool_vec_v6_synack), &b->seg_soft), 0);
+	init_completion(&b->done);
+	hrtimer_init(&b->timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_PINNED_SOFT);
+	b->timer.function = md5pool_bh_timer_fn;
+	t = kthread_create(md5pool_bh_thread_fn, b, "md5pool_bh");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(t));
+	kthread_bind(t, cpumask_first(cpu_online_mask));
+	wake_up_process(t);
+	wait_for_completion(&b->done);
+	kunit_info(test, "process ok=%lu bad=%lu softirq ok=%lu bad=%lu\n",
+		   b->proc_ok, b->proc_bad, b->soft_ok, b->soft_bad);
+	KUNIT_EXPECT_GT(test, b->proc_ok, 0UL);
+	KUNIT_EXPECT_GT(test, b->soft_ok, 0UL);
+	KUNIT_EXPECT_EQ(test, b->proc_bad, 0UL);
+	KUNIT_EXPECT_EQ(test, b->soft_bad, 0UL);
+}
+
+/*
+ * Which lock does get take? With the pool's allocation mutex held, the
+ * percpu get still completes (and lockdep sees no lock taken in it); with
+ * the legacy spinlock held, the legacy get waits until it is released.
+ */
+struct md5pool_getter {
+	const struct md5pool_ops *ops;
+	struct completion done;
+	bool got;
+	int depth_delta;
+};
+
+static int md5pool_getter_fn(void *arg)
+{
+	struct md5pool_getter *g = arg;
+	struct md5pool_ctx *c;
+	int depth = lockdep_depth(current);
+
+	c = g->ops->get();
+	g->depth_delta = lockdep_depth(current) - depth;
+	if (c)
+		g->ops->put();
+	WRITE_ONCE(g->got, c);
+	complete(&g->done);
+	return 0;
+}
+
+static bool md5pool_getter_start(struct kunit *test, struct md5pool_getter *g,
+				 const struct md5pool_ops *ops)
+{
+	struct task_struct *t;
+
+	g->ops = ops;
+	init_completion(&g->done);
+	t = kthread_run(md5pool_getter_fn, g, "md5pool_get/%s", ops->name);
+	return !IS_ERR(t);
+}
+
+static void md5pool_fast_path_takes_no_lock(struct kunit *test)
+{
+	struct md5pool_getter *g;
+	bool done;
+
+	g = kunit_kzalloc(test, sizeof(*g), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, g);
+
+	mutex_lock(&md5pool_global.alloc_mutex);
+	if (!md5pool_getter_start(test, g, &md5pool_percpu_ops)) {
+		mutex_unlock(&md5pool_global.alloc_mutex);
+		KUNIT_FAIL(test, "kthread_run failed");
+		return;
+	}
+	done = wait_for_completion_timeout(&g->done, 5 * HZ);
+	mutex_unlock(&md5pool_global.alloc_mutex);
+	KUNIT_EXPECT_TRUE_MSG(test, done, "percpu get blocked on the mutex");
+	if (!done)
+		wait_for_completion(&g->done);
+	KUNIT_EXPECT_TRUE(test, g->got);
+	KUNIT_EXPECT_EQ_MSG(test, g->depth_delta, 0,
+			    "lockdep saw a lock held after percpu get");
+
+	/* legacy: its spinlock held here, get must spin until released */
+	KUNIT_ASSERT_EQ(test, md5pool_legacy_ops.hold(), 0);
+	spin_lock_bh(&md5pool_legacy_global.lock);
+	if (!md5pool_getter_start(test, g, &md5pool_legacy_ops)) {
+		spin_unlock_bh(&md5pool_legacy_global.lock);
+		md5pool_legacy_ops.unhold();
+		KUNIT_FAIL(test, "kthread_run failed");
+		return;
+	}
+	mdelay(50);	/* cannot sleep with the spinlock held */
+	done = completion_done(&g->done);
+	spin_unlock_bh(&md5pool_legacy_global.lock);
+	wait_for_completion(&g->done);
+	KUNIT_EXPECT_FALSE_MSG(test, done, "legacy get did not take the lock");
+	KUNIT_EXPECT_TRUE(test, g->got);
+	md5pool_legacy_ops.unhold();
+}
+
+static struct kunit_case md5pool_stress_cases[] = {
+	KUNIT_CASE(md5pool_alloc_race_allocates_once),
+	KUNIT_CASE(md5pool_bh_exclusion_process_vs_softirq),
+	KUNIT_CASE(md5pool_fast_path_takes_no_lock),
+	{ }
+};
+
+static struct kunit_suite md5pool_stress_suite = {
+	.name = "md5pool_stress",
+	.init = md5pool_test_init,
+	.test_cases = md5pool_stress_cases,
+};
+
+kunit_test_suites(&md5pool_suite, &md5pool_stress_suite);
+
+MODULE_DESCRIPTION("KUnit tests for md5pool");
+MODULE_LICENSE("GPL");
