@@ -37,6 +37,7 @@ MODULE_PARM_DESC(unregister_warn_secs,
 /* A waiting unregister re-announces itself this often. */
 #define PCREF_ANNOUNCE_MS	1000
 
+/* Serialises registry writers (list, state) and control-file commands. */
 DEFINE_MUTEX(pcref_lock);
 LIST_HEAD(pcref_devices);
 static BLOCKING_NOTIFIER_HEAD(pcref_notifier_chain);
@@ -238,8 +239,8 @@ static void pcref_announce(struct pcref_dev *dev, struct pcref_unreg_stats *st)
  * UNREGISTERING): wait for the references, then free. Warns every
  * @warn_ms while references remain. Sleeps; no locks held.
  */
-void pcref_unregister_wait(struct pcref_dev *dev, unsigned int warn_ms,
-			   struct pcref_unreg_stats *stats)
+static void pcref_unregister_wait(struct pcref_dev *dev, unsigned int warn_ms,
+				  struct pcref_unreg_stats *stats)
 {
 	struct pcref_unreg_stats st = {};
 	unsigned long announced, warned;
@@ -257,10 +258,14 @@ void pcref_unregister_wait(struct pcref_dev *dev, unsigned int warn_ms,
 	pcref_announce(dev, &st);
 	announced = jiffies;
 	warned = jiffies;
-	while ((refcnt = pcref_refcnt_read(dev)) > 1) {
+	refcnt = pcref_refcnt_read(dev);
+	while (refcnt > 1) {
 		msleep(wait);
 		st.waits++;
 		wait = min(wait * 2, (unsigned int)PCREF_WAIT_MAX_MS);
+		refcnt = pcref_refcnt_read(dev);
+		if (refcnt <= 1)
+			break;
 
 		if (time_after(jiffies, announced +
 			       msecs_to_jiffies(PCREF_ANNOUNCE_MS))) {
@@ -270,7 +275,7 @@ void pcref_unregister_wait(struct pcref_dev *dev, unsigned int warn_ms,
 		if (time_after(jiffies, warned + msecs_to_jiffies(warn_ms))) {
 			/* once per warn_ms per device: rate-limited by design */
 			pr_warn("unregister: waiting for %s to become free, usage count = %d\n",
-				dev->name, pcref_refcnt_read(dev));
+				dev->name, refcnt);
 			atomic_inc(&dev->wait_warnings);
 			st.warnings++;
 			warned = jiffies;
@@ -286,15 +291,18 @@ void pcref_unregister_wait(struct pcref_dev *dev, unsigned int warn_ms,
 	if (stats)
 		*stats = st;
 }
-EXPORT_SYMBOL_GPL(pcref_unregister_wait);
 
 static unsigned int pcref_warn_ms(void)
 {
 	return clamp(READ_ONCE(unregister_warn_secs), 1U, 3600U) * MSEC_PER_SEC;
 }
 
-/* Unregister and free @dev, waiting for every reference to go. */
-void pcref_unregister(struct pcref_dev *dev)
+/*
+ * Unregister and free @dev, waiting for every reference to go; warn every
+ * @warn_ms while some remain and report what the wait did in @stats.
+ */
+void pcref_unregister_timed(struct pcref_dev *dev, unsigned int warn_ms,
+			    struct pcref_unreg_stats *stats)
 {
 	mutex_lock(&pcref_lock);
 	if (WARN_ON_ONCE(dev->state != PCREF_REGISTERED)) {
@@ -303,7 +311,14 @@ void pcref_unregister(struct pcref_dev *dev)
 	}
 	pcref_unlist_locked(dev);
 	mutex_unlock(&pcref_lock);
-	pcref_unregister_wait(dev, pcref_warn_ms(), NULL);
+	pcref_unregister_wait(dev, warn_ms, stats);
+}
+EXPORT_SYMBOL_GPL(pcref_unregister_timed);
+
+/* Unregister and free @dev with the module's warning interval. */
+void pcref_unregister(struct pcref_dev *dev)
+{
+	pcref_unregister_timed(dev, pcref_warn_ms(), NULL);
 }
 EXPORT_SYMBOL_GPL(pcref_unregister);
 
@@ -323,6 +338,7 @@ int pcref_unregister_by_name(const char *name)
 	pcref_unregister_wait(dev, pcref_warn_ms(), NULL);
 	return 0;
 }
+EXPORT_SYMBOL_GPL(pcref_unregister_by_name);
 
 void pcref_unregister_all(void)
 {

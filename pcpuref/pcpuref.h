@@ -174,8 +174,8 @@ struct pcref_dev *pcref_register(const char *name, enum pcref_variant v);
 struct pcref_dev *pcref_get_by_name(const char *name);
 void pcref_unregister(struct pcref_dev *dev);
 int pcref_unregister_by_name(const char *name);
-void pcref_unregister_wait(struct pcref_dev *dev, unsigned int warn_ms,
-			   struct pcref_unreg_stats *stats);
+void pcref_unregister_timed(struct pcref_dev *dev, unsigned int warn_ms,
+			    struct pcref_unreg_stats *stats);
 int pcref_register_notifier(struct notifier_block *nb);
 int pcref_unregister_notifier(struct notifier_block *nb);
 

@@ -26,7 +26,7 @@
 /* Most references one control command takes or drops. */
 #define PCREF_CTL_MAX_COUNT	1000000
 /* Most references the control file holds on one device (no overflow). */
-#define PCREF_CTL_MAX_REFS	(1U << 24)
+#define PCREF_CTL_MAX_REFS	(16U * 1024 * 1024)
 /* Longest delay of a "hold_for" reference. */
 #define PCREF_HOLD_FOR_MAX_MS	60000
 

@@ -270,6 +270,7 @@ void pgr_thread_init(struct pgr_thread *t, unsigned int cpu)
 	INIT_LIST_HEAD(&t->th_list);
 	init_waitqueue_head(&t->queue);
 	t->control = 0;
+	t->processing = false;
 	t->tsk = NULL;
 	t->entry = NULL;
 	t->cpu = cpu;
@@ -453,11 +454,19 @@ EXPORT_SYMBOL_GPL(pgr_rem_all);
 /*
  * Act on posted control flags, in pktgen's order. Returns true if any was
  * set. Runs in the kthread (or a KUnit test owning a detached thread).
+ *
+ * A flag is cleared before it is acted on, so a post that arrives during
+ * the work is not lost; t->processing tells waiters (pgr_thread_wait())
+ * that the work of a cleared flag may still be under way. It is set before
+ * the flags are cleared (ordered by the fully ordered test_and_clear_bit())
+ * and dropped with release semantics after the work.
  */
 bool pgr_thread_process_control(struct pgr_thread *t)
 {
 	bool any = false;
 
+	WRITE_ONCE(t->processing, true);
+	smp_mb__before_atomic();
 	if (test_and_clear_bit(PGR_T_STOP, &t->control)) {
 		pgr_stop(t);
 		any = true;
@@ -474,9 +483,25 @@ bool pgr_thread_process_control(struct pgr_thread *t)
 		pgr_rem_marked(t);
 		any = true;
 	}
+	smp_store_release(&t->processing, false);
 	return any;
 }
 EXPORT_SYMBOL_GPL(pgr_thread_process_control);
+
+/*
+ * Has @t finished acting on @flag? Pairs with pgr_thread_process_control():
+ * seeing the bit clear, then (acquire) processing false, means the pass
+ * that cleared it is complete.
+ */
+bool pgr_thread_flag_done(struct pgr_thread *t, int flag)
+{
+	if (test_bit(flag, &t->control))
+		return false;
+	smp_rmb();
+	return !smp_load_acquire(&t->processing);
+}
+EXPORT_SYMBOL_GPL(pgr_thread_flag_done);
+
 
 /* ------------------------------------------------------------- kthreads */
 

@@ -77,6 +77,7 @@ struct pgr_thread {
 	struct list_head if_list;	/* struct pgr_dev.list, RCU */
 	struct list_head th_list;	/* pgr_threads, under pgr_thread_lock */
 	unsigned long control;		/* PGR_T_* bits */
+	bool processing;		/* kthread acting on control */
 	struct task_struct *tsk;	/* NULL for a detached (KUnit) thread */
 	wait_queue_head_t queue;	/* kthread idles here until control */
 	struct proc_dir_entry *entry;	/* /proc/net/pktgen_rcu/kpktgend_N */
@@ -156,6 +157,7 @@ void pgr_list_del(struct pgr_thread *t, struct pgr_dev *dev);
 void pgr_remove_device(struct pgr_thread *t, struct pgr_dev *dev);
 void pgr_thread_post(struct pgr_thread *t, int flag);
 bool pgr_thread_process_control(struct pgr_thread *t);
+bool pgr_thread_flag_done(struct pgr_thread *t, int flag);
 void pgr_run(struct pgr_thread *t);
 void pgr_stop(struct pgr_thread *t);
 void pgr_rem_marked(struct pgr_thread *t);

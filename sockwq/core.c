@@ -156,8 +156,11 @@ EXPORT_SYMBOL_GPL(swq_sock_hold);
 static void swq_sock_free_rcu(struct rcu_head *head)
 {
 	struct swq_sock *sk = container_of(head, struct swq_sock, rcu);
+	struct swq_msg *msg, *tmp;
 
-	swq_sock_purge(sk);
+	/* last reference gone and unlisted: nobody queues any more */
+	list_for_each_entry_safe(msg, tmp, &sk->rx_queue, node)
+		kfree(msg);
 	kfree(sk);
 	atomic_long_dec(&swq_socks_live);
 }

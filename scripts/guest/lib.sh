@@ -46,3 +46,6 @@ ctl() { printf '%s\n' "$2" >"/proc/rcunet/$1/control"; }
 # purpose, e.g. a refcount_t underflow) are reported but do not fail.
 expect_splat_begin() { echo "RCUNET-EXPECT-SPLAT-BEGIN $1" >/dev/kmsg; }
 expect_splat_end() { echo "RCUNET-EXPECT-SPLAT-END $1" >/dev/kmsg; }
+
+# RCUNET_MODULES in unload order.
+modules_reversed() { echo $RCUNET_MODULES | awk '{ for (i = NF; i > 0; i--) print $i }'; }

@@ -1,0 +1,386 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * rcunet inetpeer: benchmark variants for /proc/rcunet/inetpeer/bench.
+ *
+ *  rwlock, rcu          lookup-hit: get + put of a random held peer
+ *  rwlock-mix, rcu-mix  the same, but mix=% of the ops (default 5) are an
+ *                       insert or a remove of a per-thread churn key
+ *  kernel               the live kernel's inet_getpeer() on a private
+ *                       inet_peer_base holding the same peers
+ *
+ * Spec keys besides the core's: peers=N (tree size, default 1024),
+ * mix=PCT (writes in the -mix variants, default 5).
+ *
+ * The peers are held (refcount 1) for the whole measurement, like routes
+ * held their peer in 2010: an unheld peer has refcount 0, which the
+ * lockless walk must not take, so every lookup of it would fall back.
+ */
+#define pr_fmt(fmt) "rcunet inetpeer: " fmt
+
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <linux/vmalloc.h>
+#include <linux/version.h>
+#include <net/inetpeer.h>
+#include "inetpeer.h"
+
+#define IPEER_BENCH_DEFAULT_PEERS	1024
+#define IPEER_BENCH_MAX_PEERS		(1 << 20)
+#define IPEER_BENCH_DEFAULT_MIX		5
+/* stable peers: 10.x.y.z in steps of 2; churn keys live in 11.0.0.0/8 */
+#define IPEER_BENCH_STABLE_BASE		0x0a000000U
+#define IPEER_BENCH_CHURN_BASE		0x0b000000U
+
+struct ipeer_bench_thread {
+	u32 rnd;		/* xorshift state */
+	u32 churn_seq;		/* current churn key of this thread */
+	bool churn_live;	/* ... is in the tree */
+} ____cacheline_aligned;
+
+struct ipeer_bench_ctx {
+	u32 npeers;
+	u32 mix_pct;
+	struct ipeer_base *base;
+	struct ipeer_key *keys;
+	struct ipeer_node **held;
+	struct ipeer_bench_thread *threads;
+	/* the live kernel's cache */
+	struct inet_peer_base *kbase;
+	struct inetpeer_addr *kaddrs;
+};
+
+static struct ipeer_bench_ctx ipeer_bench_ctx;
+
+/* A cheap per-thread PRNG: the op being measured must dominate. */
+static inline u32 ipeer_bench_rand(struct ipeer_bench_thread *t)
+{
+	u32 x = t->rnd;
+
+	x ^= x << 13;
+	x ^= x >> 17;
+	x ^= x << 5;
+	t->rnd = x;
+	return x;
+}
+
+static u32 ipeer_bench_stable_addr(u32 i)
+{
+	return IPEER_BENCH_STABLE_BASE + 2 * i;
+}
+
+static int ipeer_bench_threads_alloc(struct ipeer_bench_ctx *c,
+				     unsigned int nthreads)
+{
+	unsigned int i;
+
+	c->threads = kcalloc(nthreads, sizeof(*c->threads), GFP_KERNEL);
+	if (!c->threads)
+		return -ENOMEM;
+	for (i = 0; i < nthreads; i++)
+		c->threads[i].rnd = 0x9e3779b9U * (i + 1);
+	return 0;
+}
+
+static void ipeer_bench_teardown(void *ctx)
+{
+	struct ipeer_bench_ctx *c = ctx;
+
+	/* destroy frees held peers too; nothing else uses this base */
+	ipeer_base_destroy(c->base);
+	c->base = NULL;
+	kvfree(c->keys);
+	c->keys = NULL;
+	kfree(c->threads);
+	c->threads = NULL;
+}
+
+static int ipeer_bench_setup(struct ipeer_bench_ctx *c, unsigned int nthreads,
+			     const struct ipeer_ops *ops)
+{
+	struct ipeer_limits limits = {
+		.threshold = IPEER_MAX_NODES,
+		.minttl = 3600 * HZ,
+		.maxttl = 3600 * HZ,
+	};
+	u32 i;
+	int err;
+
+	err = ipeer_bench_threads_alloc(c, nthreads);
+	if (err)
+		return err;
+	c->keys = kvmalloc_array(c->npeers, sizeof(*c->keys), GFP_KERNEL);
+	c->base = ipeer_base_create(ops, &limits);
+	if (!c->keys || !c->base) {
+		ipeer_bench_teardown(c);
+		return -ENOMEM;
+	}
+	for (i = 0; i < c->npeers; i++) {
+		ipeer_key_v4(&c->keys[i], ipeer_bench_stable_addr(i));
+		/* the reference from this get is the hold, kept until teardown */
+		if (!ipeer_get(c->base, &c->keys[i], true)) {
+			ipeer_bench_teardown(c);
+			return -ENOMEM;
+		}
+		if (!(i & 1023))
+			cond_resched();
+	}
+	return 0;
+}
+
+static int ipeer_bench_setup_rwlock(void *ctx, unsigned int nthreads)
+{
+	return ipeer_bench_setup(ctx, nthreads, &ipeer_rwlock_ops);
+}
+
+static int ipeer_bench_setup_rcu(void *ctx, unsigned int nthreads)
+{
+	return ipeer_bench_setup(ctx, nthreads, &ipeer_rcu_ops);
+}
+
+static inline int ipeer_bench_hit(struct ipeer_bench_ctx *c,
+				  struct ipeer_bench_thread *t)
+{
+	struct ipeer_node *p;
+
+	p = ipeer_get(c->base, &c->keys[ipeer_bench_rand(t) % c->npeers],
+		      false);
+	if (unlikely(!p))
+		return -ENOENT;	/* a held peer must always be found */
+	ipeer_put(c->base, p);
+	return 0;
+}
+
+static int ipeer_bench_run_hit(void *ctx, unsigned int tid, u64 n)
+{
+	struct ipeer_bench_ctx *c = ctx;
+	struct ipeer_bench_thread *t = &c->threads[tid];
+	int err;
+
+	while (n--) {
+		err = ipeer_bench_hit(c, t);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+/* Insert a fresh churn key, or remove the one inserted last. */
+static int ipeer_bench_churn(struct ipeer_bench_ctx *c, unsigned int tid,
+			     struct ipeer_bench_thread *t)
+{
+	struct ipeer_node *p;
+	struct ipeer_key key;
+
+	ipeer_key_v4(&key, IPEER_BENCH_CHURN_BASE | (tid & 0xff) << 16 |
+		     (t->churn_seq & 0xffff));
+	if (!t->churn_live) {
+		p = ipeer_get(c->base, &key, true);
+		if (!p)
+			return -ENOMEM;
+		ipeer_put(c->base, p);
+		t->churn_live = true;
+		return 0;
+	}
+	t->churn_live = false;
+	t->churn_seq++;
+	/* only this thread uses the key: it must go */
+	return ipeer_remove(c->base, &key);
+}
+
+static int ipeer_bench_run_mix(void *ctx, unsigned int tid, u64 n)
+{
+	struct ipeer_bench_ctx *c = ctx;
+	struct ipeer_bench_thread *t = &c->threads[tid];
+	int err;
+
+	while (n--) {
+		if (ipeer_bench_rand(t) % 100 < c->mix_pct)
+			err = ipeer_bench_churn(c, tid, t);
+		else
+			err = ipeer_bench_hit(c, t);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+/* ------------------------------------------------- the kernel's inetpeer */
+
+/*
+ * Since the 6.1.y backport of "inetpeer: do not get a refcount in
+ * inet_getpeer()", inet_getpeer(base, daddr) creates on a miss, takes no
+ * reference and must be called under rcu_read_lock(); older kernels have
+ * inet_getpeer(base, daddr, create) returning a reference. Kbuild probes
+ * the header and defines IPEER_KERNEL_GETPEER_NOREF for the new API; with
+ * the old one the "kernel" variant reports -EOPNOTSUPP.
+ */
+#ifdef IPEER_KERNEL_GETPEER_NOREF
+static void ipeer_bench_kernel_teardown(void *ctx)
+{
+	struct ipeer_bench_ctx *c = ctx;
+
+	if (c->kbase) {
+		/* drops the tree's reference of every peer (freed after RCU) */
+		inetpeer_invalidate_tree(c->kbase);
+		kfree(c->kbase);
+		c->kbase = NULL;
+	}
+	kvfree(c->kaddrs);
+	c->kaddrs = NULL;
+	kfree(c->threads);
+	c->threads = NULL;
+}
+
+static int ipeer_bench_kernel_setup(void *ctx, unsigned int nthreads)
+{
+	struct ipeer_bench_ctx *c = ctx;
+	struct inet_peer *p;
+	u32 i;
+	int err;
+
+	err = ipeer_bench_threads_alloc(c, nthreads);
+	if (err)
+		return err;
+	c->kaddrs = kvcalloc(c->npeers, sizeof(*c->kaddrs), GFP_KERNEL);
+	c->kbase = kzalloc(sizeof(*c->kbase), GFP_KERNEL);
+	if (!c->kaddrs || !c->kbase) {
+		ipeer_bench_kernel_teardown(c);
+		return -ENOMEM;
+	}
+	inet_peer_base_init(c->kbase);
+	for (i = 0; i < c->npeers; i++) {
+		c->kaddrs[i].a4.addr = htonl(ipeer_bench_stable_addr(i));
+		c->kaddrs[i].family = AF_INET;
+		rcu_read_lock();
+		p = inet_getpeer(c->kbase, &c->kaddrs[i]);
+		rcu_read_unlock();
+		if (!p) {
+			ipeer_bench_kernel_teardown(c);
+			return -ENOMEM;
+		}
+		if (!(i & 1023))
+			cond_resched();
+	}
+	/*
+	 * Above net.ipv4.inet_peer_threshold the kernel's GC evicts peers on
+	 * every insert, and a "hit" would be an insert: refuse to measure.
+	 */
+	if (READ_ONCE(c->kbase->total) < c->npeers) {
+		pr_info("kernel cache kept %d of %u peers: raise net.ipv4.inet_peer_threshold\n",
+			c->kbase->total, c->npeers);
+		ipeer_bench_kernel_teardown(c);
+		return -E2BIG;
+	}
+	return 0;
+}
+
+static int ipeer_bench_kernel_run(void *ctx, unsigned int tid, u64 n)
+{
+	struct ipeer_bench_ctx *c = ctx;
+	struct ipeer_bench_thread *t = &c->threads[tid];
+	struct inet_peer *p;
+
+	while (n--) {
+		rcu_read_lock();
+		p = inet_getpeer(c->kbase,
+				 &c->kaddrs[ipeer_bench_rand(t) % c->npeers]);
+		rcu_read_unlock();
+		if (unlikely(!p))
+			return -ENOMEM;
+	}
+	return 0;
+}
+#else
+static int ipeer_bench_kernel_setup(void *ctx, unsigned int nthreads)
+{
+	return -EOPNOTSUPP;
+}
+
+static void ipeer_bench_kernel_teardown(void *ctx)
+{
+}
+
+static int ipeer_bench_kernel_run(void *ctx, unsigned int tid, u64 n)
+{
+	return -EOPNOTSUPP;
+}
+#endif
+
+static const struct rcunet_bench_variant ipeer_bench_variants[] = {
+	{
+		.name = "rwlock", .op = "lookup-hit",
+		.setup = ipeer_bench_setup_rwlock,
+		.teardown = ipeer_bench_teardown,
+		.run = ipeer_bench_run_hit,
+	}, {
+		.name = "rcu", .op = "lookup-hit",
+		.setup = ipeer_bench_setup_rcu,
+		.teardown = ipeer_bench_teardown,
+		.run = ipeer_bench_run_hit,
+	}, {
+		.name = "kernel", .op = "inet_getpeer-hit",
+		.setup = ipeer_bench_kernel_setup,
+		.teardown = ipeer_bench_kernel_teardown,
+		.run = ipeer_bench_kernel_run,
+	}, {
+		.name = "rwlock-mix", .op = "lookup/insert-remove",
+		.setup = ipeer_bench_setup_rwlock,
+		.teardown = ipeer_bench_teardown,
+		.run = ipeer_bench_run_mix,
+	}, {
+		.name = "rcu-mix", .op = "lookup/insert-remove",
+		.setup = ipeer_bench_setup_rcu,
+		.teardown = ipeer_bench_teardown,
+		.run = ipeer_bench_run_mix,
+	},
+};
+
+static int ipeer_bench_set_param(void *ctx, const char *key, const char *val)
+{
+	struct ipeer_bench_ctx *c = ctx;
+
+	if (!strcmp(key, "peers"))
+		return rcunet_parse_u32(val, 1, IPEER_BENCH_MAX_PEERS,
+					&c->npeers);
+	if (!strcmp(key, "mix"))
+		return rcunet_parse_u32(val, 0, 100, &c->mix_pct);
+	return -ENOENT;
+}
+
+static void ipeer_bench_reset_params(void *ctx)
+{
+	struct ipeer_bench_ctx *c = ctx;
+
+	c->npeers = IPEER_BENCH_DEFAULT_PEERS;
+	c->mix_pct = IPEER_BENCH_DEFAULT_MIX;
+}
+
+static int ipeer_bench_show_params(void *ctx, char *buf, size_t len)
+{
+	struct ipeer_bench_ctx *c = ctx;
+
+	return scnprintf(buf, len, "peers=%u mix=%u", c->npeers, c->mix_pct);
+}
+
+static struct rcunet_bench ipeer_bench = {
+	.module = "inetpeer",
+	.variants = ipeer_bench_variants,
+	.nr_variants = ARRAY_SIZE(ipeer_bench_variants),
+	.ctx = &ipeer_bench_ctx,
+	.default_loops = 100000,
+	.default_runs = 5,
+	.set_param = ipeer_bench_set_param,
+	.reset_params = ipeer_bench_reset_params,
+	.show_params = ipeer_bench_show_params,
+};
+
+int ipeer_bench_init(struct proc_dir_entry *dir)
+{
+	ipeer_bench_reset_params(&ipeer_bench_ctx);
+	return rcunet_bench_create(dir, &ipeer_bench);
+}
+
+void ipeer_bench_exit(void)
+{
+	rcunet_bench_remove(&ipeer_bench);
+}

@@ -1,0 +1,839 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * rcunet inetpeer: the AVL tree, the base (LRU, GC, checker) and the
+ * lockless "rcu" variant, the change "inetpeer: RCU conversion" made.
+ *
+ * Serialisation
+ *  1. Nodes appear in the tree only with the tree lock held (spinlock for
+ *     "rcu", rwlock for writing for "rwlock").
+ *  2. Nodes leave the tree only with the tree lock held AND after their
+ *     refcount went 1 -> 0 by cmpxchg (rcu) or was seen 1 under the write
+ *     lock (rwlock): the 1 being the remover's own artificial reference.
+ *  3. Nodes join and leave the unused list only under base->unused_lock.
+ *  4. The rcu variant frees a node after a grace period: a lockless reader
+ *     may still stand on it, or on a link that led to it.
+ *
+ * Every link store goes through rcu_assign_pointer(): its release ordering
+ * publishes a node's key and links before the node becomes reachable, and
+ * pairs with the rcu_dereference_bh() of each step of the lockless walk.
+ */
+#define pr_fmt(fmt) "rcunet inetpeer: " fmt
+
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <linux/random.h>
+#include <linux/jiffies.h>
+#include <linux/percpu.h>
+#include <linux/string.h>
+#include <linux/socket.h>
+#include "inetpeer.h"
+
+/* Poisoned into a freed node's key: a reader that sees it saw a freed node. */
+#define IPEER_FREED_FAMILY	0xdeadU
+/* Nodes the periodic worker removes per pass before it yields. */
+#define IPEER_GC_BATCH		256
+
+static struct kmem_cache *ipeer_cachep;
+static atomic_long_t ipeer_nr_live = ATOMIC_LONG_INIT(0);
+
+long ipeer_live_nodes(void)
+{
+	return atomic_long_read(&ipeer_nr_live);
+}
+EXPORT_SYMBOL_GPL(ipeer_live_nodes);
+
+/* ------------------------------------------------------------------ keys */
+
+void ipeer_key_from_addr(struct ipeer_key *key, const struct rcunet_addr *a)
+{
+	int i;
+
+	memset(key, 0, sizeof(*key));
+	key->family = a->family;
+	if (a->family == AF_INET) {
+		key->word[0] = ntohl(a->v4);
+		return;
+	}
+	for (i = 0; i < 4; i++)
+		key->word[i] = ntohl(a->v6.s6_addr32[i]);
+}
+EXPORT_SYMBOL_GPL(ipeer_key_from_addr);
+
+void ipeer_key_to_addr(const struct ipeer_key *key, struct rcunet_addr *a)
+{
+	int i;
+
+	memset(a, 0, sizeof(*a));
+	a->family = key->family;
+	if (key->family == AF_INET) {
+		a->v4 = htonl(key->word[0]);
+		return;
+	}
+	for (i = 0; i < 4; i++)
+		a->v6.s6_addr32[i] = htonl(key->word[i]);
+}
+EXPORT_SYMBOL_GPL(ipeer_key_to_addr);
+
+void ipeer_key_v4(struct ipeer_key *key, u32 addr)
+{
+	memset(key, 0, sizeof(*key));
+	key->family = AF_INET;
+	key->word[0] = addr;
+}
+EXPORT_SYMBOL_GPL(ipeer_key_v4);
+
+static inline int ipeer_key_cmp(const struct ipeer_key *a,
+				const struct ipeer_key *b)
+{
+	int i;
+
+	if (a->family != b->family)
+		return a->family < b->family ? -1 : 1;
+	for (i = 0; i < 4; i++)
+		if (a->word[i] != b->word[i])
+			return a->word[i] < b->word[i] ? -1 : 1;
+	return 0;
+}
+
+/* ------------------------------------------------------------- the tree */
+
+static bool ipeer_tree_held(struct ipeer_base *b)
+{
+	return lockdep_is_held(&b->lock) || lockdep_is_held(&b->rwlock);
+}
+
+/* A link read by a writer or a locked walker: the tree lock is held. */
+#define ipeer_deref(b, link) rcu_dereference_protected(link, ipeer_tree_held(b))
+
+static inline int ipeer_h(const struct ipeer_node *p)
+{
+	return p ? p->height : 0;
+}
+
+/*
+ * Exact lookup, tree lock held (any mode). With @stack, records every link
+ * walked from &b->root down to the one that holds @key, or the empty one
+ * where it would go; *@depth gets their number (at most IPEER_MAXDEPTH + 1
+ * because the tree never exceeds IPEER_MAX_NODES).
+ */
+struct ipeer_node *ipeer_lookup_locked(struct ipeer_base *b,
+				       const struct ipeer_key *key,
+				       struct ipeer_node __rcu **stack[],
+				       unsigned int *depth)
+{
+	struct ipeer_node __rcu **link = &b->root;
+	struct ipeer_node *p;
+	unsigned int n = 0;
+	int cmp;
+
+	for (;;) {
+		if (stack)
+			stack[n++] = link;
+		p = ipeer_deref(b, *link);
+		if (!p)
+			break;
+		cmp = ipeer_key_cmp(key, &p->key);
+		if (!cmp)
+			break;
+		link = cmp < 0 ? &p->left : &p->right;
+	}
+	if (depth)
+		*depth = n;
+	return p;
+}
+
+/* @node is left-heavy by 2 and hangs from @link: rotate right. */
+static void ipeer_rotate_right(struct ipeer_base *b,
+			       struct ipeer_node __rcu **link,
+			       struct ipeer_node *node)
+{
+	struct ipeer_node *l = ipeer_deref(b, node->left);
+	struct ipeer_node *r = ipeer_deref(b, node->right);
+	struct ipeer_node *ll = ipeer_deref(b, l->left);
+	struct ipeer_node *lr = ipeer_deref(b, l->right);
+
+	if (ipeer_h(ll) >= ipeer_h(lr)) {
+		/* single rotation: l comes up */
+		rcu_assign_pointer(node->left, lr);
+		node->height = max(ipeer_h(lr), ipeer_h(r)) + 1;
+		rcu_assign_pointer(l->right, node);
+		l->height = max(ipeer_h(ll), node->height) + 1;
+		rcu_assign_pointer(*link, l);
+	} else {
+		/* double rotation: lr comes up */
+		struct ipeer_node *lrl = ipeer_deref(b, lr->left);
+		struct ipeer_node *lrr = ipeer_deref(b, lr->right);
+
+		rcu_assign_pointer(l->right, lrl);
+		l->height = max(ipeer_h(ll), ipeer_h(lrl)) + 1;
+		rcu_assign_pointer(node->left, lrr);
+		node->height = max(ipeer_h(lrr), ipeer_h(r)) + 1;
+		rcu_assign_pointer(lr->left, l);
+		rcu_assign_pointer(lr->right, node);
+		lr->height = max(l->height, node->height) + 1;
+		rcu_assign_pointer(*link, lr);
+	}
+}
+
+/* Mirror of ipeer_rotate_right(). */
+static void ipeer_rotate_left(struct ipeer_base *b,
+			      struct ipeer_node __rcu **link,
+			      struct ipeer_node *node)
+{
+	struct ipeer_node *l = ipeer_deref(b, node->left);
+	struct ipeer_node *r = ipeer_deref(b, node->right);
+	struct ipeer_node *rl = ipeer_deref(b, r->left);
+	struct ipeer_node *rr = ipeer_deref(b, r->right);
+
+	if (ipeer_h(rr) >= ipeer_h(rl)) {
+		rcu_assign_pointer(node->right, rl);
+		node->height = max(ipeer_h(rl), ipeer_h(l)) + 1;
+		rcu_assign_pointer(r->left, node);
+		r->height = max(ipeer_h(rr), node->height) + 1;
+		rcu_assign_pointer(*link, r);
+	} else {
+		struct ipeer_node *rll = ipeer_deref(b, rl->left);
+		struct ipeer_node *rlr = ipeer_deref(b, rl->right);
+
+		rcu_assign_pointer(r->left, rlr);
+		r->height = max(ipeer_h(rr), ipeer_h(rlr)) + 1;
+		rcu_assign_pointer(node->right, rll);
+		node->height = max(ipeer_h(rll), ipeer_h(l)) + 1;
+		rcu_assign_pointer(rl->right, r);
+		rcu_assign_pointer(rl->left, node);
+		rl->height = max(r->height, node->height) + 1;
+		rcu_assign_pointer(*link, rl);
+	}
+}
+
+/*
+ * Walk back up the @depth links of @stack (deepest first), fixing heights
+ * and rotating where a balance factor reached +-2. Tree lock held for
+ * writing. A lockless reader racing with a rotation may miss its key or
+ * walk in circles: it is bounded and falls back to the locked lookup.
+ */
+static void ipeer_rebalance(struct ipeer_base *b,
+			    struct ipeer_node __rcu **stack[],
+			    unsigned int depth)
+{
+	while (depth-- > 0) {
+		struct ipeer_node __rcu **link = stack[depth];
+		struct ipeer_node *node = ipeer_deref(b, *link);
+		int lh, rh;
+
+		if (!node)
+			continue;
+		lh = ipeer_h(ipeer_deref(b, node->left));
+		rh = ipeer_h(ipeer_deref(b, node->right));
+		if (lh > rh + 1)
+			ipeer_rotate_right(b, link, node);
+		else if (rh > lh + 1)
+			ipeer_rotate_left(b, link, node);
+		else
+			node->height = max(lh, rh) + 1;
+	}
+}
+
+/*
+ * Allocate a node for @key and link it where ipeer_lookup_locked() left
+ * @stack. Tree lock held for writing. The node starts with one reference,
+ * the caller's.
+ */
+struct ipeer_node *ipeer_link_new(struct ipeer_base *b,
+				  const struct ipeer_key *key,
+				  struct ipeer_node __rcu **stack[],
+				  unsigned int depth, gfp_t gfp)
+{
+	struct ipeer_node *n;
+
+	if (b->total >= IPEER_MAX_NODES)
+		return NULL;
+	n = kmem_cache_alloc(ipeer_cachep, gfp);
+	if (!n)
+		return NULL;
+	atomic_long_inc(&ipeer_nr_live);
+	n->key = *key;
+	RCU_INIT_POINTER(n->left, NULL);
+	RCU_INIT_POINTER(n->right, NULL);
+	n->height = 1;
+	atomic_set(&n->refcnt, 1);
+	n->dtime = jiffies;
+	INIT_LIST_HEAD(&n->unused);
+	atomic_set(&n->ip_id_count, get_random_u32());
+	n->tcp_ts = 0;
+	n->tcp_ts_stamp = 0;
+	n->rate_tokens = 0;
+	/* far enough back that the first token computation gives the max */
+	n->rate_last = jiffies - 60 * HZ;
+
+	/*
+	 * Publish: the release in rcu_assign_pointer() orders every store
+	 * above before the node becomes reachable; pairs with the
+	 * rcu_dereference_bh() in ipeer_rcu_walk() (the seed's smp_wmb()).
+	 */
+	rcu_assign_pointer(*stack[depth - 1], n);
+	ipeer_rebalance(b, stack, depth - 1);
+	b->total++;
+	ipeer_stat_inc(b, inserts);
+	return n;
+}
+
+/*
+ * Take @p out of the tree. Tree lock held for writing, @p's refcount
+ * already 0. @p itself is left untouched, so that a lockless reader
+ * standing on it can still walk on; the caller frees it (after a grace
+ * period for the rcu variant).
+ */
+void ipeer_unlink_locked(struct ipeer_base *b, struct ipeer_node *p)
+{
+	struct ipeer_node __rcu **stack[IPEER_MAXDEPTH + 1];
+	struct ipeer_node *t, *next;
+	unsigned int depth, delp;
+
+	if (WARN_ON_ONCE(ipeer_lookup_locked(b, &p->key, stack, &depth) != p))
+		return;
+	delp = depth - 1;	/* stack[delp] is the link holding p */
+	t = ipeer_deref(b, p->left);
+	if (!t) {
+		rcu_assign_pointer(*stack[delp], ipeer_deref(b, p->right));
+		depth = delp;
+	} else {
+		/* t: the rightmost node of the left subtree takes p's place */
+		stack[depth++] = &p->left;
+		while ((next = ipeer_deref(b, t->right))) {
+			stack[depth++] = &t->right;
+			t = next;
+		}
+		/* unhook t (may write p->left when t is p's left child) */
+		rcu_assign_pointer(*stack[depth - 1], ipeer_deref(b, t->left));
+		rcu_assign_pointer(t->left, ipeer_deref(b, p->left));
+		rcu_assign_pointer(t->right, ipeer_deref(b, p->right));
+		t->height = p->height;
+		rcu_assign_pointer(*stack[delp], t);
+		/* the walk went through p->left, which is now t->left */
+		stack[delp + 1] = &t->left;
+	}
+	ipeer_rebalance(b, stack, depth);
+	b->total--;
+}
+
+/* ---------------------------------------------------------- node lifetime */
+
+static void ipeer_poison_free(struct ipeer_node *p)
+{
+	/* A reader still on p after this saw a freed node (see freed_seen). */
+	WRITE_ONCE(p->key.family, IPEER_FREED_FAMILY);
+	kmem_cache_free(ipeer_cachep, p);
+	atomic_long_dec(&ipeer_nr_live);
+}
+
+void ipeer_free_now(struct ipeer_node *p)
+{
+	ipeer_poison_free(p);
+}
+
+static void ipeer_free_rcu_cb(struct rcu_head *head)
+{
+	ipeer_poison_free(container_of(head, struct ipeer_node, rcu));
+}
+
+/*
+ * Lockless readers may still walk through @p: free it only after every
+ * rcu_read_lock_bh() section that could have found it has ended (call_rcu
+ * waits for BH-disabled regions too since the RCU flavours were merged).
+ */
+void ipeer_free_rcu(struct ipeer_node *p)
+{
+	call_rcu(&p->rcu, ipeer_free_rcu_cb);
+}
+
+/* @p was just found and referenced: it is in use again. */
+void ipeer_unlink_from_unused(struct ipeer_base *b, struct ipeer_node *p)
+{
+	/*
+	 * Unlocked peek first, as the seed does: a referenced node is on the
+	 * list only between a put to 0 and the locked getter that revived it,
+	 * and that getter rechecks under the lock.
+	 */
+	if (list_empty(&p->unused))
+		return;
+	spin_lock_bh(&b->unused_lock);
+	list_del_init(&p->unused);
+	spin_unlock_bh(&b->unused_lock);
+}
+
+void ipeer_put(struct ipeer_base *b, struct ipeer_node *p)
+{
+	local_bh_disable();
+	/*
+	 * The drop to 0 and the list insertion happen under unused_lock, so a
+	 * getter that revives the node (0 -> 1 under the tree lock) and then
+	 * calls ipeer_unlink_from_unused() finds it on the list.
+	 */
+	if (atomic_dec_and_lock(&p->refcnt, &b->unused_lock)) {
+		list_add_tail(&p->unused, &b->unused);
+		WRITE_ONCE(p->dtime, jiffies);
+		spin_unlock(&b->unused_lock);
+	}
+	local_bh_enable();
+}
+EXPORT_SYMBOL_GPL(ipeer_put);
+
+/* ------------------------------------------------------------- the GC */
+
+int ipeer_gc_once(struct ipeer_base *b, unsigned long ttl)
+{
+	struct ipeer_node *p;
+
+	spin_lock_bh(&b->unused_lock);
+	p = list_first_entry_or_null(&b->unused, struct ipeer_node, unused);
+	if (!p || time_before(jiffies, READ_ONCE(p->dtime) + ttl)) {
+		spin_unlock_bh(&b->unused_lock);
+		return -EAGAIN;
+	}
+	list_del_init(&p->unused);
+	/*
+	 * An artificial reference keeps p alive once it is off the list;
+	 * ->unlink() removes p only if it can take this reference back as
+	 * the last one, otherwise a reader revived p and it stays.
+	 */
+	atomic_inc(&p->refcnt);
+	spin_unlock_bh(&b->unused_lock);
+
+	b->ops->unlink(b, p);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(ipeer_gc_once);
+
+/* After an insert: above the threshold, drop the oldest unused node. */
+void ipeer_maybe_gc(struct ipeer_base *b)
+{
+	if (READ_ONCE(b->total) >= READ_ONCE(b->limits.threshold))
+		ipeer_gc_once(b, 0);
+}
+
+/* TTL for unused nodes: maxttl when empty, down to minttl when full. */
+static unsigned long ipeer_ttl(struct ipeer_base *b)
+{
+	unsigned long minttl = READ_ONCE(b->limits.minttl);
+	unsigned long maxttl = READ_ONCE(b->limits.maxttl);
+	int threshold = READ_ONCE(b->limits.threshold);
+	int total = READ_ONCE(b->total);
+
+	if (total >= threshold || maxttl <= minttl)
+		return minttl;
+	return maxttl - (unsigned long)div_u64((u64)(maxttl - minttl) * total,
+					       threshold);
+}
+
+int ipeer_gc(struct ipeer_base *b)
+{
+	int n = 0;
+
+	while (n < IPEER_GC_BATCH && ipeer_gc_once(b, ipeer_ttl(b)) == 0)
+		n++;
+	return n;
+}
+EXPORT_SYMBOL_GPL(ipeer_gc);
+
+int ipeer_flush(struct ipeer_base *b)
+{
+	int n = 0;
+
+	while (ipeer_gc_once(b, 0) == 0) {
+		n++;
+		cond_resched();
+	}
+	return n;
+}
+EXPORT_SYMBOL_GPL(ipeer_flush);
+
+static void ipeer_gc_worker(struct work_struct *work)
+{
+	struct ipeer_base *b = container_of(to_delayed_work(work),
+					    struct ipeer_base, gc_work);
+	unsigned long delay = READ_ONCE(b->limits.gc_interval);
+
+	/* a full batch means more may be due: come back soon */
+	if (ipeer_gc(b) == IPEER_GC_BATCH)
+		delay = 1;
+	schedule_delayed_work(&b->gc_work, delay);
+}
+
+int ipeer_remove(struct ipeer_base *b, const struct ipeer_key *key)
+{
+	struct ipeer_node *p = ipeer_get(b, key, false);
+
+	if (!p)
+		return -ENOENT;
+	/* our reference from ipeer_get() is the artificial one ->unlink() wants */
+	return b->ops->unlink(b, p) ? 0 : -EBUSY;
+}
+EXPORT_SYMBOL_GPL(ipeer_remove);
+
+/* --------------------------------------------------------- inspection */
+
+bool ipeer_contains(struct ipeer_base *b, const struct ipeer_key *key)
+{
+	bool found;
+
+	b->ops->lock_tree(b);
+	found = ipeer_lookup_locked(b, key, NULL, NULL);
+	b->ops->unlock_tree(b);
+	return found;
+}
+EXPORT_SYMBOL_GPL(ipeer_contains);
+
+int ipeer_refcount(struct ipeer_base *b, const struct ipeer_key *key)
+{
+	struct ipeer_node *p;
+	int ret;
+
+	b->ops->lock_tree(b);
+	p = ipeer_lookup_locked(b, key, NULL, NULL);
+	ret = p ? atomic_read(&p->refcnt) : -ENOENT;
+	b->ops->unlock_tree(b);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(ipeer_refcount);
+
+int ipeer_total(struct ipeer_base *b)
+{
+	return READ_ONCE(b->total);
+}
+EXPORT_SYMBOL_GPL(ipeer_total);
+
+int ipeer_height(struct ipeer_base *b)
+{
+	int h;
+
+	b->ops->lock_tree(b);
+	h = ipeer_h(ipeer_deref(b, b->root));
+	b->ops->unlock_tree(b);
+	return h;
+}
+EXPORT_SYMBOL_GPL(ipeer_height);
+
+void ipeer_read_stats(struct ipeer_base *b, struct ipeer_stats *out)
+{
+	int cpu;
+
+	memset(out, 0, sizeof(*out));
+	for_each_possible_cpu(cpu) {
+		const struct ipeer_stats *s = per_cpu_ptr(b->stats, cpu);
+
+		out->lockless_hits += s->lockless_hits;
+		out->lockless_misses += s->lockless_misses;
+		out->fallback_hits += s->fallback_hits;
+		out->locked_hits += s->locked_hits;
+		out->inserts += s->inserts;
+		out->gc_removed += s->gc_removed;
+		out->freed_seen += s->freed_seen;
+	}
+}
+EXPORT_SYMBOL_GPL(ipeer_read_stats);
+
+struct ipeer_check_ctx {
+	struct ipeer_base *b;
+	int count;
+	char *why;
+	size_t len;
+};
+
+/*
+ * Check the subtree at @p, whose keys must lie strictly between @lo and
+ * @hi (NULL: unbounded); returns its height or -1. Recursion is bounded:
+ * a valid AVL tree is at most IPEER_MAXDEPTH high, deeper is an error.
+ */
+static int ipeer_check_subtree(struct ipeer_check_ctx *c, struct ipeer_node *p,
+			       const struct ipeer_key *lo,
+			       const struct ipeer_key *hi, int level)
+{
+	int lh, rh;
+
+	if (!p)
+		return 0;
+	if (level > IPEER_MAXDEPTH) {
+		scnprintf(c->why, c->len, "deeper than %d", IPEER_MAXDEPTH);
+		return -1;
+	}
+	if (++c->count > IPEER_MAX_NODES) {
+		scnprintf(c->why, c->len, "more than %d nodes (cycle?)",
+			  IPEER_MAX_NODES);
+		return -1;
+	}
+	if ((lo && ipeer_key_cmp(&p->key, lo) <= 0) ||
+	    (hi && ipeer_key_cmp(&p->key, hi) >= 0)) {
+		scnprintf(c->why, c->len, "key %u:%08x out of order",
+			  p->key.family, p->key.word[0]);
+		return -1;
+	}
+	if (atomic_read(&p->refcnt) < 0) {
+		scnprintf(c->why, c->len, "negative refcount");
+		return -1;
+	}
+	lh = ipeer_check_subtree(c, ipeer_deref(c->b, p->left), lo, &p->key,
+				 level + 1);
+	if (lh < 0)
+		return -1;
+	rh = ipeer_check_subtree(c, ipeer_deref(c->b, p->right), &p->key, hi,
+				 level + 1);
+	if (rh < 0)
+		return -1;
+	if (lh - rh > 1 || rh - lh > 1) {
+		scnprintf(c->why, c->len, "balance %d at key %u:%08x", lh - rh,
+			  p->key.family, p->key.word[0]);
+		return -1;
+	}
+	if (p->height != max(lh, rh) + 1) {
+		scnprintf(c->why, c->len, "height %d, expected %d",
+			  p->height, max(lh, rh) + 1);
+		return -1;
+	}
+	return p->height;
+}
+
+int ipeer_check(struct ipeer_base *b, char *why, size_t len)
+{
+	char dummy[8];
+	struct ipeer_check_ctx c = {
+		.b = b, .why = why ? why : dummy,
+		.len = why ? len : sizeof(dummy),
+	};
+	int ret = 0;
+
+	b->ops->lock_tree(b);
+	if (ipeer_check_subtree(&c, ipeer_deref(b, b->root), NULL, NULL, 1) < 0)
+		ret = -EUCLEAN;
+	else if (c.count != b->total) {
+		scnprintf(c.why, c.len, "%d nodes, counter says %d", c.count,
+			  b->total);
+		ret = -EUCLEAN;
+	}
+	b->ops->unlock_tree(b);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(ipeer_check);
+
+/* -------------------------------------------------------- base lifetime */
+
+struct ipeer_base *ipeer_base_create(const struct ipeer_ops *ops,
+				     const struct ipeer_limits *limits)
+{
+	struct ipeer_base *b = kzalloc(sizeof(*b), GFP_KERNEL);
+
+	if (!b)
+		return NULL;
+	b->stats = alloc_percpu(struct ipeer_stats);
+	if (!b->stats) {
+		kfree(b);
+		return NULL;
+	}
+	b->ops = ops;
+	RCU_INIT_POINTER(b->root, NULL);
+	spin_lock_init(&b->lock);
+	rwlock_init(&b->rwlock);
+	spin_lock_init(&b->unused_lock);
+	INIT_LIST_HEAD(&b->unused);
+	b->limits = *limits;
+	if (b->limits.threshold < 1)
+		b->limits.threshold = 1;
+	INIT_DELAYED_WORK(&b->gc_work, ipeer_gc_worker);
+	if (b->limits.gc_interval)
+		schedule_delayed_work(&b->gc_work, b->limits.gc_interval);
+	return b;
+}
+EXPORT_SYMBOL_GPL(ipeer_base_create);
+
+/* Free the subtree at @p; depth bounded by the AVL height. */
+static void ipeer_free_subtree(struct ipeer_base *b, struct ipeer_node *p)
+{
+	if (!p)
+		return;
+	ipeer_free_subtree(b, rcu_dereference_protected(p->left, 1));
+	ipeer_free_subtree(b, rcu_dereference_protected(p->right, 1));
+	/*
+	 * No user is left, but a walker that finished just before may still
+	 * be inside its read-side section: the rcu variant keeps deferring.
+	 */
+	if (b->ops == &ipeer_rcu_ops)
+		ipeer_free_rcu(p);
+	else
+		ipeer_free_now(p);
+}
+
+void ipeer_base_destroy(struct ipeer_base *b)
+{
+	if (!b)
+		return;
+	/* the worker re-arms itself; _sync cancels that too */
+	cancel_delayed_work_sync(&b->gc_work);
+	/* held peers go too: their holders are gone with the module */
+	ipeer_free_subtree(b, rcu_dereference_protected(b->root, 1));
+	RCU_INIT_POINTER(b->root, NULL);
+	free_percpu(b->stats);
+	kfree(b);
+}
+EXPORT_SYMBOL_GPL(ipeer_base_destroy);
+
+/* -------------------------------------------------------- the rcu variant */
+
+/*
+ * Lockless walk, caller in rcu_read_lock_bh(). No lock keeps a writer
+ * away, so a rotation may send us the wrong way (a miss) or round in a
+ * circle: give up after IPEER_MAXDEPTH links. Every node reached is valid
+ * memory until the read-side section ends (freed only after a grace
+ * period). A node found with refcount 0 is unused and may be on its way
+ * out: only atomic_inc_not_zero() may take it, else it counts as a miss.
+ */
+static struct ipeer_node *ipeer_rcu_walk(struct ipeer_base *b,
+					 const struct ipeer_key *key)
+{
+	struct ipeer_node *p = rcu_dereference_bh(b->root);
+	unsigned int steps = 0;
+	int cmp;
+
+	while (p) {
+		if (IS_ENABLED(CONFIG_DEBUG_OBJECTS_RCU_HEAD) &&
+		    unlikely(READ_ONCE(p->key.family) == IPEER_FREED_FAMILY))
+			ipeer_stat_inc(b, freed_seen);
+		cmp = ipeer_key_cmp(key, &p->key);
+		if (!cmp)
+			return atomic_inc_not_zero(&p->refcnt) ? p : NULL;
+		if (cmp < 0)
+			p = rcu_dereference_bh(p->left);
+		else
+			p = rcu_dereference_bh(p->right);
+		if (unlikely(++steps == IPEER_MAXDEPTH))
+			break;
+	}
+	return NULL;
+}
+
+static struct ipeer_node *ipeer_rcu_get(struct ipeer_base *b,
+					const struct ipeer_key *key,
+					bool create)
+{
+	struct ipeer_node __rcu **stack[IPEER_MAXDEPTH + 1];
+	struct ipeer_node *p;
+	unsigned int depth;
+	bool created = false;
+
+	rcu_read_lock_bh();
+	p = ipeer_rcu_walk(b, key);
+	rcu_read_unlock_bh();
+	if (p) {
+		ipeer_stat_inc(b, lockless_hits);
+		ipeer_unlink_from_unused(b, p);
+		return p;
+	}
+	ipeer_stat_inc(b, lockless_misses);
+
+	/* Exact lookup under the lock; the nodes are hot in cache by now. */
+	spin_lock_bh(&b->lock);
+	p = ipeer_lookup_locked(b, key, stack, &depth);
+	if (p) {
+		/*
+		 * Plain increment, also from 0: removal needs this lock, so p
+		 * cannot be on its way out.
+		 */
+		atomic_inc(&p->refcnt);
+		ipeer_stat_inc(b, fallback_hits);
+	} else if (create) {
+		p = ipeer_link_new(b, key, stack, depth, GFP_ATOMIC);
+		created = !!p;
+	}
+	spin_unlock_bh(&b->lock);
+
+	if (p && !created)
+		ipeer_unlink_from_unused(b, p);
+	if (created)
+		ipeer_maybe_gc(b);
+	return p;
+}
+
+static bool ipeer_rcu_unlink(struct ipeer_base *b, struct ipeer_node *p)
+{
+	bool removed = false;
+
+	spin_lock_bh(&b->lock);
+	/*
+	 * A lockless reader may have raised the refcount since we looked, so
+	 * take the last reference atomically: 1 -> 0 succeeds only if ours is
+	 * the only one, and from then on atomic_inc_not_zero() fails.
+	 */
+	if (atomic_cmpxchg(&p->refcnt, 1, 0) == 1) {
+		ipeer_unlink_locked(b, p);
+		removed = true;
+	}
+	spin_unlock_bh(&b->lock);
+
+	if (removed) {
+		ipeer_stat_inc(b, gc_removed);
+		ipeer_free_rcu(p);
+	} else {
+		/* in use again: give back the artificial reference */
+		ipeer_put(b, p);
+	}
+	return removed;
+}
+
+static void ipeer_rcu_lock_tree(struct ipeer_base *b)
+	__acquires(&b->lock)
+{
+	spin_lock_bh(&b->lock);
+}
+
+static void ipeer_rcu_unlock_tree(struct ipeer_base *b)
+	__releases(&b->lock)
+{
+	spin_unlock_bh(&b->lock);
+}
+
+const struct ipeer_ops ipeer_rcu_ops = {
+	.name = "rcu",
+	.get = ipeer_rcu_get,
+	.unlink = ipeer_rcu_unlink,
+	.lock_tree = ipeer_rcu_lock_tree,
+	.unlock_tree = ipeer_rcu_unlock_tree,
+};
+EXPORT_SYMBOL_GPL(ipeer_rcu_ops);
+
+const struct ipeer_ops *const ipeer_variants[] = {
+	&ipeer_rwlock_ops,
+	&ipeer_rcu_ops,
+};
+EXPORT_SYMBOL_GPL(ipeer_variants);
+const unsigned int ipeer_nr_variants = ARRAY_SIZE(ipeer_variants);
+EXPORT_SYMBOL_GPL(ipeer_nr_variants);
+
+const struct ipeer_ops *ipeer_find_variant(const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < ipeer_nr_variants; i++)
+		if (!strcmp(ipeer_variants[i]->name, name))
+			return ipeer_variants[i];
+	return NULL;
+}
+EXPORT_SYMBOL_GPL(ipeer_find_variant);
+
+int ipeer_avl_init(void)
+{
+	/*
+	 * No SLAB_HWCACHE_ALIGN, as in the seed: the rcu_head would push the
+	 * node over a cache line and double its footprint.
+	 */
+	ipeer_cachep = kmem_cache_create("rcunet_ipeer",
+					 sizeof(struct ipeer_node), 0, 0, NULL);
+	return ipeer_cachep ? 0 : -ENOMEM;
+}
+
+void ipeer_avl_exit(void)
+{
+	/* callbacks of the rcu variant still point into this module */
+	rcu_barrier();
+	WARN(ipeer_live_nodes(), "rcunet inetpeer: %ld nodes leaked\n",
+	     ipeer_live_nodes());
+	kmem_cache_destroy(ipeer_cachep);
+}

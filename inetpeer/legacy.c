@@ -1,0 +1,99 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * rcunet inetpeer: the "rwlock" variant, the cache as it was before the
+ * RCU conversion. Every lookup takes the tree rwlock for reading, so all
+ * CPUs looking up peers bounce the lock's cache line; writers take it for
+ * writing. With no lockless reader, the last reference can be checked with
+ * a plain read under the write lock and a node can be freed at once.
+ */
+#include <linux/module.h>
+#include <linux/slab.h>
+#include "inetpeer.h"
+
+static struct ipeer_node *ipeer_rwlock_get(struct ipeer_base *b,
+					   const struct ipeer_key *key,
+					   bool create)
+{
+	struct ipeer_node __rcu **stack[IPEER_MAXDEPTH + 1];
+	struct ipeer_node *p;
+	unsigned int depth;
+	bool created = false;
+
+	read_lock_bh(&b->rwlock);
+	p = ipeer_lookup_locked(b, key, NULL, NULL);
+	/* removal needs the write lock: p stays while we hold the read lock */
+	if (p)
+		atomic_inc(&p->refcnt);
+	read_unlock_bh(&b->rwlock);
+	if (p) {
+		ipeer_stat_inc(b, locked_hits);
+		ipeer_unlink_from_unused(b, p);
+		return p;
+	}
+	if (!create)
+		return NULL;
+
+	write_lock_bh(&b->rwlock);
+	/* look again: the node may have appeared while we had no lock */
+	p = ipeer_lookup_locked(b, key, stack, &depth);
+	if (p) {
+		atomic_inc(&p->refcnt);
+	} else {
+		p = ipeer_link_new(b, key, stack, depth, GFP_ATOMIC);
+		created = !!p;
+	}
+	write_unlock_bh(&b->rwlock);
+
+	if (p && !created)
+		ipeer_unlink_from_unused(b, p);
+	if (created)
+		ipeer_maybe_gc(b);
+	return p;
+}
+
+static bool ipeer_rwlock_unlink(struct ipeer_base *b, struct ipeer_node *p)
+{
+	bool removed = false;
+
+	write_lock_bh(&b->rwlock);
+	/*
+	 * Readers take references only under the read lock, which we exclude:
+	 * a count of 1 (our own) cannot change under us.
+	 */
+	if (atomic_read(&p->refcnt) == 1) {
+		atomic_set(&p->refcnt, 0);
+		ipeer_unlink_locked(b, p);
+		removed = true;
+	}
+	write_unlock_bh(&b->rwlock);
+
+	if (removed) {
+		ipeer_stat_inc(b, gc_removed);
+		/* nobody can reach p without the lock: free it now */
+		ipeer_free_now(p);
+	} else {
+		ipeer_put(b, p);
+	}
+	return removed;
+}
+
+static void ipeer_rwlock_lock_tree(struct ipeer_base *b)
+	__acquires(&b->rwlock)
+{
+	read_lock_bh(&b->rwlock);
+}
+
+static void ipeer_rwlock_unlock_tree(struct ipeer_base *b)
+	__releases(&b->rwlock)
+{
+	read_unlock_bh(&b->rwlock);
+}
+
+const struct ipeer_ops ipeer_rwlock_ops = {
+	.name = "rwlock",
+	.get = ipeer_rwlock_get,
+	.unlink = ipeer_rwlock_unlink,
+	.lock_tree = ipeer_rwlock_lock_tree,
+	.unlock_tree = ipeer_rwlock_unlock_tree,
+};
+EXPORT_SYMBOL_GPL(ipeer_rwlock_ops);

@@ -1,0 +1,297 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * rcunet inetpeer: module init/exit, parameters and
+ * /proc/rcunet/inetpeer/{control,peers,stats} (bench: see bench.c).
+ */
+#define pr_fmt(fmt) "rcunet inetpeer: " fmt
+
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+#include <linux/mutex.h>
+#include <linux/seq_file.h>
+#include <linux/jiffies.h>
+#include "inetpeer.h"
+
+static char *ipeer_param_variant = "rcu";
+module_param_named(variant, ipeer_param_variant, charp, 0444);
+MODULE_PARM_DESC(variant, "variant of the procfs cache: rcu or rwlock");
+
+static int ipeer_param_threshold = 65536 + 128;
+module_param_named(threshold, ipeer_param_threshold, int, 0444);
+MODULE_PARM_DESC(threshold, "nodes above which an insert drops the oldest unused one (like inet_peer_threshold)");
+
+static unsigned int ipeer_param_minttl = 120;
+module_param_named(minttl, ipeer_param_minttl, uint, 0444);
+MODULE_PARM_DESC(minttl, "seconds an unused node lives when the cache is full (like inet_peer_minttl)");
+
+static unsigned int ipeer_param_maxttl = 600;
+module_param_named(maxttl, ipeer_param_maxttl, uint, 0444);
+MODULE_PARM_DESC(maxttl, "seconds an unused node lives when the cache is empty (like inet_peer_maxttl)");
+
+static unsigned int ipeer_param_gc_interval = 10;
+module_param_named(gc_interval, ipeer_param_gc_interval, uint, 0444);
+MODULE_PARM_DESC(gc_interval, "seconds between periodic GC passes (0: none)");
+
+/* Longest TTL or interval a parameter may ask for: one day. */
+#define IPEER_MAX_SECONDS	(24 * 60 * 60)
+
+static struct ipeer_base *ipeer_procfs_base;
+static struct proc_dir_entry *ipeer_dir;
+/* Serialises control commands: put checks a count and then drops it. */
+static DEFINE_MUTEX(ipeer_ctl_mutex);
+
+static int ipeer_parse_key(const char *s, struct ipeer_key *key)
+{
+	struct rcunet_addr a;
+	int err = rcunet_parse_addr(s, &a);
+
+	if (err)
+		return err;
+	ipeer_key_from_addr(key, &a);
+	return 0;
+}
+
+/* get ADDR: find or create the peer and keep a reference (a "hold"). */
+static int ipeer_cmd_get(void *ctx, int argc, char **argv)
+{
+	struct ipeer_base *b = ctx;
+	struct ipeer_node *p;
+	struct ipeer_key key;
+	int err = ipeer_parse_key(argv[1], &key);
+
+	if (err)
+		return err;
+	mutex_lock(&ipeer_ctl_mutex);
+	p = ipeer_get(b, &key, true);
+	mutex_unlock(&ipeer_ctl_mutex);
+	return p ? 0 : -ENOMEM;
+}
+
+/* put ADDR: drop one hold; -ENOENT if absent, -EINVAL if not held. */
+static int ipeer_cmd_put(void *ctx, int argc, char **argv)
+{
+	struct ipeer_base *b = ctx;
+	struct ipeer_node *p;
+	struct ipeer_key key;
+	int err = ipeer_parse_key(argv[1], &key);
+
+	if (err)
+		return err;
+	mutex_lock(&ipeer_ctl_mutex);
+	p = ipeer_get(b, &key, false);
+	if (!p) {
+		err = -ENOENT;
+	} else if (atomic_read(&p->refcnt) < 2) {
+		/* only our own lookup reference: nobody held it */
+		ipeer_put(b, p);
+		err = -EINVAL;
+	} else {
+		ipeer_put(b, p);
+		ipeer_put(b, p);
+	}
+	mutex_unlock(&ipeer_ctl_mutex);
+	return err;
+}
+
+/* remove ADDR: remove an unheld peer now; -ENOENT, -EBUSY if held. */
+static int ipeer_cmd_remove(void *ctx, int argc, char **argv)
+{
+	struct ipeer_base *b = ctx;
+	struct ipeer_key key;
+	int err = ipeer_parse_key(argv[1], &key);
+
+	if (err)
+		return err;
+	mutex_lock(&ipeer_ctl_mutex);
+	err = ipeer_remove(b, &key);
+	mutex_unlock(&ipeer_ctl_mutex);
+	return err;
+}
+
+static int ipeer_cmd_flush(void *ctx, int argc, char **argv)
+{
+	mutex_lock(&ipeer_ctl_mutex);
+	ipeer_flush(ctx);
+	mutex_unlock(&ipeer_ctl_mutex);
+	return 0;
+}
+
+static int ipeer_cmd_gc(void *ctx, int argc, char **argv)
+{
+	mutex_lock(&ipeer_ctl_mutex);
+	ipeer_gc(ctx);
+	mutex_unlock(&ipeer_ctl_mutex);
+	return 0;
+}
+
+/* check: run the AVL checker; -EUCLEAN (logged with the reason) if broken. */
+static int ipeer_cmd_check(void *ctx, int argc, char **argv)
+{
+	char why[96];
+	int err = ipeer_check(ctx, why, sizeof(why));
+
+	if (err)
+		pr_warn_ratelimited("check failed: %s\n", why);
+	return err;
+}
+
+static const struct rcunet_cmd ipeer_cmds[] = {
+	{ "get", 1, 1, "ADDR", ipeer_cmd_get },
+	{ "put", 1, 1, "ADDR", ipeer_cmd_put },
+	{ "remove", 1, 1, "ADDR", ipeer_cmd_remove },
+	{ "flush", 0, 0, "", ipeer_cmd_flush },
+	{ "gc", 0, 0, "", ipeer_cmd_gc },
+	{ "check", 0, 0, "", ipeer_cmd_check },
+	{ }
+};
+
+static struct rcunet_ctl ipeer_ctl = {
+	.module = "inetpeer",
+	.cmds = ipeer_cmds,
+};
+
+/* In-order walk of the tree for "peers"; tree lock held. */
+static void ipeer_show_subtree(struct seq_file *m, struct ipeer_base *b,
+			       struct ipeer_node *p, unsigned long now)
+{
+	struct rcunet_addr a;
+	char buf[64];
+
+	if (!p)
+		return;
+	ipeer_show_subtree(m, b, rcu_dereference_check(p->left, 1), now);
+	ipeer_key_to_addr(&p->key, &a);
+	rcunet_format_addr(&a, buf, sizeof(buf));
+	seq_printf(m, "%s refcnt=%d age_ms=%u ip_id=%u tcp_ts=%u tcp_ts_stamp=%u rate_tokens=%u\n",
+		   buf, atomic_read(&p->refcnt),
+		   jiffies_to_msecs(now - READ_ONCE(p->dtime)),
+		   (u32)atomic_read(&p->ip_id_count), p->tcp_ts,
+		   p->tcp_ts_stamp, p->rate_tokens);
+	ipeer_show_subtree(m, b, rcu_dereference_check(p->right, 1), now);
+}
+
+static int ipeer_peers_show(struct seq_file *m, void *v)
+{
+	struct ipeer_base *b = m->private;
+
+	b->ops->lock_tree(b);
+	/* the tree lock is held: the links cannot change under the walk */
+	ipeer_show_subtree(m, b, rcu_dereference_check(b->root, 1), jiffies);
+	b->ops->unlock_tree(b);
+	return 0;
+}
+
+static int ipeer_stats_show(struct seq_file *m, void *v)
+{
+	struct ipeer_base *b = m->private;
+	struct ipeer_stats s;
+	struct ipeer_node *p;
+	unsigned int unused = 0;
+
+	ipeer_read_stats(b, &s);
+	spin_lock_bh(&b->unused_lock);
+	list_for_each_entry(p, &b->unused, unused)
+		unused++;
+	spin_unlock_bh(&b->unused_lock);
+
+	seq_printf(m, "variant=%s\n", b->ops->name);
+	seq_printf(m, "nodes=%d\n", ipeer_total(b));
+	seq_printf(m, "height=%d\n", ipeer_height(b));
+	seq_printf(m, "unused=%u\n", unused);
+	seq_printf(m, "lockless_hits=%llu\n", s.lockless_hits);
+	seq_printf(m, "lockless_misses=%llu\n", s.lockless_misses);
+	seq_printf(m, "fallback_hits=%llu\n", s.fallback_hits);
+	seq_printf(m, "locked_hits=%llu\n", s.locked_hits);
+	seq_printf(m, "inserts=%llu\n", s.inserts);
+	seq_printf(m, "gc_removed=%llu\n", s.gc_removed);
+	seq_printf(m, "freed_seen=%llu\n", s.freed_seen);
+	seq_printf(m, "threshold=%d\n", b->limits.threshold);
+	seq_printf(m, "minttl_s=%u\n", jiffies_to_msecs(b->limits.minttl) / 1000);
+	seq_printf(m, "maxttl_s=%u\n", jiffies_to_msecs(b->limits.maxttl) / 1000);
+	seq_printf(m, "live_nodes=%ld\n", ipeer_live_nodes());
+	return 0;
+}
+
+static int ipeer_validate_params(void)
+{
+	if (ipeer_param_threshold < 1 ||
+	    ipeer_param_threshold > IPEER_MAX_NODES) {
+		pr_err("threshold=%d out of range 1..%d\n",
+		       ipeer_param_threshold, IPEER_MAX_NODES);
+		return -ERANGE;
+	}
+	if (ipeer_param_maxttl > IPEER_MAX_SECONDS ||
+	    ipeer_param_gc_interval > IPEER_MAX_SECONDS ||
+	    ipeer_param_minttl > ipeer_param_maxttl) {
+		pr_err("need minttl <= maxttl <= %d and gc_interval <= %d\n",
+		       IPEER_MAX_SECONDS, IPEER_MAX_SECONDS);
+		return -ERANGE;
+	}
+	return 0;
+}
+
+static int __init ipeer_init(void)
+{
+	const struct ipeer_ops *ops = ipeer_find_variant(ipeer_param_variant);
+	struct ipeer_limits limits;
+	int err;
+
+	if (!ops) {
+		pr_err("unknown variant '%s' (rcu, rwlock)\n",
+		       ipeer_param_variant);
+		return -EINVAL;
+	}
+	err = ipeer_validate_params();
+	if (err)
+		return err;
+	limits.threshold = ipeer_param_threshold;
+	limits.minttl = ipeer_param_minttl * HZ;
+	limits.maxttl = ipeer_param_maxttl * HZ;
+	limits.gc_interval = ipeer_param_gc_interval * HZ;
+
+	err = ipeer_avl_init();
+	if (err)
+		return err;
+	err = -ENOMEM;
+	ipeer_procfs_base = ipeer_base_create(ops, &limits);
+	if (!ipeer_procfs_base)
+		goto out_avl;
+	ipeer_ctl.ctx = ipeer_procfs_base;
+
+	ipeer_dir = rcunet_proc_mkdir("inetpeer");
+	if (!ipeer_dir)
+		goto out_base;
+	if (!rcunet_ctl_create("control", ipeer_dir, &ipeer_ctl) ||
+	    !proc_create_single_data("peers", 0444, ipeer_dir,
+				     ipeer_peers_show, ipeer_procfs_base) ||
+	    !proc_create_single_data("stats", 0444, ipeer_dir,
+				     ipeer_stats_show, ipeer_procfs_base))
+		goto out_dir;
+	err = ipeer_bench_init(ipeer_dir);
+	if (err)
+		goto out_dir;
+	return 0;
+
+out_dir:
+	proc_remove(ipeer_dir);
+out_base:
+	ipeer_base_destroy(ipeer_procfs_base);
+out_avl:
+	ipeer_avl_exit();
+	return err;
+}
+
+static void __exit ipeer_exit(void)
+{
+	ipeer_bench_exit();
+	/* no control write can run after this: proc_remove() waits for them */
+	proc_remove(ipeer_dir);
+	ipeer_base_destroy(ipeer_procfs_base);
+	/* rcu_barrier(), then the leak check and the node cache */
+	ipeer_avl_exit();
+}
+
+module_init(ipeer_init);
+module_exit(ipeer_exit);
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("rcunet: inetpeer AVL cache, RCU lookup vs rwlock");

@@ -1,0 +1,397 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit for pktgen_rcu: the if_list logic (RCU and legacy readers against
+ * the shared writers), the thread control flags and the device commands.
+ *
+ * Suites:
+ *  pktgen_rcu         semantics, run for both reader variants
+ *  pktgen_rcu_stress  a reader kthread scanning while a writer adds and
+ *                     removes devices; a poster against a flag processor
+ *
+ * All tests use detached threads (no kthread, no proc files, no netdev),
+ * so they do not touch the module's live state.
+ */
+#include <kunit/test.h>
+#include <linux/kthread.h>
+#include <linux/delay.h>
+#include <linux/slab.h>
+#include <linux/rculist.h>
+#include "../pktgen_rcu/pktgen_rcu.h"
+
+static const struct pgr_list_ops *const pgr_kunit_ops[] = {
+	&pgr_rcu_ops, &pgr_legacy_ops,
+};
+
+static struct pgr_dev *pgr_kunit_add(struct kunit *test, struct pgr_thread *t,
+				     const char *name)
+{
+	struct pgr_dev *dev = pgr_dev_alloc(name);
+
+	KUNIT_ASSERT_NOT_NULL(test, dev);
+	KUNIT_ASSERT_EQ(test, pgr_list_add(t, dev), 0);
+	return dev;
+}
+
+static void pgr_kunit_name_match(struct kunit *test)
+{
+	KUNIT_EXPECT_TRUE(test, pgr_name_match("eth0", "eth0", true));
+	KUNIT_EXPECT_TRUE(test, pgr_name_match("eth0@1", "eth0", false));
+	KUNIT_EXPECT_FALSE(test, pgr_name_match("eth0@1", "eth0", true));
+	KUNIT_EXPECT_FALSE(test, pgr_name_match("eth01", "eth0", false));
+	KUNIT_EXPECT_FALSE(test, pgr_name_match("eth0", "eth0@1", false));
+	KUNIT_EXPECT_TRUE(test, pgr_name_match("eth0@1", "eth0@1", true));
+}
+
+/* add/find/mark/remove give the same answers through both reader variants */
+static void pgr_kunit_list_semantics(struct kunit *test)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(pgr_kunit_ops); i++) {
+		const struct pgr_list_ops *ops = pgr_kunit_ops[i];
+		struct pgr_thread t;
+		struct pgr_dev *a, *b;
+
+		pgr_thread_init(&t, 0);
+		a = pgr_kunit_add(test, &t, "eth0@0");
+		b = pgr_kunit_add(test, &t, "eth1");
+		KUNIT_EXPECT_EQ(test, pgr_list_add(&t, a), -EBUSY);
+		KUNIT_EXPECT_TRUE(test, ops->find_dev(&t, "eth0", false));
+		KUNIT_EXPECT_FALSE(test, ops->find_dev(&t, "eth0", true));
+		KUNIT_EXPECT_TRUE(test, ops->find_dev(&t, "eth1", true));
+		KUNIT_EXPECT_FALSE(test, ops->find_dev(&t, "eth2", false));
+
+		KUNIT_EXPECT_TRUE(test, ops->mark_dev(&t, "eth1"));
+		KUNIT_EXPECT_FALSE(test, ops->mark_dev(&t, "eth9"));
+		pgr_rem_marked(&t);
+		KUNIT_EXPECT_FALSE(test, ops->find_dev(&t, "eth1", true));
+		KUNIT_EXPECT_TRUE(test, ops->find_dev(&t, "eth0@0", true));
+		pgr_rem_all(&t);
+		KUNIT_EXPECT_TRUE(test, list_empty(&t.if_list));
+		KUNIT_EXPECT_FALSE(test, ops->find_dev(&t, "eth0", false));
+		(void)b;
+	}
+}
+
+/* next_to_run: the running device with the earliest next_tx, or NULL */
+static void pgr_kunit_next_to_run(struct kunit *test)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(pgr_kunit_ops); i++) {
+		const struct pgr_list_ops *ops = pgr_kunit_ops[i];
+		struct pgr_thread t;
+		struct pgr_dev *a, *b, *c;
+
+		pgr_thread_init(&t, 0);
+		a = pgr_kunit_add(test, &t, "a");
+		b = pgr_kunit_add(test, &t, "b");
+		c = pgr_kunit_add(test, &t, "c");
+		KUNIT_EXPECT_PTR_EQ(test, ops->next_to_run(&t), NULL);
+		KUNIT_EXPECT_FALSE(test, ops->thread_is_running(&t));
+
+		a->next_tx = 300;
+		b->next_tx = 100;
+		c->next_tx = 200;
+		a->running = 1;
+		c->running = 1;
+		KUNIT_EXPECT_PTR_EQ(test, ops->next_to_run(&t), c);
+		KUNIT_EXPECT_TRUE(test, ops->thread_is_running(&t));
+		b->running = 1;
+		KUNIT_EXPECT_PTR_EQ(test, ops->next_to_run(&t), b);
+		b->running = 0;
+		c->running = 0;
+		KUNIT_EXPECT_PTR_EQ(test, ops->next_to_run(&t), a);
+		a->running = 0;
+		KUNIT_EXPECT_PTR_EQ(test, ops->next_to_run(&t), NULL);
+		pgr_rem_all(&t);
+	}
+}
+
+/* thread control flags: each posted flag acts once, in pktgen's order */
+static void pgr_kunit_control_flags(struct kunit *test)
+{
+	struct pgr_thread t;
+	struct pgr_dev *a, *b;
+
+	pgr_thread_init(&t, 0);
+	KUNIT_EXPECT_FALSE(test, pgr_thread_process_control(&t));
+
+	a = pgr_kunit_add(test, &t, "a");
+	b = pgr_kunit_add(test, &t, "b");
+
+	/* RUN without a netdev: pktgen's "Error starting", nothing runs */
+	pgr_thread_post(&t, PGR_T_RUN);
+	KUNIT_EXPECT_FALSE(test, pgr_thread_flag_done(&t, PGR_T_RUN));
+	KUNIT_EXPECT_TRUE(test, pgr_thread_process_control(&t));
+	KUNIT_EXPECT_TRUE(test, pgr_thread_flag_done(&t, PGR_T_RUN));
+	KUNIT_EXPECT_STREQ(test, a->result, "Error starting");
+	KUNIT_EXPECT_EQ(test, a->running, 0);
+
+	/* STOP stops running devices and writes pktgen's Result */
+	a->running = 1;
+	a->sofar = 10;
+	a->started_at = ktime_get();
+	pgr_thread_post(&t, PGR_T_STOP);
+	KUNIT_EXPECT_TRUE(test, pgr_thread_process_control(&t));
+	KUNIT_EXPECT_EQ(test, a->running, 0);
+	KUNIT_EXPECT_EQ(test, strncmp(a->result, "OK: ", 4), 0);
+	KUNIT_EXPECT_NOT_NULL(test, strstr(a->result, ", 10 ("));
+	KUNIT_EXPECT_NOT_NULL(test, strstr(a->result, "pps "));
+
+	/* REMDEV removes only the marked device */
+	KUNIT_EXPECT_TRUE(test, pgr_rcu_ops.mark_dev(&t, "b"));
+	pgr_thread_post(&t, PGR_T_REMDEV);
+	KUNIT_EXPECT_TRUE(test, pgr_thread_process_control(&t));
+	KUNIT_EXPECT_FALSE(test, pgr_rcu_ops.find_dev(&t, "b", true));
+	KUNIT_EXPECT_TRUE(test, pgr_rcu_ops.find_dev(&t, "a", true));
+
+	/* REMDEVALL empties the list; flags are consumed */
+	pgr_thread_post(&t, PGR_T_REMDEVALL);
+	KUNIT_EXPECT_TRUE(test, pgr_thread_process_control(&t));
+	KUNIT_EXPECT_TRUE(test, list_empty(&t.if_list));
+	KUNIT_EXPECT_EQ(test, t.control, 0UL);
+	KUNIT_EXPECT_FALSE(test, pgr_thread_process_control(&t));
+	(void)b;
+}
+
+/* pktgen's commands: accepted values change state, rejected ones do not */
+static void pgr_kunit_dev_commands(struct kunit *test)
+{
+	struct pgr_dev *dev = pgr_dev_alloc("eth0");
+	char line[64];
+
+#define CMD(s) (strscpy(line, s, sizeof(line)), pgr_dev_command(dev, line))
+	KUNIT_ASSERT_NOT_NULL(test, dev);
+	KUNIT_EXPECT_EQ(test, CMD("count 100\n"), 0);
+	KUNIT_EXPECT_EQ(test, dev->count, 100ULL);
+	KUNIT_EXPECT_EQ(test, CMD("count=200"), 0);
+	KUNIT_EXPECT_EQ(test, dev->count, 200ULL);
+	KUNIT_EXPECT_EQ(test, CMD("count abc"), -EINVAL);
+	KUNIT_EXPECT_EQ(test, CMD("count 12x"), -EINVAL);
+	KUNIT_EXPECT_EQ(test, CMD("count"), -EINVAL);
+	KUNIT_EXPECT_EQ(test, dev->count, 200ULL);
+
+	KUNIT_EXPECT_EQ(test, CMD("pkt_size 20"), 0);
+	KUNIT_EXPECT_EQ(test, dev->min_pkt_size, (u32)PGR_MIN_PKT_SIZE);
+	KUNIT_EXPECT_EQ(test, CMD("pkt_size 512"), 0);
+	KUNIT_EXPECT_EQ(test, CMD("pkt_size 99999"), -ERANGE);
+	KUNIT_EXPECT_EQ(test, dev->max_pkt_size, 512U);
+
+	KUNIT_EXPECT_EQ(test, CMD("dst 10.1.2.3"), 0);
+	KUNIT_EXPECT_EQ(test, CMD("dst 10.1.2"), -EINVAL);
+	KUNIT_EXPECT_EQ(test, CMD("dst_max 10.1.2.300"), -EINVAL);
+	KUNIT_EXPECT_STREQ(test, dev->dst_min, "10.1.2.3");
+	KUNIT_EXPECT_EQ(test, dev->daddr_min, htonl(0x0a010203));
+
+	KUNIT_EXPECT_EQ(test, CMD("udp_dst_max 65535"), 0);
+	KUNIT_EXPECT_EQ(test, CMD("udp_dst_max 65536"), -ERANGE);
+	KUNIT_EXPECT_EQ(test, dev->udp_dst_max, 65535);
+
+	KUNIT_EXPECT_EQ(test, CMD("flag UDPSRC_RND"), 0);
+	KUNIT_EXPECT_EQ(test, dev->flags, (u32)PGR_F_UDPSRC_RND);
+	KUNIT_EXPECT_EQ(test, CMD("flag BOGUS"), -EINVAL);
+	KUNIT_EXPECT_EQ(test, CMD("flag IPV6"), -EOPNOTSUPP);
+	KUNIT_EXPECT_EQ(test, CMD("flag !UDPSRC_RND"), 0);
+	KUNIT_EXPECT_EQ(test, dev->flags, 0U);
+
+	KUNIT_EXPECT_EQ(test, CMD("dst_mac 00:11:22:33:44:55"), 0);
+	KUNIT_EXPECT_EQ(test, CMD("dst_mac 00:11:22:33:44"), -EINVAL);
+	KUNIT_EXPECT_EQ(test, dev->dst_mac[5], 0x55);
+
+	/* no netdev that can share skbs: clone_skb/burst > 1 refused */
+	KUNIT_EXPECT_EQ(test, CMD("clone_skb 10"), -EOPNOTSUPP);
+	KUNIT_EXPECT_EQ(test, dev->clone_skb, 0U);
+	KUNIT_EXPECT_EQ(test, CMD("burst 0"), 0);
+	KUNIT_EXPECT_EQ(test, dev->burst, 1U);
+	KUNIT_EXPECT_EQ(test, CMD("ratep 0"), -EINVAL);
+	KUNIT_EXPECT_EQ(test, CMD("ratep 1000"), 0);
+	KUNIT_EXPECT_EQ(test, dev->delay, 1000000ULL);
+	KUNIT_EXPECT_EQ(test, CMD("no_such_thing 1"), -EINVAL);
+	KUNIT_EXPECT_EQ(test, CMD("count 1 2"), -EINVAL);
+#undef CMD
+	kfree(dev);
+}
+
+static struct kunit_case pgr_kunit_cases[] = {
+	KUNIT_CASE(pgr_kunit_name_match),
+	KUNIT_CASE(pgr_kunit_list_semantics),
+	KUNIT_CASE(pgr_kunit_next_to_run),
+	KUNIT_CASE(pgr_kunit_control_flags),
+	KUNIT_CASE(pgr_kunit_dev_commands),
+	{}
+};
+
+static struct kunit_suite pgr_kunit_suite = {
+	.name = "pktgen_rcu",
+	.test_cases = pgr_kunit_cases,
+};
+
+/* ------------------------------------------------------------ stress */
+
+#define PGR_STRESS_ITERS	2000
+
+struct pgr_stress {
+	const struct pgr_list_ops *ops;
+	struct pgr_thread t;
+	atomic_t stop;
+	atomic_long_t scans;
+	atomic_long_t bad;		/* entries seen with a wrong magic */
+	struct completion done;
+};
+
+/* Walk the list under the protection @ops uses and check each entry. */
+static void pgr_stress_walk(struct pgr_stress *s)
+{
+	struct pgr_dev *dev;
+
+	if (s->ops == &pgr_legacy_ops) {
+		spin_lock(&s->t.if_lock);
+		list_for_each_entry(dev, &s->t.if_list, list)
+			if (READ_ONCE(dev->magic) != PGR_DEV_MAGIC)
+				atomic_long_inc(&s->bad);
+		spin_unlock(&s->t.if_lock);
+	} else {
+		/* unlinked-but-not-yet-freed entries are DEAD, never garbage */
+		rcu_read_lock();
+		list_for_each_entry_rcu(dev, &s->t.if_list, list) {
+			u32 m = READ_ONCE(dev->magic);
+
+			if (m != PGR_DEV_MAGIC && m != PGR_DEV_DEAD)
+				atomic_long_inc(&s->bad);
+		}
+		rcu_read_unlock();
+	}
+}
+
+static int pgr_stress_reader(void *arg)
+{
+	struct pgr_stress *s = arg;
+
+	while (!atomic_read(&s->stop)) {
+		s->ops->next_to_run(&s->t);
+		s->ops->find_dev(&s->t, "stress1", true);
+		s->ops->thread_is_running(&s->t);
+		pgr_stress_walk(s);
+		atomic_long_inc(&s->scans);
+		cond_resched();
+	}
+	complete(&s->done);
+	return 0;
+}
+
+/* Readers of either variant scan while the writer adds and removes. */
+static void pgr_kunit_scan_vs_writers(struct kunit *test)
+{
+	unsigned int v, i;
+
+	for (v = 0; v < ARRAY_SIZE(pgr_kunit_ops); v++) {
+		struct pgr_stress *s = kunit_kzalloc(test, sizeof(*s), GFP_KERNEL);
+		struct task_struct *tsk;
+		char name[PGR_IFNAME_LEN];
+
+		KUNIT_ASSERT_NOT_NULL(test, s);
+		s->ops = pgr_kunit_ops[v];
+		pgr_thread_init(&s->t, 0);
+		init_completion(&s->done);
+		tsk = kthread_run(pgr_stress_reader, s, "pgr_stress_rd");
+		KUNIT_ASSERT_FALSE(test, IS_ERR(tsk));
+
+		for (i = 0; i < PGR_STRESS_ITERS; i++) {
+			struct pgr_dev *dev;
+
+			snprintf(name, sizeof(name), "stress%u", i % 4);
+			dev = pgr_dev_alloc(name);
+			KUNIT_ASSERT_NOT_NULL(test, dev);
+			dev->next_tx = i;
+			dev->running = 1;
+			KUNIT_EXPECT_EQ(test, pgr_list_add(&s->t, dev), 0);
+			if (i % 4 == 3) {
+				/* removal as the kthread does it */
+				s->ops->mark_dev(&s->t, "stress1");
+				pgr_rem_marked(&s->t);
+				pgr_rem_all(&s->t);
+			}
+			if (!(i % 64))
+				cond_resched();
+		}
+		pgr_rem_all(&s->t);
+		atomic_set(&s->stop, 1);
+		wait_for_completion(&s->done);
+		KUNIT_EXPECT_EQ(test, atomic_long_read(&s->bad), 0L);
+		KUNIT_EXPECT_GT(test, atomic_long_read(&s->scans), 0L);
+		kunit_info(test, "%s: %d writer iterations, %ld reader scans\n",
+			   s->ops->name, PGR_STRESS_ITERS,
+			   atomic_long_read(&s->scans));
+	}
+	/* the devices went to kfree_rcu(); let them go before we return */
+	rcu_barrier();
+}
+
+struct pgr_flag_stress {
+	struct pgr_thread t;
+	atomic_t stop;
+	struct completion done;
+};
+
+static int pgr_flag_processor(void *arg)
+{
+	struct pgr_flag_stress *fs = arg;
+
+	while (!atomic_read(&fs->stop)) {
+		if (!pgr_thread_process_control(&fs->t))
+			cond_resched();
+	}
+	complete(&fs->done);
+	return 0;
+}
+
+/*
+ * A poster that marks a device, posts REMDEV and waits for flag_done must
+ * then find the device gone: no post is lost, no wait ends early.
+ */
+static void pgr_kunit_flags_vs_processor(struct kunit *test)
+{
+	struct pgr_flag_stress *fs = kunit_kzalloc(test, sizeof(*fs), GFP_KERNEL);
+	struct task_struct *tsk;
+	unsigned int i, spins;
+
+	KUNIT_ASSERT_NOT_NULL(test, fs);
+	pgr_thread_init(&fs->t, 0);
+	init_completion(&fs->done);
+	tsk = kthread_run(pgr_flag_processor, fs, "pgr_stress_fl");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(tsk));
+
+	for (i = 0; i < 500; i++) {
+		struct pgr_dev *dev = pgr_dev_alloc("victim");
+
+		KUNIT_ASSERT_NOT_NULL(test, dev);
+		KUNIT_ASSERT_EQ(test, pgr_list_add(&fs->t, dev), 0);
+		KUNIT_ASSERT_TRUE(test, pgr_rcu_ops.mark_dev(&fs->t, "victim"));
+		pgr_thread_post(&fs->t, PGR_T_REMDEV);
+		for (spins = 0; !pgr_thread_flag_done(&fs->t, PGR_T_REMDEV); spins++) {
+			if (spins > 100000)
+				break;
+			cond_resched();
+		}
+		KUNIT_ASSERT_FALSE(test, pgr_rcu_ops.find_dev(&fs->t, "victim", true));
+	}
+	atomic_set(&fs->stop, 1);
+	wait_for_completion(&fs->done);
+	pgr_rem_all(&fs->t);
+	rcu_barrier();
+}
+
+static struct kunit_case pgr_kunit_stress_cases[] = {
+	KUNIT_CASE(pgr_kunit_scan_vs_writers),
+	KUNIT_CASE(pgr_kunit_flags_vs_processor),
+	{}
+};
+
+static struct kunit_suite pgr_kunit_stress_suite = {
+	.name = "pktgen_rcu_stress",
+	.test_cases = pgr_kunit_stress_cases,
+};
+
+kunit_test_suites(&pgr_kunit_suite, &pgr_kunit_stress_suite);
+MODULE_LICENSE("GPL");

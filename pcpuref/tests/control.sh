@@ -1,0 +1,101 @@
+# rcunet-timeout: 120
+# pcpuref control and devices files: every command, every error, and the
+# three variants agreeing on the same hold/put sequence.
+. /rcunet/guest/lib.sh
+P=/proc/rcunet/pcpuref
+rc=0
+# ctl from lib.sh uses printf, which in busybox sh reports no error text on
+# a failed write; echo in a child shell does ("write error: No such device").
+ctle() { sh -c 'echo "$1" >/proc/rcunet/pcpuref/control' _ "$1"; }
+fail() { case_fail "$@"; rc=1; }
+field() { # field DEV KEY: value of KEY= on DEV's devices line
+	awk -v n="name=$1" -v k="$2=" '$1 == n {
+		for (i = 1; i <= NF; i++) if (index($i, k) == 1) print substr($i, length(k) + 1) }' $P/devices
+}
+expect_field() { # NAME DEV KEY VALUE
+	v=$(field "$2" "$3")
+	if [ "$v" = "$4" ]; then case_ok "$1"; else fail "$1" "$2 $3=$v, want $4"; fi
+}
+
+for f in control devices bench; do check "pcpuref/file_$f" test -e $P/$f; done
+
+check pcpuref/register_percpu ctl pcpuref "register cp percpu"
+check pcpuref/register_atomic ctl pcpuref "register ca atomic"
+check pcpuref/register_refcount ctl pcpuref "register cr refcount"
+check pcpuref/register_default ctl pcpuref "register cd"
+expect_field pcpuref/default_is_percpu cd variant percpu
+expect_field pcpuref/fresh_refcnt_is_base cp refcnt 1
+
+expect_error pcpuref/dup_name_eexist "File exists" ctle "register cp atomic"
+expect_error pcpuref/bad_variant_einval "Invalid argument" ctle "register cx perpcu"
+expect_error pcpuref/long_name_einval "Invalid argument" ctle "register abcdefghijklmnop"
+expect_error pcpuref/bad_name_einval "Invalid argument" ctle "register a/b"
+expect_error pcpuref/unknown_cmd_einval "Invalid argument" ctle "frobnicate cp"
+expect_error pcpuref/empty_line_einval "Invalid argument" ctle ""
+expect_error pcpuref/extra_args_einval "Invalid argument" ctle "hold cp 1 2"
+expect_error pcpuref/hold_unknown_enodev "No such device" ctle "hold nosuch"
+expect_error pcpuref/put_unknown_enodev "No such device" ctle "put nosuch"
+expect_error pcpuref/unregister_unknown_enodev "No such device" ctle "unregister nosuch"
+expect_error pcpuref/hold_zero_erange "out of range" ctle "hold cp 0"
+expect_error pcpuref/hold_huge_erange "out of range" ctle "hold cp 99999999999"
+expect_error pcpuref/hold_garbage_einval "Invalid argument" ctle "hold cp 12abc"
+check pcpuref/no_cx_registered sh -c "! grep -q name=cx $P/devices"
+
+# The same sequence on every variant gives the same counts.
+for d in cp ca cr; do
+	ctl pcpuref "hold $d 5" && ctl pcpuref "put $d 2" && ctl pcpuref "hold $d 1000" &&
+		ctl pcpuref "put $d 1000" || fail "pcpuref/seq_$d" "command failed"
+	expect_field "pcpuref/seq_refcnt_$d" $d refcnt 4
+	expect_field "pcpuref/seq_ctl_refs_$d" $d ctl_refs 3
+	# more than the control file holds: refused, nothing changes
+	expect_error "pcpuref/put_unheld_erange_$d" "out of range" ctle "put $d 4"
+	expect_field "pcpuref/put_refused_unchanged_$d" $d refcnt 4
+done
+
+# percpu: the slots sum to the count; a hold on one CPU and its put on
+# another leave +N and -N behind.
+sum=$(field cp pcpu | tr ',' '\n' | awk -F: '{ s += $2 } END { print s + 0 }')
+if [ "$sum" = "$(field cp refcnt)" ]; then case_ok pcpuref/slots_sum_to_refcnt
+else fail pcpuref/slots_sum_to_refcnt "slots $(field cp pcpu) sum $sum"; fi
+ncpu=$(grep -c ^processor /proc/cpuinfo)
+if [ "$ncpu" -ge 2 ] && command -v taskset >/dev/null; then
+	before=$(field cp pcpu)
+	taskset 1 sh -c ". /rcunet/guest/lib.sh; ctl pcpuref 'hold cp 7'"
+	taskset 2 sh -c ". /rcunet/guest/lib.sh; ctl pcpuref 'put cp 7'"
+	after=$(field cp pcpu)
+	s0=$(echo "$before" | tr ',' '\n' | awk -F: '$1 == 0 { print $2 }')
+	s1=$(echo "$before" | tr ',' '\n' | awk -F: '$1 == 1 { print $2 }')
+	a0=$(echo "$after" | tr ',' '\n' | awk -F: '$1 == 0 { print $2 }')
+	a1=$(echo "$after" | tr ',' '\n' | awk -F: '$1 == 1 { print $2 }')
+	if [ $((a0 - s0)) = 7 ] && [ $((a1 - s1)) = -7 ]; then
+		case_ok pcpuref/cross_cpu_slots
+	else
+		fail pcpuref/cross_cpu_slots "before $before after $after"
+	fi
+	expect_field pcpuref/cross_cpu_refcnt cp refcnt 4
+else
+	case_skip pcpuref/cross_cpu_slots "needs 2 CPUs and taskset"
+fi
+
+# Underflow: only the refcount variant can refuse a put nobody holds.
+expect_error pcpuref/put_unheld_percpu_unsupported "not supported" ctle "put_unheld cp"
+expect_error pcpuref/put_unheld_atomic_unsupported "not supported" ctle "put_unheld ca"
+expect_error pcpuref/put_unheld_busy "busy" ctle "put_unheld cr"
+ctl pcpuref "put cr 3"
+expect_splat_begin pcpuref-underflow
+check pcpuref/put_unheld_refcount ctl pcpuref "put_unheld cr"
+expect_splat_end pcpuref-underflow
+expect_field pcpuref/underflow_refused_refcnt cr refcnt 1
+expect_field pcpuref/underflow_counted cr underflows 1
+
+# Unregister drops the control file's references (unregister event) and
+# completes; the names are gone.
+for d in cp ca cr cd; do
+	check "pcpuref/unregister_$d" ctl pcpuref "unregister $d"
+done
+if grep -q . $P/devices; then fail pcpuref/all_gone "$(cat $P/devices)"
+else case_ok pcpuref/all_gone; fi
+# a name can be reused after unregister
+check pcpuref/reregister ctl pcpuref "register cp atomic"
+check pcpuref/reunregister ctl pcpuref "unregister cp"
+exit $rc

@@ -1,0 +1,32 @@
+# rcunet-timeout: 120
+# A reference held past the unregister: the unregister waits for it, warns
+# with the name and count every unregister_warn_secs, and completes once the
+# reference is put (a "hold_for" reference ignores the unregister event).
+. /rcunet/guest/lib.sh
+P=/proc/rcunet/pcpuref
+W=/sys/module/pcpuref/parameters/unregister_warn_secs
+rc=0
+old=$(cat $W)
+echo 1 >$W
+for v in percpu atomic refcount; do
+	d=w_$v
+	ctl pcpuref "register $d $v" || { case_fail "pcpuref/wait_register_$v"; rc=1; continue; }
+	ctl pcpuref "hold $d 2"		# dropped by the unregister event
+	ctl pcpuref "hold_for $d 3500"	# not dropped: the wait must see it
+	dmesg -c >/dev/null
+	if ctl pcpuref "unregister $d"; then case_ok "pcpuref/wait_unregister_$v"
+	else case_fail "pcpuref/wait_unregister_$v"; rc=1; fi
+	# it warned while the timed reference (count 2 = base + 1) was held
+	if dmesg | grep -q "waiting for $d to become free, usage count = 2"; then
+		case_ok "pcpuref/wait_warned_$v"
+	else
+		case_fail "pcpuref/wait_warned_$v" "no warning in dmesg"; rc=1
+	fi
+	if grep -q "name=$d " $P/devices; then
+		case_fail "pcpuref/wait_gone_$v"; rc=1
+	else
+		case_ok "pcpuref/wait_gone_$v"
+	fi
+done
+echo "$old" >$W
+exit $rc

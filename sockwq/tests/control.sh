@@ -1,0 +1,41 @@
+# rcunet-timeout: 120
+# sockwq control file and /dev/sockwq basics: every bad input gets a clean
+# error and leaves the state unchanged; the module refuses rmmod while an
+# fd is open.
+. /rcunet/guest/lib.sh
+P=/proc/rcunet/sockwq
+# lib.sh's ctl (busybox printf builtin) fails without an error text, so
+# expect_error cannot see the errno: write through a child sh instead.
+sctl() { sh -c "echo '$1' >$P/control"; }
+
+check dev-exists test -c /dev/sockwq
+check stats-readable grep -q '^producers 0$' $P/stats
+expect_error ctl-unknown "Invalid argument" sctl "bogus"
+expect_error ctl-rate-zero "Numerical result out of range" sctl "rate 0"
+expect_error ctl-rate-huge "Numerical result out of range" sctl "rate 2000000"
+expect_error ctl-rate-garbage "Invalid argument" sctl "rate fast"
+expect_error ctl-rate-noarg "Invalid argument" sctl "rate"
+expect_error ctl-targets-unknown "No such device" sctl "targets 4000000000"
+expect_error ctl-targets-garbage "Invalid argument" sctl "targets 1,,x"
+expect_error ctl-mode-bad "Invalid argument" sctl "mode fast"
+check ctl-state-unchanged grep -q '^rate 1000$' $P/stats
+check ctl-rate sctl "rate 5000"
+check ctl-rate-shown grep -q '^rate 5000$' $P/stats
+check ctl-mode sctl "mode legacy"
+check ctl-mode-shown grep -q '^default_mode legacy$' $P/stats
+sctl "mode rcu"
+check ctl-start sctl "start"
+expect_error ctl-start-twice "busy" sctl "start"
+check ctl-stop sctl "stop"
+check ctl-stop-idempotent sctl "stop"
+check ctl-targets-none sctl "targets none"
+expect_error bench-bad-spec "out of range" sh -c "echo 'sleeper=2' >$P/bench"
+expect_error bench-bad-key "Invalid argument" sh -c "echo 'speed=2' >$P/bench"
+expect_error bench-bad-variant "Invalid argument" sh -c "echo 'variant=nope' >$P/bench"
+
+# an open fd pins the module
+exec 3<>/dev/sockwq
+expect_error rmmod-refused-while-open "unload" rmmod sockwq
+exec 3>&-
+check module-still-loaded test -d $P
+exit 0

@@ -1,0 +1,20 @@
+# rcunet-timeout: 200
+# no_lost_wakeup + exactly_once: reader threads in poll()/epoll_wait()
+# (no timeout) against writer threads and the kernel producers on every
+# CPU, RCU and legacy endpoints side by side. swq_stress's watchdog fails
+# the run when a reader stays blocked while its queue holds data.
+. /rcunet/guest/lib.sh
+# The debug kernel (lockdep, PROVE_RCU) is several times slower under TCG.
+if [ -d /sys/kernel/debug/kunit ]; then n=${SWQ_STRESS_MSGS:-60000}; else n=${SWQ_STRESS_MSGS:-250000}; fi
+out=$(swq_stress stress -p 4 -n "$n" -k 5000 -t 20 -m mixed 2>&1)
+rc=$?
+echo "$out"
+line=$(echo "$out" | grep '^sockwq-stress:')
+result "NOTE sockwq-stress $line"
+if [ $rc -eq 0 ] && echo "$line" | grep -q 'stalls=0 errors=0 .*result=ok'; then
+	case_ok stress-exactly-once-no-stall
+else
+	case_fail stress-exactly-once-no-stall "rc=$rc $line"
+	exit 1
+fi
+exit 0

@@ -1,0 +1,797 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * sockwq in-guest test and benchmark program (static, busybox guest).
+ *
+ *   swq_stress stress [-p PAIRS] [-n MSGS] [-k RATE] [-t STALL_S] [-m MODE]
+ *	Per pair: a writer thread writes MSGS numbered messages into fd A
+ *	(paired with B); a reader thread waits in poll() or epoll_wait()
+ *	(level- or edge-triggered) with no timeout and reads B until EAGAIN;
+ *	kernel producers on every CPU inject numbered messages into every B
+ *	at RATE msgs/s each. Every message must arrive exactly once and in
+ *	order; a watchdog fails the run when a reader makes no progress for
+ *	STALL_S seconds while its queue holds data (a lost data_ready
+ *	wakeup) or a writer while its target has room (a lost write_space).
+ *   swq_stress closerace [-i ITER] [-k RATE]
+ *	Open/pair/poll/epoll/close endpoints while kernel producers target
+ *	them; afterwards every endpoint and wait-queue object must be freed.
+ *   swq_stress sigio       O_ASYNC: SIGIO from a write and from producers.
+ *   swq_stress badinput    every bad argument gets its clean errno.
+ *   swq_stress bench [-n MSGS] [-r RUNS]
+ *	Messages/s and wakeups/s writer -> blocked reader through an AF_UNIX
+ *	datagram socketpair (the live kernel) and /dev/sockwq pairs (rcu,
+ *	legacy); prints rcunet bench result lines.
+ *
+ * MODE: rcu, legacy or mixed (pair i uses i % 2). Exit 0 on success.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/epoll.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include "../uapi/sockwq.h"
+
+#define DEV	"/dev/sockwq"
+#define CTL	"/proc/rcunet/sockwq/control"
+#define STATS	"/proc/rcunet/sockwq/stats"
+#define MAXPAIRS 16
+
+#define USER_MAGIC	0x52455355u	/* "USER" */
+#define END_MAGIC	0x21444e45u	/* "END!" */
+
+struct umsg {
+	uint32_t magic;
+	uint32_t len;
+	uint64_t seq;
+	uint8_t pad[200];
+};
+
+static int failures;
+
+#define FAIL(...) do {							\
+		fprintf(stderr, "swq_stress: FAIL: " __VA_ARGS__);	\
+		__atomic_add_fetch(&failures, 1, __ATOMIC_SEQ_CST);	\
+	} while (0)
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000ull + ts.tv_nsec;
+}
+
+static int ctl(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2)));
+static int ctl(const char *fmt, ...)
+{
+	char line[512];
+	va_list ap;
+	int fd, n, err = 0;
+
+	va_start(ap, fmt);
+	n = vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	fd = open(CTL, O_WRONLY);
+	if (fd < 0)
+		return -errno;
+	if (write(fd, line, n) != n)
+		err = -errno;
+	close(fd);
+	return err;
+}
+
+static long stat_value(const char *key)
+{
+	char line[256];
+	size_t kl = strlen(key);
+	long v = -1;
+	FILE *f = fopen(STATS, "r");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, key, kl) && line[kl] == ' ')
+			v = atol(line + kl + 1);
+	fclose(f);
+	return v;
+}
+
+static int dev_open(int mode, int flags)
+{
+	int fd = open(DEV, O_RDWR | flags);
+	__u32 m = mode;
+
+	if (fd < 0) {
+		perror("open " DEV);
+		exit(2);
+	}
+	if (ioctl(fd, SOCKWQ_IOC_SET_MODE, &m)) {
+		perror("SOCKWQ_IOC_SET_MODE");
+		exit(2);
+	}
+	return fd;
+}
+
+static struct sockwq_info dev_info(int fd)
+{
+	struct sockwq_info info;
+
+	memset(&info, 0, sizeof(info));
+	if (ioctl(fd, SOCKWQ_IOC_GET_INFO, &info))
+		perror("SOCKWQ_IOC_GET_INFO");
+	return info;
+}
+
+static int parse_mode(const char *s)
+{
+	if (!strcmp(s, "rcu"))
+		return SOCKWQ_MODE_RCU;
+	if (!strcmp(s, "legacy"))
+		return SOCKWQ_MODE_LEGACY;
+	if (!strcmp(s, "mixed"))
+		return -1;
+	fprintf(stderr, "bad mode %s\n", s);
+	exit(2);
+}
+
+/* ---------------------------------------------------------------- stress */
+
+struct pair {
+	int idx, wfd, rfd, mode;
+	uint64_t nmsgs;
+	/* reader */
+	uint64_t user_seen, kernel_seen, last_kseq, progress;
+	int done, in_wait;
+	/* writer */
+	uint64_t written, wprogress;
+	int wdone;
+	pthread_t reader, writer;
+};
+
+static struct pair pairs[MAXPAIRS];
+static int npairs = 2;
+static volatile int stop_all;
+
+static void fill_umsg(struct umsg *m, uint64_t seq)
+{
+	unsigned int i;
+
+	m->magic = USER_MAGIC;
+	m->seq = seq;
+	m->len = 16 + (seq * 7919) % sizeof(m->pad);
+	for (i = 0; i < m->len - 16; i++)
+		m->pad[i] = (uint8_t)(seq + i);
+}
+
+static void check_msg(struct pair *p, const uint8_t *buf, ssize_t n)
+{
+	const struct sockwq_kmsg *km = (const void *)buf;
+	const struct umsg *um = (const void *)buf;
+	unsigned int i;
+
+	if (n >= (ssize_t)sizeof(*km) && km->magic == SOCKWQ_KMSG_MAGIC) {
+		if (n != sizeof(*km) || km->seq != p->last_kseq + 1)
+			FAIL("pair %d: kernel msg seq %llu after %llu (len %zd)\n",
+			     p->idx, (unsigned long long)km->seq,
+			     (unsigned long long)p->last_kseq, n);
+		p->last_kseq = km->seq;
+		p->kernel_seen++;
+		return;
+	}
+	if (n >= 16 && um->magic == END_MAGIC) {
+		p->done = 1;
+		return;
+	}
+	if (n < 16 || um->magic != USER_MAGIC || um->len != n) {
+		FAIL("pair %d: garbage message of %zd bytes\n", p->idx, n);
+		return;
+	}
+	if (um->seq != p->user_seen + 1)
+		FAIL("pair %d: user msg seq %llu after %llu\n", p->idx,
+		     (unsigned long long)um->seq,
+		     (unsigned long long)p->user_seen);
+	for (i = 0; i < n - 16; i++)
+		if (um->pad[i] != (uint8_t)(um->seq + i)) {
+			FAIL("pair %d: corrupt payload in seq %llu\n", p->idx,
+			     (unsigned long long)um->seq);
+			break;
+		}
+	p->user_seen = um->seq;
+}
+
+static void *reader_fn(void *arg)
+{
+	struct pair *p = arg;
+	int style = p->idx % 4;	/* 0,2: poll  1: epoll LT  3: epoll ET */
+	struct epoll_event ev = { .events = EPOLLIN };
+	uint8_t buf[SOCKWQ_MSG_MAX];
+	int ep = -1;
+	ssize_t n;
+
+	if (style & 1) {
+		ep = epoll_create1(0);
+		if (style == 3)
+			ev.events |= EPOLLET;
+		if (ep < 0 || epoll_ctl(ep, EPOLL_CTL_ADD, p->rfd, &ev)) {
+			FAIL("epoll setup: %s\n", strerror(errno));
+			return NULL;
+		}
+	}
+	while (!p->done && !stop_all) {
+		/* no timeout: a lost wakeup must block us for the watchdog */
+		__atomic_store_n(&p->in_wait, 1, __ATOMIC_RELAXED);
+		if (ep >= 0) {
+			n = epoll_wait(ep, &ev, 1, -1);
+		} else {
+			struct pollfd pfd = { .fd = p->rfd, .events = POLLIN };
+
+			n = poll(&pfd, 1, -1);
+		}
+		__atomic_store_n(&p->in_wait, 0, __ATOMIC_RELAXED);
+		if (n < 0 && errno != EINTR) {
+			FAIL("pair %d: wait: %s\n", p->idx, strerror(errno));
+			break;
+		}
+		while ((n = read(p->rfd, buf, sizeof(buf))) > 0) {
+			check_msg(p, buf, n);
+			__atomic_add_fetch(&p->progress, 1, __ATOMIC_RELAXED);
+		}
+		if (n < 0 && errno != EAGAIN) {
+			FAIL("pair %d: read: %s\n", p->idx, strerror(errno));
+			break;
+		}
+	}
+	if (ep >= 0)
+		close(ep);
+	return NULL;
+}
+
+static void *writer_fn(void *arg)
+{
+	struct pair *p = arg;
+	int nonblock = p->idx % 2;	/* odd pairs: O_NONBLOCK + poll(POLLOUT) */
+	struct umsg m;
+	uint64_t seq;
+	ssize_t n;
+
+	if (nonblock)
+		fcntl(p->wfd, F_SETFL, fcntl(p->wfd, F_GETFL) | O_NONBLOCK);
+	for (seq = 1; seq <= p->nmsgs && !stop_all; seq++) {
+		fill_umsg(&m, seq);
+		for (;;) {
+			n = write(p->wfd, &m, m.len);
+			if (n == m.len)
+				break;
+			if (n < 0 && errno == EAGAIN && nonblock) {
+				struct pollfd pfd = { .fd = p->wfd,
+						      .events = POLLOUT };
+				poll(&pfd, 1, -1);
+				continue;
+			}
+			if (n < 0 && errno == EINTR)
+				continue;
+			FAIL("pair %d: write returned %zd: %s\n", p->idx, n,
+			     strerror(errno));
+			return NULL;
+		}
+		p->written = seq;
+		__atomic_add_fetch(&p->wprogress, 1, __ATOMIC_RELAXED);
+	}
+	p->wdone = 1;
+	return NULL;
+}
+
+static int stall_limit = 20;
+static int stalls;
+
+static void *watchdog_fn(void *arg)
+{
+	uint64_t last[MAXPAIRS] = {0}, wlast[MAXPAIRS] = {0};
+	int idle[MAXPAIRS] = {0}, widle[MAXPAIRS] = {0};
+	struct sockwq_info ri;
+	int i;
+
+	while (!stop_all) {
+		sleep(1);
+		for (i = 0; i < npairs; i++) {
+			struct pair *p = &pairs[i];
+			uint64_t pr = __atomic_load_n(&p->progress,
+						      __ATOMIC_RELAXED);
+			uint64_t wp = __atomic_load_n(&p->wprogress,
+						      __ATOMIC_RELAXED);
+
+			if (p->done)
+				continue;
+			ri = dev_info(p->rfd);
+			idle[i] = pr == last[i] && ri.rx_len ? idle[i] + 1 : 0;
+			last[i] = pr;
+			if (idle[i] >= stall_limit) {
+				fprintf(stderr,
+					"swq_stress: STALL: pair %d reader %s for %ds with %u messages queued (lost data_ready wakeup)\n",
+					i, p->in_wait ? "blocked in poll/epoll" :
+					"not progressing", idle[i], ri.rx_len);
+				stalls++;
+				idle[i] = -1000000;
+			}
+			widle[i] = !p->wdone && wp == wlast[i] &&
+				   ri.rx_len < ri.rx_max ? widle[i] + 1 : 0;
+			wlast[i] = wp;
+			if (widle[i] >= stall_limit) {
+				fprintf(stderr,
+					"swq_stress: STALL: pair %d writer stuck %ds while its target has room (lost write_space wakeup)\n",
+					i, widle[i]);
+				stalls++;
+				widle[i] = -1000000;
+			}
+		}
+		if (stalls) {
+			fprintf(stderr, "swq_stress: stall detected: stalls=%d\n",
+				stalls);
+			ctl("stop");
+			printf("sockwq-stress: result=FAIL stalls=%d\n", stalls);
+			fflush(stdout);
+			_exit(1);
+		}
+	}
+	return NULL;
+}
+
+static int cmd_stress(int argc, char **argv)
+{
+	uint64_t nmsgs = 100000, user = 0, kern = 0, kdrop = 0, t0;
+	int krate = 5000, mode = -1, opt, i, err;
+	char ids[256] = "";
+	pthread_t wd;
+	struct sockwq_info info;
+
+	while ((opt = getopt(argc, argv, "p:n:k:t:m:")) != -1) {
+		switch (opt) {
+		case 'p': npairs = atoi(optarg); break;
+		case 'n': nmsgs = strtoull(optarg, NULL, 0); break;
+		case 'k': krate = atoi(optarg); break;
+		case 't': stall_limit = atoi(optarg); break;
+		case 'm': mode = parse_mode(optarg); break;
+		default: return 2;
+		}
+	}
+	if (npairs < 1 || npairs > MAXPAIRS)
+		return 2;
+	for (i = 0; i < npairs; i++) {
+		struct pair *p = &pairs[i];
+
+		p->idx = i;
+		p->nmsgs = nmsgs;
+		p->mode = mode < 0 ? i % 2 : mode;
+		p->wfd = dev_open(p->mode, 0);
+		p->rfd = dev_open(p->mode, O_NONBLOCK);
+		if (ioctl(p->wfd, SOCKWQ_IOC_PAIR, &p->rfd)) {
+			perror("SOCKWQ_IOC_PAIR");
+			return 2;
+		}
+		info = dev_info(p->rfd);
+		snprintf(ids + strlen(ids), sizeof(ids) - strlen(ids), "%s%u",
+			 i ? "," : "", info.id);
+	}
+	t0 = now_ns();
+	if (krate) {
+		err = ctl("targets %s", ids) ?: ctl("rate %d", krate) ?:
+		      ctl("start");
+		if (err) {
+			fprintf(stderr, "producers: %s\n", strerror(-err));
+			return 2;
+		}
+	}
+	pthread_create(&wd, NULL, watchdog_fn, NULL);
+	for (i = 0; i < npairs; i++) {
+		pthread_create(&pairs[i].reader, NULL, reader_fn, &pairs[i]);
+		pthread_create(&pairs[i].writer, NULL, writer_fn, &pairs[i]);
+	}
+	for (i = 0; i < npairs; i++)
+		pthread_join(pairs[i].writer, NULL);
+	/* producers stopped: kthread_stop() waited for them, none in flight */
+	ctl("stop");
+	ctl("targets none");
+	for (i = 0; i < npairs; i++) {
+		struct pair *p = &pairs[i];
+		struct umsg end = { .magic = END_MAGIC, .len = 16 };
+		int fl = fcntl(p->wfd, F_GETFL);
+
+		fcntl(p->wfd, F_SETFL, fl & ~O_NONBLOCK);
+		if (write(p->wfd, &end, 16) != 16)
+			FAIL("pair %d: END write: %s\n", i, strerror(errno));
+	}
+	for (i = 0; i < npairs; i++) {
+		struct pair *p = &pairs[i];
+
+		pthread_join(p->reader, NULL);
+		info = dev_info(p->rfd);
+		if (p->user_seen != nmsgs)
+			FAIL("pair %d: %llu of %llu user messages\n", i,
+			     (unsigned long long)p->user_seen,
+			     (unsigned long long)nmsgs);
+		if (p->kernel_seen != info.kernel_queued)
+			FAIL("pair %d: read %llu kernel messages, %llu queued\n",
+			     i, (unsigned long long)p->kernel_seen,
+			     (unsigned long long)info.kernel_queued);
+		if (info.rx_len)
+			FAIL("pair %d: %u messages left over\n", i, info.rx_len);
+		user += p->user_seen;
+		kern += p->kernel_seen;
+		kdrop += info.kernel_dropped;
+	}
+	stop_all = 1;
+	pthread_join(wd, NULL);
+	for (i = 0; i < npairs; i++) {
+		close(pairs[i].wfd);
+		close(pairs[i].rfd);
+	}
+	printf("sockwq-stress: pairs=%d mode=%s user_msgs=%llu kernel_msgs=%llu kernel_dropped=%llu total_msgs=%llu stalls=%d errors=%d seconds=%.1f result=%s\n",
+	       npairs, mode < 0 ? "mixed" : mode ? "legacy" : "rcu",
+	       (unsigned long long)user, (unsigned long long)kern,
+	       (unsigned long long)kdrop, (unsigned long long)(user + kern),
+	       stalls, failures, (now_ns() - t0) / 1e9,
+	       failures || stalls ? "FAIL" : "ok");
+	return failures || stalls ? 1 : 0;
+}
+
+/* ------------------------------------------------------------- closerace */
+
+static volatile int race_stop;
+static int race_ep;
+
+static void *race_epoll_fn(void *arg)
+{
+	struct epoll_event evs[16];
+	uint8_t buf[SOCKWQ_MSG_MAX];
+	int n, i;
+
+	while (!race_stop) {
+		n = epoll_wait(race_ep, evs, 16, 5);
+		for (i = 0; i < n; i++)	/* the fd may be closed by now */
+			while (read(evs[i].data.fd, buf, sizeof(buf)) > 0)
+				;
+	}
+	return NULL;
+}
+
+static int cmd_closerace(int argc, char **argv)
+{
+	int iters = 300, krate = 20000, opt, it, i, fds[8], err;
+	long base_ep = stat_value("endpoints"), base_wq = stat_value("wq_live");
+	long ep_now = 0, wq_now = 0;
+	uint64_t kern = 0;
+	pthread_t th;
+	char ids[128];
+
+	while ((opt = getopt(argc, argv, "i:k:")) != -1) {
+		switch (opt) {
+		case 'i': iters = atoi(optarg); break;
+		case 'k': krate = atoi(optarg); break;
+		default: return 2;
+		}
+	}
+	race_ep = epoll_create1(0);
+	pthread_create(&th, NULL, race_epoll_fn, NULL);
+	err = ctl("rate %d", krate) ?: ctl("start");
+	if (err) {
+		fprintf(stderr, "producers: %s\n", strerror(-err));
+		return 2;
+	}
+	for (it = 0; it < iters; it++) {
+		ids[0] = 0;
+		for (i = 0; i < 8; i++) {
+			struct epoll_event ev = { .events = EPOLLIN };
+			struct sockwq_info info;
+
+			fds[i] = dev_open((it + i) % 2, O_NONBLOCK);
+			if (i % 2)
+				ioctl(fds[i], SOCKWQ_IOC_PAIR, &fds[i - 1]);
+			if (i % 4 == 2)	/* async too: fasync removal on close */
+				fcntl(fds[i], F_SETFL, O_NONBLOCK | O_ASYNC);
+			ev.data.fd = fds[i];
+			epoll_ctl(race_ep, EPOLL_CTL_ADD, fds[i], &ev);
+			info = dev_info(fds[i]);
+			snprintf(ids + strlen(ids), sizeof(ids) - strlen(ids),
+				 "%s%u", i ? "," : "", info.id);
+		}
+		ctl("targets %s", ids);
+		for (i = 0; i < 8; i += 2) {
+			struct umsg m;
+
+			fill_umsg(&m, it + 1);
+			if (write(fds[i], &m, m.len) < 0 && errno != EAGAIN)
+				FAIL("closerace write: %s\n", strerror(errno));
+		}
+		usleep(500 + (it % 7) * 300);
+		/* close in a scrambled order while producers still target them */
+		for (i = 0; i < 8; i++) {
+			int j = (i * 5 + it) % 8;
+			struct sockwq_info info = dev_info(fds[j]);
+
+			kern += info.kernel_queued;
+			close(fds[j]);
+		}
+	}
+	ctl("stop");
+	ctl("targets none");
+	race_stop = 1;
+	pthread_join(th, NULL);
+	close(race_ep);
+	/* endpoints and wait-queue objects go after RCU grace periods */
+	for (i = 0; i < 100; i++) {
+		ep_now = stat_value("endpoints");
+		wq_now = stat_value("wq_live");
+		if (ep_now == base_ep && wq_now == base_wq)
+			break;
+		usleep(100000);
+	}
+	if (ep_now != base_ep || wq_now != base_wq)
+		FAIL("leak: endpoints %ld (was %ld), wq_live %ld (was %ld)\n",
+		     ep_now, base_ep, wq_now, base_wq);
+	printf("sockwq-closerace: iterations=%d endpoints=%d kernel_msgs=%llu leaks=%s result=%s\n",
+	       iters, iters * 8, (unsigned long long)kern,
+	       ep_now == base_ep && wq_now == base_wq ? "none" : "yes",
+	       failures ? "FAIL" : "ok");
+	return failures ? 1 : 0;
+}
+
+/* ----------------------------------------------------------------- sigio */
+
+static volatile int sigio_count;
+
+static void on_sigio(int sig)
+{
+	sigio_count++;
+}
+
+static int wait_sigio(int before)
+{
+	int i;
+
+	for (i = 0; i < 500 && sigio_count == before; i++)
+		usleep(10000);
+	return sigio_count > before;
+}
+
+static int cmd_sigio(int argc, char **argv)
+{
+	uint8_t buf[64] = "hello";
+	struct sockwq_info info;
+	int mode, fd, before;
+
+	signal(SIGIO, on_sigio);
+	for (mode = 0; mode < 2; mode++) {
+		fd = dev_open(mode, O_NONBLOCK);
+		fcntl(fd, F_SETOWN, getpid());
+		fcntl(fd, F_SETFL, O_NONBLOCK | O_ASYNC);
+		before = sigio_count;
+		if (write(fd, buf, 5) != 5)
+			FAIL("sigio write: %s\n", strerror(errno));
+		if (!wait_sigio(before))
+			FAIL("mode %d: no SIGIO after write\n", mode);
+		if (read(fd, buf, sizeof(buf)) != 5)
+			FAIL("sigio read: %s\n", strerror(errno));
+		info = dev_info(fd);
+		before = sigio_count;
+		ctl("rate 100");
+		ctl("targets %u", info.id);
+		ctl("start");
+		if (!wait_sigio(before))
+			FAIL("mode %d: no SIGIO from kernel producers\n", mode);
+		ctl("stop");
+		ctl("targets none");
+		/* turning O_ASYNC off stops the signals */
+		fcntl(fd, F_SETFL, O_NONBLOCK);
+		while (read(fd, buf, sizeof(buf)) > 0)
+			;
+		before = sigio_count;
+		if (write(fd, buf, 5) != 5)
+			FAIL("sigio write: %s\n", strerror(errno));
+		usleep(100000);
+		if (sigio_count != before)
+			FAIL("mode %d: SIGIO without O_ASYNC\n", mode);
+		close(fd);
+	}
+	printf("sockwq-sigio: signals=%d result=%s\n", sigio_count,
+	       failures ? "FAIL" : "ok");
+	return failures ? 1 : 0;
+}
+
+/* -------------------------------------------------------------- badinput */
+
+#define EXPECT_ERR(what, call, err) do {				\
+		errno = 0;						\
+		if ((call) != -1 || errno != (err))			\
+			FAIL("%s: got errno %d (%s), want %d\n", what,	\
+			     errno, strerror(errno), err);		\
+		else							\
+			printf("ok %s -> %s\n", what, strerror(err));	\
+	} while (0)
+
+static int cmd_badinput(int argc, char **argv)
+{
+	static uint8_t big[SOCKWQ_MSG_MAX + 1];
+	uint8_t small[4];
+	int a, b, c, nul, bad = 12345;
+	__u32 m = 7;
+	int i;
+	/* volatile: keep the compiler from proving the address bad */
+	void *volatile badp = (void *)8;
+
+	a = dev_open(SOCKWQ_MODE_RCU, O_NONBLOCK);
+	b = dev_open(SOCKWQ_MODE_LEGACY, O_NONBLOCK);
+	nul = open("/dev/null", O_RDWR);
+	EXPECT_ERR("write too large", write(a, big, sizeof(big)), EMSGSIZE);
+	EXPECT_ERR("write zero bytes", write(a, big, 0), EINVAL);
+	EXPECT_ERR("write bad buffer", write(a, badp, 16), EFAULT);
+	EXPECT_ERR("read empty nonblocking", read(a, big, 16), EAGAIN);
+	if (write(a, "0123456789", 10) != 10)
+		FAIL("write: %s\n", strerror(errno));
+	EXPECT_ERR("read bad buffer", read(a, badp, 64), EFAULT);
+	EXPECT_ERR("read short buffer", read(a, small, sizeof(small)), EMSGSIZE);
+	if (read(a, big, 64) != 10 || memcmp(big, "0123456789", 10))
+		FAIL("message lost after failed reads\n");
+	else
+		printf("ok message kept after EFAULT/EMSGSIZE\n");
+	for (i = 0; i < SOCKWQ_RXQ_MAX; i++)
+		if (write(a, "x", 1) != 1)
+			FAIL("fill %d: %s\n", i, strerror(errno));
+	EXPECT_ERR("write full nonblocking", write(a, "x", 1), EAGAIN);
+	EXPECT_ERR("ioctl unknown", ioctl(a, _IO('q', 99)), ENOTTY);
+	EXPECT_ERR("ioctl mode 7", ioctl(a, SOCKWQ_IOC_SET_MODE, &m), EINVAL);
+	EXPECT_ERR("ioctl mode bad ptr", ioctl(a, SOCKWQ_IOC_SET_MODE, 8), EFAULT);
+	EXPECT_ERR("ioctl info bad ptr", ioctl(a, SOCKWQ_IOC_GET_INFO, 8), EFAULT);
+	EXPECT_ERR("pair bad ptr", ioctl(a, SOCKWQ_IOC_PAIR, 8), EFAULT);
+	EXPECT_ERR("pair bad fd", ioctl(a, SOCKWQ_IOC_PAIR, &bad), EBADF);
+	EXPECT_ERR("pair non-sockwq fd", ioctl(a, SOCKWQ_IOC_PAIR, &nul), EINVAL);
+	EXPECT_ERR("pair self", ioctl(a, SOCKWQ_IOC_PAIR, &a), EINVAL);
+	if (ioctl(a, SOCKWQ_IOC_PAIR, &b))
+		FAIL("pair: %s\n", strerror(errno));
+	c = dev_open(SOCKWQ_MODE_RCU, O_NONBLOCK);
+	EXPECT_ERR("pair twice", ioctl(c, SOCKWQ_IOC_PAIR, &a), EISCONN);
+	close(b);
+	EXPECT_ERR("write to closed peer", write(a, "x", 1), EPIPE);
+	close(a);
+	close(c);
+	close(nul);
+	printf("sockwq-badinput: result=%s\n", failures ? "FAIL" : "ok");
+	return failures ? 1 : 0;
+}
+
+/* ----------------------------------------------------------------- bench */
+
+struct bench_run {
+	int wfd, rfd;
+	uint64_t n, got, wakeups;
+};
+
+static void *bench_reader(void *arg)
+{
+	struct bench_run *r = arg;
+	struct pollfd pfd = { .fd = r->rfd, .events = POLLIN };
+	char buf[64];
+
+	while (r->got < r->n) {
+		if (poll(&pfd, 1, -1) < 0)
+			continue;
+		r->wakeups++;
+		while (read(r->rfd, buf, sizeof(buf)) > 0)
+			r->got++;
+	}
+	return NULL;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* One (variant) line in the rcunet core's bench format. */
+static void bench_variant(const char *name, int kind, uint64_t n, int runs)
+{
+	uint64_t ps[64], wk = 0, ns_total = 0;
+	char msg[16] = "0123456789abcde";
+	int r;
+
+	for (r = 0; r < runs + 1; r++) {	/* run 0 warms up */
+		struct bench_run br = { .n = n };
+		int sv[2];
+		pthread_t th;
+		uint64_t i, t0, dt;
+
+		if (kind < 0) {
+			if (socketpair(AF_UNIX, SOCK_DGRAM, 0, sv)) {
+				printf("module=sockwq variant=%s threads=1 loops=%llu runs=%d error=%d\n",
+				       name, (unsigned long long)n, runs, -errno);
+				return;
+			}
+			br.wfd = sv[0];
+			br.rfd = sv[1];
+			fcntl(br.rfd, F_SETFL, O_NONBLOCK);
+		} else {
+			br.wfd = dev_open(kind, 0);
+			br.rfd = dev_open(kind, O_NONBLOCK);
+			ioctl(br.wfd, SOCKWQ_IOC_PAIR, &br.rfd);
+		}
+		pthread_create(&th, NULL, bench_reader, &br);
+		t0 = now_ns();
+		for (i = 0; i < n; i++)
+			if (write(br.wfd, msg, sizeof(msg)) != sizeof(msg))
+				i--;
+		pthread_join(th, NULL);
+		dt = now_ns() - t0;
+		close(br.wfd);
+		close(br.rfd);
+		if (!r)
+			continue;
+		ps[r - 1] = dt * 1000 / n;
+		wk += br.wakeups;
+		ns_total += dt;
+	}
+	qsort(ps, runs, sizeof(ps[0]), cmp_u64);
+	printf("module=sockwq variant=%s op=send+wakeup threads=1 loops=%llu runs=%d ns_per_op_median=%llu.%03llu ns_per_op_min=%llu.%03llu ns_per_op_max=%llu.%03llu ops_per_sec=%llu per_thread_ns=%llu.%03llu wakeups_per_sec=%llu\n",
+	       name, (unsigned long long)n, runs,
+	       (unsigned long long)ps[runs / 2] / 1000,
+	       (unsigned long long)ps[runs / 2] % 1000,
+	       (unsigned long long)ps[0] / 1000,
+	       (unsigned long long)ps[0] % 1000,
+	       (unsigned long long)ps[runs - 1] / 1000,
+	       (unsigned long long)ps[runs - 1] % 1000,
+	       (unsigned long long)(1000000000000000ull / (ps[runs / 2] ?: 1)),
+	       (unsigned long long)ps[runs / 2] / 1000,
+	       (unsigned long long)ps[runs / 2] % 1000,
+	       (unsigned long long)(wk * 1000000000ull / (ns_total ?: 1)));
+}
+
+static int cmd_bench(int argc, char **argv)
+{
+	uint64_t n = 20000;
+	int runs = 3, opt;
+
+	while ((opt = getopt(argc, argv, "n:r:")) != -1) {
+		switch (opt) {
+		case 'n': n = strtoull(optarg, NULL, 0); break;
+		case 'r': runs = atoi(optarg); break;
+		default: return 2;
+		}
+	}
+	if (!n || runs < 1 || runs > 63)
+		return 2;
+	bench_variant("kernel_unix", -1, n, runs);
+	bench_variant("dev_rcu", SOCKWQ_MODE_RCU, n, runs);
+	bench_variant("dev_legacy", SOCKWQ_MODE_LEGACY, n, runs);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (argc < 2)
+		goto usage;
+	if (!strcmp(argv[1], "stress"))
+		return cmd_stress(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "closerace"))
+		return cmd_closerace(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "sigio"))
+		return cmd_sigio(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "badinput"))
+		return cmd_badinput(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "bench"))
+		return cmd_bench(argc - 1, argv + 1);
+usage:
+	fprintf(stderr, "usage: swq_stress stress|closerace|sigio|badinput|bench [options]\n");
+	return 2;
+}
