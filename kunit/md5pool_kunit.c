@@ -81,14 +81,17 @@ static const u8 md5pool_vec_v6_data1[] = {
 	0x01, 0x01, 0x13, 0x12, 0x18, 0xfe, 0x27, 0x69, 0x0f, 0xad, 0x66, 0x14,
 	0xc6, 0xda, 0xf1, 0x1b, 0x03, 0x9f, 0xd3, 0x44, 0x01,
 };
+
 /* 6.1 KUnit has no MEMEQ: compare digests and print both on failure. */
-#define MD5POOL_EXPECT_DIGEST(test, got, want, fmt, ...)		\
-	KUNIT_EXPECT_TRUE_MSG(test, !memcmp(got, want, 16),		\
-			      "got %16phN want %16phN " fmt, got, want,	\
-			      ##__VA_ARGS__)
-#define MD5POOL_EXPECT_DIGEST_NE(test, got, want)			\
-	KUNIT_EXPECT_TRUE_MSG(test, memcmp(got, want, 16),		\
-			      "unexpected match %16phN", got)
+static void md5pool_expect_digest(struct kunit *test, const u8 *got,
+				  const u8 *want, bool equal, const char *what)
+{
+	bool same = !memcmp(got, want, MD5POOL_DIGEST_LEN);
+
+	KUNIT_EXPECT_TRUE_MSG(test, same == equal, "%s: got %16phN %s %16phN",
+			      what, got, equal ? "want" : "must differ from",
+			      want);
+}
 
 struct md5pool_vec {
 	const char *name;
@@ -117,24 +120,25 @@ static int md5pool_test_init(struct kunit *test)
 /* RFC 1321, appendix A.5 */
 static const struct {
 	const char *msg;
+	unsigned int repeat;	/* the message is @msg this many times */
 	const char *digest;
 } md5pool_rfc1321[] = {
-	{ "", "d41d8cd98f00b204e9800998ecf8427e" },
-	{ "a", "0cc175b9c0f1b6a831c399e269772661" },
-	{ "abc", "900150983cd24fb0d6963f7d28e17f72" },
-	{ "message digest", "f96b697d7cb7938d525a2f31aaf161d0" },
-	{ "abcdefghijklmnopqrstuvwxyz", "c3fcd3d76192e4007dfb496cca67e13b" },
-	{ "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789",
+	{ "", 1, "d41d8cd98f00b204e9800998ecf8427e" },
+	{ "a", 1, "0cc175b9c0f1b6a831c399e269772661" },
+	{ "abc", 1, "900150983cd24fb0d6963f7d28e17f72" },
+	{ "message digest", 1, "f96b697d7cb7938d525a2f31aaf161d0" },
+	{ "abcdefghijklmnopqrstuvwxyz", 1, "c3fcd3d76192e4007dfb496cca67e13b" },
+	{ "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789", 1,
 	  "d174ab98d277d9f5a5611c2c9f419d9f" },
-	{ "1234567890123456789012345678901234567890123456789012345678901234567890"
-	  "1234567890", "57edf4a22be3c955ac49da2e2107b67a" },
+	{ "1234567890", 8, "57edf4a22be3c955ac49da2e2107b67a" },
 };
 
 static void md5pool_md5_rfc1321_vectors(struct kunit *test)
 {
 	u8 digest[MD5POOL_DIGEST_LEN], want[MD5POOL_DIGEST_LEN];
 	struct md5pool_ctx *c;
-	unsigned int i;
+	unsigned int i, r;
+	char what[16];
 	int err;
 
 	for (i = 0; i < ARRAY_SIZE(md5pool_rfc1321); i++) {
@@ -145,14 +149,14 @@ static void md5pool_md5_rfc1321_vectors(struct kunit *test)
 		c = md5pool_get();
 		KUNIT_ASSERT_NOT_NULL(test, c);
 		err = md5pool_hash_init(c);
-		if (!err)
+		for (r = 0; r < md5pool_rfc1321[i].repeat && !err; r++)
 			err = md5pool_hash_update(c, msg, strlen(msg));
 		if (!err)
 			err = md5pool_hash_final(c, digest);
 		md5pool_put();
 		KUNIT_EXPECT_EQ(test, err, 0);
-		MD5POOL_EXPECT_DIGEST(test, digest, want,
-				       "vector %u", i);
+		snprintf(what, sizeof(what), "vector %u", i);
+		md5pool_expect_digest(test, digest, want, true, what);
 	}
 }
 
@@ -162,8 +166,11 @@ static void md5pool_tcp_md5_kernel_vectors(struct kunit *test)
 	const struct md5pool_ops *ops[] = {
 		&md5pool_percpu_ops, &md5pool_legacy_ops,
 	};
+	const u8 *key = md5pool_vec_key;
 	u8 digest[MD5POOL_DIGEST_LEN];
-	unsigned int i, v, lin;
+	unsigned int i, v, lin, hlen;
+	char what[48];
+	int err;
 
 	for (i = 0; i < ARRAY_SIZE(md5pool_vecs); i++) {
 		const struct md5pool_vec *vec = &md5pool_vecs[i];
@@ -172,29 +179,33 @@ static void md5pool_tcp_md5_kernel_vectors(struct kunit *test)
 		KUNIT_ASSERT_EQ(test, md5pool_parse_packet(vec->pkt, vec->len,
 							   &seg), 0);
 		KUNIT_ASSERT_NOT_NULL_MSG(test, seg.md5opt, "%s", vec->name);
+		hlen = seg.th->doff * 4;
 		for (v = 0; v < ARRAY_SIZE(ops); v++) {
 			KUNIT_ASSERT_EQ(test, ops[v]->hold(), 0);
 			/* linear payload */
-			KUNIT_EXPECT_EQ(test, md5pool_sign_seg(ops[v], &seg,
-				md5pool_vec_key, MD5POOL_VEC_KEYLEN, digest), 0);
-			MD5POOL_EXPECT_DIGEST(test, digest, seg.md5opt,
-					      "%s %s linear", vec->name,
-					       ops[v]->name);
+			err = md5pool_sign_seg(ops[v], &seg, key,
+					       MD5POOL_VEC_KEYLEN, digest);
+			KUNIT_EXPECT_EQ(test, err, 0);
+			snprintf(what, sizeof(what), "%s %s linear", vec->name,
+				 ops[v]->name);
+			md5pool_expect_digest(test, digest, seg.md5opt, true,
+					      what);
 			/* payload in page frags, or partly linear */
 			for (lin = 0; lin <= 1; lin++) {
 				struct sk_buff *skb;
 
 				skb = md5pool_seg_to_skb(&seg, lin);
 				KUNIT_ASSERT_NOT_NULL(test, skb);
-				KUNIT_EXPECT_EQ(test, md5pool_sign_seg_skb(ops[v],
-					&seg, skb, seg.th->doff * 4,
-					md5pool_vec_key, MD5POOL_VEC_KEYLEN,
-					digest), 0);
+				err = md5pool_sign_seg_skb(ops[v], &seg, skb,
+							   hlen, key,
+							   MD5POOL_VEC_KEYLEN,
+							   digest);
 				kfree_skb(skb);
-				MD5POOL_EXPECT_DIGEST(test, digest, seg.md5opt,
-						      "%s %s skb lin=%u",
-						       vec->name, ops[v]->name,
-						       lin);
+				KUNIT_EXPECT_EQ(test, err, 0);
+				snprintf(what, sizeof(what), "%s %s skb lin=%u",
+					 vec->name, ops[v]->name, lin);
+				md5pool_expect_digest(test, digest, seg.md5opt,
+						      true, what);
 			}
 			ops[v]->unhold();
 		}
@@ -213,7 +224,7 @@ static void md5pool_tcp_md5_detects_changes(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, md5pool_parse_packet(vec->pkt, vec->len, &seg), 0);
 	KUNIT_ASSERT_EQ(test, md5pool_sign_seg(&md5pool_percpu_ops, &seg, key,
 					       sizeof(key), digest), 0);
-	MD5POOL_EXPECT_DIGEST_NE(test, digest, seg.md5opt);
+	md5pool_expect_digest(test, digest, seg.md5opt, false, "changed");
 
 	pkt = kunit_kmalloc(test, vec->len, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, pkt);
@@ -223,13 +234,14 @@ static void md5pool_tcp_md5_detects_changes(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, md5pool_sign_seg(&md5pool_percpu_ops, &seg,
 					       md5pool_vec_key,
 					       MD5POOL_VEC_KEYLEN, digest), 0);
-	MD5POOL_EXPECT_DIGEST_NE(test, digest, seg.md5opt);
+	md5pool_expect_digest(test, digest, seg.md5opt, false, "changed");
 }
 
 /* The running kernel's tcp_v4_md5_hash_skb() agrees with the pool. */
 static void md5pool_kernel_peer_agrees(struct kunit *test)
 {
 	u8 mine[MD5POOL_DIGEST_LEN], theirs[MD5POOL_DIGEST_LEN];
+	const u8 *key = md5pool_vec_key;
 	unsigned int i;
 	int err;
 
@@ -246,10 +258,11 @@ static void md5pool_kernel_peer_agrees(struct kunit *test)
 		if (err == -EOPNOTSUPP)
 			kunit_skip(test, "kernel without TCP_MD5SIG");
 		KUNIT_ASSERT_EQ(test, err, 0);
-		KUNIT_ASSERT_EQ(test, md5pool_sign_seg(&md5pool_percpu_ops,
-			&seg, md5pool_vec_key, MD5POOL_VEC_KEYLEN, mine), 0);
-		MD5POOL_EXPECT_DIGEST(test, mine, theirs, "%s", vec->name);
-		MD5POOL_EXPECT_DIGEST(test, mine, seg.md5opt, "%s wire", vec->name);
+		err = md5pool_sign_seg(&md5pool_percpu_ops, &seg, key,
+				       MD5POOL_VEC_KEYLEN, mine);
+		KUNIT_ASSERT_EQ(test, err, 0);
+		md5pool_expect_digest(test, mine, theirs, true, vec->name);
+		md5pool_expect_digest(test, mine, seg.md5opt, true, vec->name);
 	}
 }
 
@@ -259,9 +272,9 @@ static void md5pool_kernel_peer_agrees(struct kunit *test)
  */
 static void md5pool_parse_rejects_malformed(struct kunit *test)
 {
+	size_t vec_len = sizeof(md5pool_vec_v4_syn), len;
 	struct md5pool_seg seg;
 	unsigned int i;
-	size_t len;
 	u8 *pkt;
 
 	for (i = 0; i < ARRAY_SIZE(md5pool_vecs); i++) {
@@ -302,8 +315,7 @@ static void md5pool_parse_rejects_malformed(struct kunit *test)
 	/* a segment without the MD5 option parses, with md5opt NULL */
 	memcpy(pkt, md5pool_vec_v4_syn, sizeof(md5pool_vec_v4_syn));
 	pkt[20 + 22] = 30;	/* unknown kind, same length */
-	KUNIT_EXPECT_EQ(test, md5pool_parse_packet(pkt,
-			sizeof(md5pool_vec_v4_syn), &seg), 0);
+	KUNIT_EXPECT_EQ(test, md5pool_parse_packet(pkt, vec_len, &seg), 0);
 	KUNIT_EXPECT_NULL(test, seg.md5opt);
 }
 
@@ -496,14 +508,17 @@ static void md5pool_bh_exclusion_process_vs_softirq(struct kunit *test)
 {
 	struct task_struct *t;
 	struct md5pool_bh *b;
+	int err;
 
 	b = kunit_kzalloc(test, sizeof(*b), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, b);
 	/* different segments and families: a mix-up cannot go unnoticed */
-	KUNIT_ASSERT_EQ(test, md5pool_parse_packet(md5pool_vec_v4_data64,
-		sizeof(md5pool_vec_v4_data64), &b->seg_proc), 0);
-	KUNIT_ASSERT_EQ(test, md5pool_parse_packet(md5pool_vec_v6_synack,
-		sizeof(md5pool_vec_v6_synack), &b->seg_soft), 0);
+	err = md5pool_parse_packet(md5pool_vec_v4_data64,
+				   sizeof(md5pool_vec_v4_data64), &b->seg_proc);
+	KUNIT_ASSERT_EQ(test, err, 0);
+	err = md5pool_parse_packet(md5pool_vec_v6_synack,
+				   sizeof(md5pool_vec_v6_synack), &b->seg_soft);
+	KUNIT_ASSERT_EQ(test, err, 0);
 	init_completion(&b->done);
 	hrtimer_init(&b->timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_PINNED_SOFT);
 	b->timer.function = md5pool_bh_timer_fn;
@@ -547,31 +562,33 @@ static int md5pool_getter_fn(void *arg)
 	return 0;
 }
 
-static bool md5pool_getter_start(struct kunit *test, struct md5pool_getter *g,
-				 const struct md5pool_ops *ops)
+/* Created, not started: the caller may hold a spinlock when it wakes it. */
+static struct task_struct *md5pool_getter_create(struct md5pool_getter *g,
+						 const struct md5pool_ops *ops)
 {
 	struct task_struct *t;
 
 	g->ops = ops;
+	g->got = false;
 	init_completion(&g->done);
-	t = kthread_run(md5pool_getter_fn, g, "md5pool_get/%s", ops->name);
-	return !IS_ERR(t);
+	t = kthread_create(md5pool_getter_fn, g, "md5pool_get/%s", ops->name);
+	return IS_ERR(t) ? NULL : t;
 }
 
 static void md5pool_fast_path_takes_no_lock(struct kunit *test)
 {
 	struct md5pool_getter *g;
+	struct task_struct *t;
 	bool done;
 
 	g = kunit_kzalloc(test, sizeof(*g), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, g);
 
+	/* percpu: the allocation mutex held here must not stop get */
+	t = md5pool_getter_create(g, &md5pool_percpu_ops);
+	KUNIT_ASSERT_NOT_NULL(test, t);
 	mutex_lock(&md5pool_global.alloc_mutex);
-	if (!md5pool_getter_start(test, g, &md5pool_percpu_ops)) {
-		mutex_unlock(&md5pool_global.alloc_mutex);
-		KUNIT_FAIL(test, "kthread_run failed");
-		return;
-	}
+	wake_up_process(t);
 	done = wait_for_completion_timeout(&g->done, 5 * HZ);
 	mutex_unlock(&md5pool_global.alloc_mutex);
 	KUNIT_EXPECT_TRUE_MSG(test, done, "percpu get blocked on the mutex");
@@ -583,13 +600,14 @@ static void md5pool_fast_path_takes_no_lock(struct kunit *test)
 
 	/* legacy: its spinlock held here, get must spin until released */
 	KUNIT_ASSERT_EQ(test, md5pool_legacy_ops.hold(), 0);
-	spin_lock_bh(&md5pool_legacy_global.lock);
-	if (!md5pool_getter_start(test, g, &md5pool_legacy_ops)) {
-		spin_unlock_bh(&md5pool_legacy_global.lock);
+	t = md5pool_getter_create(g, &md5pool_legacy_ops);
+	if (!t) {
 		md5pool_legacy_ops.unhold();
-		KUNIT_FAIL(test, "kthread_run failed");
+		KUNIT_FAIL(test, "kthread_create failed");
 		return;
 	}
+	spin_lock_bh(&md5pool_legacy_global.lock);
+	wake_up_process(t);
 	mdelay(50);	/* cannot sleep with the spinlock held */
 	done = completion_done(&g->done);
 	spin_unlock_bh(&md5pool_legacy_global.lock);

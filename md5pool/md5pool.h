@@ -87,7 +87,7 @@ struct md5pool_pool {
  */
 struct md5pool_domain {
 	struct md5pool_pool __rcu *pool;
-	struct mutex alloc_mutex;
+	struct mutex alloc_mutex;	/* serialises the first allocation */
 	atomic_t nr_allocs;
 };
 
@@ -115,7 +115,7 @@ void md5pool_put(void);
  * @nr_allocs: pools ever built (grows as users come and go)
  */
 struct md5pool_legacy {
-	spinlock_t lock;
+	spinlock_t lock;	/* protects @users and @pool */
 	unsigned long users;
 	struct md5pool_pool *pool;
 	atomic_t nr_allocs;
