@@ -363,6 +363,11 @@ EXPORT_SYMBOL_GPL(pgr_remove_device);
 
 void pgr_thread_post(struct pgr_thread *t, int flag)
 {
+	/*
+	 * What the caller prepared (a removal_mark) before the flag: pairs
+	 * with the fully ordered test_and_clear_bit() of the kthread.
+	 */
+	smp_mb__before_atomic();
 	set_bit(flag, &t->control);
 	wake_up(&t->queue);
 }
@@ -466,6 +471,7 @@ bool pgr_thread_process_control(struct pgr_thread *t)
 	bool any = false;
 
 	WRITE_ONCE(t->processing, true);
+	/* set before a flag reads clear: pairs with smp_rmb() in pgr_thread_flag_done() */
 	smp_mb__before_atomic();
 	if (test_and_clear_bit(PGR_T_STOP, &t->control)) {
 		pgr_stop(t);
@@ -483,6 +489,7 @@ bool pgr_thread_process_control(struct pgr_thread *t)
 		pgr_rem_marked(t);
 		any = true;
 	}
+	/* the work above before "done": pairs with smp_load_acquire() in pgr_thread_flag_done() */
 	smp_store_release(&t->processing, false);
 	return any;
 }
@@ -497,11 +504,12 @@ bool pgr_thread_flag_done(struct pgr_thread *t, int flag)
 {
 	if (test_bit(flag, &t->control))
 		return false;
+	/* flag read before processing: pairs with smp_mb__before_atomic() above */
 	smp_rmb();
+	/* pairs with smp_store_release() at the end of the pass */
 	return !smp_load_acquire(&t->processing);
 }
 EXPORT_SYMBOL_GPL(pgr_thread_flag_done);
-
 
 /* ------------------------------------------------------------- kthreads */
 
@@ -606,7 +614,7 @@ static void pgr_forget_odev(struct net_device *odev)
 		}
 		if (!marked)
 			return;
-		msleep(10);
+		usleep_range(10000, 20000);
 	}
 	pr_err("%s: devices still on the lists after 5 s\n", odev->name);
 }

@@ -60,6 +60,7 @@ static int pgr_set_flag(struct pgr_dev *dev, const char *f)
 {
 	bool disable = false;
 	unsigned int i;
+	int n;
 
 	if (*f == '!') {
 		disable = true;
@@ -79,9 +80,12 @@ static int pgr_set_flag(struct pgr_dev *dev, const char *f)
 	for (i = 0; i < ARRAY_SIZE(pgr_unsupported_flags); i++)
 		if (!strcmp(f, pgr_unsupported_flags[i]))
 			return -EOPNOTSUPP;
-	snprintf(dev->result, sizeof(dev->result),
-		 "Flag -:%.32s:- unknown\nAvailable flags, (prepend ! to un-set flag):\n%s",
-		 f, "IPSRC_RND, IPDST_RND, UDPSRC_RND, UDPDST_RND, TXSIZE_RND, QUEUE_MAP_RND, QUEUE_MAP_CPU, NO_TIMESTAMP\n");
+	n = scnprintf(dev->result, sizeof(dev->result),
+		      "Flag -:%.32s:- unknown\nAvailable flags, (prepend ! to un-set flag):\n",
+		      f);
+	for (i = 0; i < ARRAY_SIZE(pgr_flag_names); i++)
+		n += scnprintf(dev->result + n, sizeof(dev->result) - n, "%s%s",
+			       i ? ", " : "", pgr_flag_names[i].name);
 	return -EINVAL;
 }
 

@@ -34,6 +34,7 @@
 #define _PKTGEN_RCU_H
 
 #include <linux/types.h>
+#include <linux/bits.h>
 #include <linux/list.h>
 #include <linux/spinlock.h>
 #include <linux/rcupdate.h>
@@ -61,16 +62,16 @@ enum {
 };
 
 /* Device flags ("flag NAME" / "flag !NAME"), pktgen's bit values. */
-#define PGR_F_IPSRC_RND		(1 << 0)
-#define PGR_F_IPDST_RND		(1 << 1)
-#define PGR_F_UDPSRC_RND	(1 << 2)
-#define PGR_F_UDPDST_RND	(1 << 3)
-#define PGR_F_MACSRC_RND	(1 << 4)
-#define PGR_F_MACDST_RND	(1 << 5)
-#define PGR_F_TXSIZE_RND	(1 << 6)
-#define PGR_F_QUEUE_MAP_RND	(1 << 13)
-#define PGR_F_QUEUE_MAP_CPU	(1 << 14)
-#define PGR_F_NO_TIMESTAMP	(1 << 17)
+#define PGR_F_IPSRC_RND		BIT(0)
+#define PGR_F_IPDST_RND		BIT(1)
+#define PGR_F_UDPSRC_RND	BIT(2)
+#define PGR_F_UDPDST_RND	BIT(3)
+#define PGR_F_MACSRC_RND	BIT(4)
+#define PGR_F_MACDST_RND	BIT(5)
+#define PGR_F_TXSIZE_RND	BIT(6)
+#define PGR_F_QUEUE_MAP_RND	BIT(13)
+#define PGR_F_QUEUE_MAP_CPU	BIT(14)
+#define PGR_F_NO_TIMESTAMP	BIT(17)
 
 struct pgr_thread {
 	spinlock_t if_lock;		/* writers of if_list; legacy readers */

@@ -32,7 +32,9 @@
 #define PGR_VERSION "Packet Generator for packet performance testing. Version: 2.75 (pktgen_rcu)\n"
 #define PGR_WRITE_MAX	256
 
+/* the userspace controller: pgctrl and thread writes, module exit */
 DEFINE_MUTEX(pgr_thread_lock);
+/* serialises device-file commands (the kthread reads config locklessly) */
 DEFINE_MUTEX(pgr_cfg_lock);
 
 static struct proc_dir_entry *pgr_net_dir;	/* /proc/net/pktgen_rcu */

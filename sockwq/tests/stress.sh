@@ -5,8 +5,12 @@
 # the run when a reader stays blocked while its queue holds data.
 . /rcunet/guest/lib.sh
 # The debug kernel (lockdep, PROVE_RCU) is several times slower under TCG.
-if [ -d /sys/kernel/debug/kunit ]; then n=${SWQ_STRESS_MSGS:-60000}; else n=${SWQ_STRESS_MSGS:-250000}; fi
-out=$(swq_stress stress -p 4 -n "$n" -k 5000 -t 20 -m mixed 2>&1)
+if [ -d /sys/kernel/debug/kunit ]; then
+	n=${SWQ_STRESS_MSGS:-20000} k=1000
+else
+	n=${SWQ_STRESS_MSGS:-250000} k=5000
+fi
+out=$(swq_stress stress -p 4 -n "$n" -k "$k" -t 20 -m mixed 2>&1)
 rc=$?
 echo "$out"
 line=$(echo "$out" | grep '^sockwq-stress:')

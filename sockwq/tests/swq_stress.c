@@ -750,7 +750,7 @@ static void bench_variant(const char *name, int kind, uint64_t n, int runs)
 	       (unsigned long long)ps[0] % 1000,
 	       (unsigned long long)ps[runs - 1] / 1000,
 	       (unsigned long long)ps[runs - 1] % 1000,
-	       (unsigned long long)(1000000000000000ull / (ps[runs / 2] ?: 1)),
+	       (unsigned long long)(1000000000000ull / (ps[runs / 2] ?: 1)),
 	       (unsigned long long)ps[runs / 2] / 1000,
 	       (unsigned long long)ps[runs / 2] % 1000,
 	       (unsigned long long)(wk * 1000000000ull / (ns_total ?: 1)));

@@ -1,0 +1,165 @@
+# rcunet-timeout: 240
+# pktgen_rcu basics on a dummy device: the proc interface speaks pktgen,
+# transmitted counts equal "count" and agree with the netdev's tx counter,
+# bad commands fail with pktgen's errors and change nothing, both modes.
+. /rcunet/guest/lib.sh
+. /rcunet/tests/pktgen_rcu/pgr.lib
+
+fail=0
+bad() { case_fail "$1" "$2"; fail=1; }
+ok() { case_ok "$1"; }
+
+[ -e "$PGDIR/pgctrl" ] || { case_fail basic/proc_dir "no $PGDIR/pgctrl"; exit 1; }
+N=$(ncpus)
+i=0
+while [ $i -lt "$N" ]; do
+	[ -e "$PGDIR/kpktgend_$i" ] || bad basic/thread_files "no kpktgend_$i"
+	i=$((i + 1))
+done
+[ $fail = 0 ] && ok basic/thread_files
+grep -q "Packet Generator" "$PGDIR/pgctrl" && ok basic/pgctrl_version || bad basic/pgctrl_version "$(cat $PGDIR/pgctrl)"
+
+make_dummy pgr0 || { case_fail basic/dummy "ip link add failed"; exit 1; }
+pg_reset
+
+# --- add_device and its errors
+pg_thread 0 "add_device pgr0" && ok basic/add_device || bad basic/add_device "write failed"
+[ -e "$PGDIR/pgr0" ] && ok basic/device_file || bad basic/device_file "no $PGDIR/pgr0"
+grep -q "Result: OK: add_device=pgr0" "$PGDIR/kpktgend_0" && ok basic/thread_result ||
+	bad basic/thread_result "$(cat $PGDIR/kpktgend_0)"
+expect_error basic/add_device_twice "Device or resource busy" pg_thread 0 "add_device pgr0"
+expect_error basic/add_device_missing "No such device" pg_thread 0 "add_device nosuchdev0"
+expect_error basic/add_device_reserved "Invalid argument" pg_thread 0 "add_device pgctrl"
+expect_error basic/thread_unknown_cmd "Invalid argument" pg_thread 0 "frobnicate"
+expect_error basic/pgctrl_unknown_cmd "Invalid argument" pg_ctrl "launch"
+
+# --- device commands: pktgen's syntax accepted
+for cmd in "count 10000" "clone_skb 100" "pkt_size 60" "delay 0" "burst 1" \
+	"dst 10.0.0.1" "dst_min 10.0.0.1" "dst_max 10.0.0.9" "src_min 10.1.0.1" \
+	"src_max 10.1.0.5" "dst_mac 02:00:00:00:00:01" "src_mac 02:00:00:00:00:02" \
+	"udp_src_min 1000" "udp_src_max 1010" "udp_dst_min 9" "udp_dst_max 19" \
+	"flag UDPDST_RND" "flag IPSRC_RND" "flag !IPSRC_RND" "flag NO_TIMESTAMP" \
+	"queue_map_min 0" "queue_map_max 0" "min_pkt_size 60" "max_pkt_size 60" \
+	"frags 0" "xmit_mode start_xmit" "count=10000"; do
+	if pg_set pgr0 "$cmd" 2>/dev/null && grep -q "^Result: OK:" "$PGDIR/pgr0"; then
+		:
+	else
+		bad "basic/accept/$(echo "$cmd" | tr ' =' '__')" "$(grep Result: $PGDIR/pgr0)"
+	fi
+done
+ok basic/accept_pktgen_commands
+
+# --- rejected: error, and the Params section stays the same
+before=$(sed -n '/^Params:/,/^Current:/p' "$PGDIR/pgr0")
+expect_error basic/reject/count_text "Invalid argument" pg_set pgr0 "count abc"
+expect_error basic/reject/count_trailing "Invalid argument" pg_set pgr0 "count 12x"
+expect_error basic/reject/pkt_size_huge "out of range" pg_set pgr0 "pkt_size 99999"
+expect_error basic/reject/udp_port_range "out of range" pg_set pgr0 "udp_src_min 70000"
+expect_error basic/reject/queue_map_range "out of range" pg_set pgr0 "queue_map_max 65536"
+expect_error basic/reject/burst_range "out of range" pg_set pgr0 "burst 100000"
+expect_error basic/reject/dst_bad "Invalid argument" pg_set pgr0 "dst 10.0.0"
+expect_error basic/reject/src_bad "Invalid argument" pg_set pgr0 "src_min 300.1.1.1"
+expect_error basic/reject/dst_mac_bad "Invalid argument" pg_set pgr0 "dst_mac 02:00:zz:00:00:01"
+expect_error basic/reject/flag_unknown "Invalid argument" pg_set pgr0 "flag BOGUS_RND"
+expect_error basic/reject/flag_unsupported "not supported" pg_set pgr0 "flag IPV6"
+expect_error basic/reject/ratep_zero "Invalid argument" pg_set pgr0 "ratep 0"
+expect_error basic/reject/unknown_param "Invalid argument" pg_set pgr0 "no_such_param 1"
+expect_error basic/reject/frags "not supported" pg_set pgr0 "frags 2"
+after=$(sed -n '/^Params:/,/^Current:/p' "$PGDIR/pgr0")
+[ "$before" = "$after" ] && ok basic/reject_leaves_state || bad basic/reject_leaves_state "Params changed"
+grep -q "^Params: count 10000  min_pkt_size: 60  max_pkt_size: 60" "$PGDIR/pgr0" &&
+	ok basic/params_format || bad basic/params_format "$(head -1 $PGDIR/pgr0)"
+
+# run COUNT: start, then check Result and the netdev's tx counter
+run_and_check() {
+	local name=$1 want=$2 t0 t1 got
+	t0=$(txp pgr0)
+	pg_ctrl start || { bad "$name" "start failed"; return; }
+	t1=$(txp pgr0)
+	got=$(result_pkts pgr0)
+	if [ "$got" != "$want" ]; then
+		bad "$name/result_count" "Result says '$got', want $want: $(grep -A1 Result: $PGDIR/pgr0)"
+	elif [ $((t1 - t0)) -ne "$want" ]; then
+		bad "$name/tx_counter" "tx_packets delta $((t1 - t0)), want $want"
+	elif ! grep -q "pkts-sofar: $want " "$PGDIR/pgr0"; then
+		bad "$name/sofar" "$(grep pkts-sofar $PGDIR/pgr0)"
+	elif [ -z "$(result_pps pgr0)" ]; then
+		bad "$name/pps_line" "$(grep -A1 Result: $PGDIR/pgr0)"
+	else
+		ok "$name"
+	fi
+}
+
+run_and_check basic/rcu/count_10000_clone_100 10000
+pg_set pgr0 "clone_skb 0"
+pg_set pgr0 "count 2000"
+pg_set pgr0 "pkt_size 1500"
+run_and_check basic/rcu/count_2000_no_clone_1500b 2000
+pg_set pgr0 "pkt_size 60"
+pg_set pgr0 "clone_skb 1000"
+pg_set pgr0 "burst 7"
+pg_set pgr0 "count 1000"
+run_and_check basic/rcu/count_1000_burst_7_exact 1000
+pg_set pgr0 "burst 1"
+pg_set pgr0 "count 20"
+pg_set pgr0 "ratep 2000"
+run_and_check basic/rcu/count_20_ratep 20
+pg_set pgr0 "delay 0"
+pg_set pgr0 "flag TXSIZE_RND"
+pg_set pgr0 "min_pkt_size 60"
+pg_set pgr0 "max_pkt_size 200"
+pg_set pgr0 "count 3000"
+run_and_check basic/rcu/count_3000_txsize_rnd 3000
+pg_set pgr0 "flag !TXSIZE_RND"
+pg_set pgr0 "pkt_size 60"
+
+# legacy mode: same results
+pg_ctrl "mode legacy" && grep -q "^mode: legacy" "$PGDIR/pgctrl" && ok basic/mode_legacy ||
+	bad basic/mode_legacy "$(cat $PGDIR/pgctrl)"
+pg_set pgr0 "count 10000"
+run_and_check basic/legacy/count_10000 10000
+ctl pktgen_rcu "mode rcu" && grep -q "mode=rcu" /proc/rcunet/pktgen_rcu/state &&
+	ok basic/control_mode_rcu || bad basic/control_mode_rcu "$(cat /proc/rcunet/pktgen_rcu/state)"
+expect_error basic/control_mode_bad "Invalid argument" ctl pktgen_rcu "mode fast"
+
+# several threads: one device per thread on the same netdev
+if [ "$N" -ge 2 ]; then
+	pg_reset
+	pg_thread 0 "add_device pgr0@0"
+	pg_thread 1 "add_device pgr0@1"
+	expect_error basic/add_device_base_busy "Device or resource busy" pg_thread 1 "add_device pgr0"
+	for d in pgr0@0 pgr0@1; do
+		pg_set $d "count 5000"
+		pg_set $d "clone_skb 100"
+	done
+	t0=$(txp pgr0)
+	pg_ctrl start
+	t1=$(txp pgr0)
+	a=$(result_pkts pgr0@0)
+	b=$(result_pkts pgr0@1)
+	if [ "$a" = 5000 ] && [ "$b" = 5000 ] && [ $((t1 - t0)) -eq 10000 ]; then
+		ok basic/two_threads_counts
+	else
+		bad basic/two_threads_counts "results $a $b, tx delta $((t1 - t0))"
+	fi
+fi
+
+# stop ends an endless run
+pg_reset
+pg_thread 0 "add_device pgr0"
+pg_set pgr0 "count 0"
+pg_set pgr0 "clone_skb 10"
+pg_ctrl start &
+sp=$!
+sleep 1
+grep -q "^Running: pgr0" "$PGDIR/kpktgend_0" && ok basic/running_listed ||
+	bad basic/running_listed "$(cat $PGDIR/kpktgend_0)"
+pg_ctrl stop
+wait $sp
+grep -q "^Result: OK:" "$PGDIR/pgr0" && [ "$(result_pkts pgr0)" -gt 0 ] &&
+	ok basic/stop_endless_run || bad basic/stop_endless_run "$(grep -A1 Result: $PGDIR/pgr0)"
+
+# reset removes everything; files and lists agree
+pg_reset && [ ! -e "$PGDIR/pgr0" ] && ok basic/reset_removes || bad basic/reset_removes "$(ls $PGDIR)"
+ip link del pgr0
+exit $fail
