@@ -358,7 +358,7 @@ static void pgr_kunit_flags_vs_processor(struct kunit *test)
 {
 	struct pgr_flag_stress *fs = kunit_kzalloc(test, sizeof(*fs), GFP_KERNEL);
 	struct task_struct *tsk;
-	unsigned int i, spins;
+	unsigned int i;
 
 	KUNIT_ASSERT_NOT_NULL(test, fs);
 	pgr_thread_init(&fs->t, 0);
