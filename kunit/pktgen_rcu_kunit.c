@@ -182,7 +182,7 @@ static void pgr_kunit_dev_commands(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, CMD("dst 10.1.2"), -EINVAL);
 	KUNIT_EXPECT_EQ(test, CMD("dst_max 10.1.2.300"), -EINVAL);
 	KUNIT_EXPECT_STREQ(test, dev->dst_min, "10.1.2.3");
-	KUNIT_EXPECT_EQ(test, dev->daddr_min, htonl(0x0a010203));
+	KUNIT_EXPECT_EQ(test, ntohl(dev->daddr_min), 0x0a010203U);
 
 	KUNIT_EXPECT_EQ(test, CMD("udp_dst_max 65535"), 0);
 	KUNIT_EXPECT_EQ(test, CMD("udp_dst_max 65536"), -ERANGE);

@@ -7,8 +7,8 @@ if [ -n "$BENCH_QUICK" ]; then
 	loops=${BENCH_LOOPS:-100}
 	runs=1
 else
-	loops=${BENCH_LOOPS:-2000}
-	runs=3
+	loops=${BENCH_LOOPS:-5000}
+	runs=5
 fi
 rc=0
 for size in 64 1460; do
