@@ -317,14 +317,14 @@ static void swq_test_orphan_graft_under_wakeups(struct kunit *test)
 	}
 	KUNIT_ASSERT_GT(test, nr, 0U);
 
-	for (i = 0; i < 600; i++) {
+	for (i = 0; i < 2000; i++) {
 		wq = swq_wq_alloc(GFP_KERNEL);
 		if (!wq)
 			break;
 		swq_test_sleeper_init(&s);
 		swq_sock_graft(r.sk, wq);
 		add_wait_queue(&wq->wait, &s.entry);
-		udelay(20);
+		udelay(5);
 		remove_wait_queue(&wq->wait, &s.entry);
 		woken += atomic_read(&s.wakeups);
 		swq_wq_release(wq, swq_sock_orphan(r.sk));

@@ -96,6 +96,7 @@ bool swq_wq_has_sleeper(struct swq_wq *wq)
 	 * in wait_event_interruptible() (swq_dev_read/_write).
 	 */
 	smp_mb();
+	/* lockless peek is safe: the smp_mb() above orders it (see above) */
 	return wq && waitqueue_active(&wq->wait);
 }
 EXPORT_SYMBOL_GPL(swq_wq_has_sleeper);
@@ -254,11 +255,11 @@ int swq_sock_queue(struct swq_sock *sk, struct swq_msg *msg)
 	int err = 0;
 
 	spin_lock(&sk->rx_lock);
-	if (READ_ONCE(sk->dead))
+	if (READ_ONCE(sk->dead)) {
 		err = -EPIPE;
-	else if (sk->rx_len >= sk->rx_max)
+	} else if (sk->rx_len >= sk->rx_max) {
 		err = -EAGAIN;
-	else {
+	} else {
 		list_add_tail(&msg->node, &sk->rx_queue);
 		WRITE_ONCE(sk->rx_len, sk->rx_len + 1);
 	}

@@ -67,6 +67,7 @@ fail:
 static int swq_dev_release(struct inode *inode, struct file *file)
 {
 	struct swq_file *sf = file->private_data;
+	/* pairs with smp_store_release() in swq_ioc_pair() */
 	struct swq_sock *peer = smp_load_acquire(&sf->peer);
 	bool deferred;
 
@@ -89,6 +90,7 @@ static int swq_dev_release(struct inode *inode, struct file *file)
 
 static struct swq_sock *swq_target(struct swq_file *sf)
 {
+	/* pairs with smp_store_release() in swq_ioc_pair() */
 	struct swq_sock *peer = smp_load_acquire(&sf->peer);
 
 	return peer ? peer : sf->sk;
@@ -192,7 +194,7 @@ static ssize_t swq_dev_read(struct file *file, char __user *buf, size_t len,
 	spin_unlock(&sk->rx_lock);
 	kfree(msg);
 	atomic64_inc(&sk->rx_read);
-	/* room in our queue: wake who writes into it */
+	/* room in our queue: wake who writes into it (acquire: see pair) */
 	peer = smp_load_acquire(&sf->peer);
 	swq_write_space(peer ? peer : sk);
 out:
@@ -248,7 +250,9 @@ static long swq_ioc_pair(struct swq_file *sf, int fd)
 		/* each holds a reference on the other until its own close */
 		swq_sock_hold(other->sk);
 		swq_sock_hold(sf->sk);
+		/* release: the reference is taken before the pointer shows */
 		smp_store_release(&sf->peer, other->sk);
+		/* release: as above, for the other side */
 		smp_store_release(&other->peer, sf->sk);
 	}
 	mutex_unlock(&swq_pair_mutex);
