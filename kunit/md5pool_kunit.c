@@ -16,6 +16,7 @@
 #include <linux/module.h>
 #include <linux/kthread.h>
 #include <linux/completion.h>
+#include <linux/cpu.h>
 #include <linux/delay.h>
 #include <linux/hrtimer.h>
 #include <linux/lockdep.h>
@@ -324,6 +325,7 @@ static void md5pool_get_null_until_alloc(struct kunit *test)
 {
 	struct md5pool_domain *d;
 	struct md5pool_ctx *c;
+	bool bh_off;
 
 	d = kunit_kzalloc(test, sizeof(*d), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, d);
@@ -334,10 +336,12 @@ static void md5pool_get_null_until_alloc(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, md5pool_domain_alloc(d), 0);
 	KUNIT_EXPECT_EQ(test, atomic_read(&d->nr_allocs), 1);
 	c = md5pool_domain_get(d);
-	KUNIT_EXPECT_NOT_NULL(test, c);
-	KUNIT_EXPECT_TRUE(test, in_softirq());	/* BH disabled while held */
+	/* BH disabled while held; checked after put: KUnit may sleep */
+	bh_off = in_softirq();
 	if (c)
 		md5pool_domain_put(d);
+	KUNIT_EXPECT_NOT_NULL(test, c);
+	KUNIT_EXPECT_TRUE(test, bh_off);
 	KUNIT_EXPECT_FALSE(test, in_softirq());
 	md5pool_domain_destroy(d);
 }
@@ -390,11 +394,18 @@ static struct kunit_suite md5pool_suite = {
 
 /* ------------------------------------------------------ suite md5pool_stress */
 
-#define MD5POOL_RACERS	8
+#define MD5POOL_RACE_ROUNDS	16
 
+/*
+ * One round: a fresh domain and one racer bound to each online CPU. The
+ * racers meet at a spinning start line, so that all of them are inside
+ * md5pool_domain_alloc() at the same moment (a sleeping start line lets
+ * the first one finish before the others even look).
+ */
 struct md5pool_race {
 	struct md5pool_domain *d;
-	struct completion start;
+	unsigned int nr;
+	atomic_t arrived;
 	atomic_t left;
 	struct completion done;
 	atomic_t errors;
@@ -404,7 +415,9 @@ static int md5pool_racer_fn(void *arg)
 {
 	struct md5pool_race *r = arg;
 
-	wait_for_completion(&r->start);
+	atomic_inc(&r->arrived);
+	while (atomic_read(&r->arrived) < r->nr)
+		cpu_relax();
 	if (md5pool_domain_alloc(r->d) || !md5pool_domain_allocated(r->d))
 		atomic_inc(&r->errors);
 	if (atomic_dec_and_test(&r->left))
@@ -415,32 +428,52 @@ static int md5pool_racer_fn(void *arg)
 /* Many first callers at once: one pool is built, all of them see it. */
 static void md5pool_alloc_race_allocates_once(struct kunit *test)
 {
+	struct task_struct *tasks[NR_CPUS];
+	unsigned int round, i, cpu;
 	struct md5pool_race *r;
-	struct task_struct *t;
-	unsigned int i;
 
 	r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, r);
 	r->d = kunit_kzalloc(test, sizeof(*r->d), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, r->d);
-	md5pool_domain_init(r->d);
-	init_completion(&r->start);
-	init_completion(&r->done);
-	atomic_set(&r->left, MD5POOL_RACERS);
-	for (i = 0; i < MD5POOL_RACERS; i++) {
-		t = kthread_run(md5pool_racer_fn, r, "md5pool_race/%u", i);
-		if (IS_ERR(t)) {
-			/* count the missing racer as done and as an error */
-			atomic_inc(&r->errors);
-			if (atomic_dec_and_test(&r->left))
-				complete(&r->done);
+	cpus_read_lock();	/* keep the racers' CPUs online */
+	for (round = 0; round < MD5POOL_RACE_ROUNDS; round++) {
+		md5pool_domain_init(r->d);
+		r->nr = max(num_online_cpus(), 2U);
+		atomic_set(&r->arrived, 0);
+		atomic_set(&r->left, r->nr);
+		atomic_set(&r->errors, 0);
+		init_completion(&r->done);
+		/* create them all first: a missing racer would stall the rest */
+		cpu = cpumask_first(cpu_online_mask);
+		for (i = 0; i < r->nr; i++) {
+			tasks[i] = kthread_create(md5pool_racer_fn, r,
+						  "md5pool_race/%u", i);
+			if (IS_ERR(tasks[i]))
+				break;
+			kthread_bind(tasks[i], cpu);
+			cpu = cpumask_next(cpu, cpu_online_mask);
+			if (cpu >= nr_cpu_ids)
+				cpu = cpumask_first(cpu_online_mask);
 		}
+		if (i < r->nr) {
+			while (i--)
+				kthread_stop(tasks[i]);	/* never ran */
+			cpus_read_unlock();
+			KUNIT_FAIL(test, "kthread_create failed");
+			return;
+		}
+		for (i = 0; i < r->nr; i++)
+			wake_up_process(tasks[i]);
+		wait_for_completion(&r->done);
+		KUNIT_EXPECT_EQ_MSG(test, atomic_read(&r->errors), 0,
+				    "round %u", round);
+		KUNIT_EXPECT_EQ_MSG(test, atomic_read(&r->d->nr_allocs), 1,
+				    "round %u: pools built by %u racers", round,
+				    r->nr);
+		md5pool_domain_destroy(r->d);
 	}
-	complete_all(&r->start);
-	wait_for_completion(&r->done);
-	KUNIT_EXPECT_EQ(test, atomic_read(&r->errors), 0);
-	KUNIT_EXPECT_EQ(test, atomic_read(&r->d->nr_allocs), 1);
-	md5pool_domain_destroy(r->d);
+	cpus_read_unlock();
 }
 
 /*
