@@ -8,7 +8,7 @@
 if [ -d /sys/kernel/debug/kunit ]; then
 	n=${SWQ_STRESS_MSGS:-20000} k=1000
 else
-	n=${SWQ_STRESS_MSGS:-250000} k=5000
+	n=${SWQ_STRESS_MSGS:-500000} k=5000
 fi
 out=$(swq_stress stress -p 4 -n "$n" -k "$k" -t 20 -m mixed 2>&1)
 rc=$?
