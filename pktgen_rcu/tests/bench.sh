@@ -1,0 +1,116 @@
+# pktgen_rcu benchmark driver (make bench). Two parts, one VM run:
+#  1. the in-kernel harness: next_to_run() alone, legacy vs rcu
+#     (/proc/rcunet/pktgen_rcu/bench, op=next_to_run)
+#  2. the whole generator on a dummy device with clone_skb, pktgen's own
+#     Result lines turned into the core's keys (op=xmit_dummy): variants
+#     legacy and rcu (this module) and kernel (the kernel's pktgen.ko,
+#     same device, same parameters, runs interleaved). ns_per_op is the
+#     per-thread ns per packet (elapsed usec * 1000 / packets), ops_per_sec
+#     the summed pps of all threads.
+# Result lines on stdout; pps/ratios in pktgen's format on stderr.
+. /rcunet/tests/pktgen_rcu/pgr.lib
+B=/proc/rcunet/pktgen_rcu/bench
+threads=${BENCH_THREADS:-1,2}
+if [ -n "$BENCH_QUICK" ]; then
+	loops=20000 runs=1 count=20000 pruns=1
+else
+	loops=1000000 runs=5 count=300000 pruns=5
+fi
+loops=${BENCH_LOOPS:-$loops}
+count=${BENCH_LOOPS:-$count}
+clone=100000	# the seed's CLONE_SKB
+size=512	# the seed's TX-size
+
+# ---- 1. the scan alone
+echo "variant=all threads=$threads loops=$loops runs=$runs" >$B || exit 1
+cat $B
+
+# ---- 2. packets
+modprobe dummy numdummies=0 2>/dev/null
+make_dummy pgb0 || exit 1
+kernel_ok=0
+modprobe pktgen 2>/dev/null && [ -e /proc/net/pktgen/pgctrl ] && kernel_ok=1
+
+# one_run VARIANT THREADS: prints "ns1,ns2,... pps_total" for one run
+one_run() {
+	local v=$1 nt=$2 dir=/proc/net/pktgen_rcu n=0 d out="" tot=0 k c
+	[ "$v" = kernel ] && dir=/proc/net/pktgen
+	[ "$v" = legacy ] && echo "mode legacy" >/proc/net/pktgen_rcu/pgctrl
+	[ "$v" = rcu ] && echo "mode rcu" >/proc/net/pktgen_rcu/pgctrl
+	echo reset >$dir/pgctrl
+	while [ $n -lt "$nt" ]; do
+		d=pgb0@$n
+		# pktgen's reset only gives its threads 125 ms: retry while busy
+		k=0
+		until echo "add_device $d" >$dir/kpktgend_$n 2>/dev/null; do
+			k=$((k + 1))
+			[ $k -lt 50 ] || return 1
+			sleep 0.1
+		done
+		for c in "count $count" "clone_skb $clone" "pkt_size $size" "delay 0" \
+			"dst 198.18.0.1" "dst_mac 02:00:00:00:00:01" "flag NO_TIMESTAMP"; do
+			echo "$c" >"$dir/$d" || return 1
+		done
+		n=$((n + 1))
+	done
+	echo start >$dir/pgctrl || return 1
+	n=0
+	while [ $n -lt "$nt" ]; do
+		d=pgb0@$n
+		# Result: OK: <usec>(c..+d..) usec, <pkts> (...)  /  <pps>pps ...
+		set -- $(sed -n 's/^Result: OK: \([0-9]*\)(c[0-9]*+d[0-9]*) usec, \([0-9]*\) .*/\1 \2/p' "$dir/$d")
+		[ -n "$2" ] && [ "$2" -gt 0 ] || return 1
+		grep -A1 '^Result:' "$dir/$d" | sed "s/^/$v t=$nt $d: /" >&2
+		out="$out${out:+,}$(($1 * 1000000 / $2))"	# picoseconds per packet
+		tot=$((tot + $2 * 1000000 / $1))
+		n=$((n + 1))
+	done
+	echo reset >$dir/pgctrl
+	echo "$out $tot"
+}
+
+# ps -> "N.NNN" ns
+ns() { printf '%d.%03d' $(($1 / 1000)) $(($1 % 1000)); }
+
+variants="legacy rcu"
+[ $kernel_ok = 1 ] && variants="$variants kernel"
+for nt in $(echo "$threads" | tr ',' ' '); do
+	[ -e /proc/net/pktgen_rcu/kpktgend_$((nt - 1)) ] || continue
+	for v in $variants; do : >/tmp/pgb.$v; done
+	r=0
+	while [ $r -lt $pruns ]; do
+		for v in $variants; do	# interleaved: drift hits all alike
+			res=$(one_run $v $nt) || { echo "$v run failed" >&2; continue; }
+			echo "$res" >>/tmp/pgb.$v
+		done
+		r=$((r + 1))
+	done
+	for v in $variants; do
+		[ -s /tmp/pgb.$v ] || {
+			echo "module=pktgen_rcu variant=$v threads=$nt loops=$count runs=$pruns error=-5"
+			continue
+		}
+		# all per-thread samples: median/min/max; per thread: median over runs
+		all=$(cut -d' ' -f1 /tmp/pgb.$v | tr ',' '\n' | sort -n)
+		cnt=$(echo "$all" | wc -l)
+		med=$(echo "$all" | sed -n "$(((cnt + 1) / 2))p")
+		min=$(echo "$all" | head -1)
+		max=$(echo "$all" | tail -1)
+		pps=$(cut -d' ' -f2 /tmp/pgb.$v | sort -n | sed -n "$(((pruns + 1) / 2))p")
+		[ -n "$pps" ] || pps=$(cut -d' ' -f2 /tmp/pgb.$v | sort -n | tail -1)
+		pt="" t=1
+		while [ $t -le "$nt" ]; do
+			c=$(cut -d' ' -f1 /tmp/pgb.$v | cut -d, -f$t | sort -n)
+			k=$(echo "$c" | wc -l)
+			pt="$pt${pt:+,}$(ns $(echo "$c" | sed -n "$(((k + 1) / 2))p"))"
+			t=$((t + 1))
+		done
+		echo "module=pktgen_rcu variant=$v op=xmit_dummy threads=$nt loops=$count runs=$pruns" \
+			"ns_per_op_median=$(ns $med) ns_per_op_min=$(ns $min) ns_per_op_max=$(ns $max)" \
+			"ops_per_sec=$pps per_thread_ns=$pt size=$size clone_skb=$clone"
+	done
+done
+echo "mode rcu" >/proc/net/pktgen_rcu/pgctrl
+[ $kernel_ok = 1 ] && echo reset >/proc/net/pktgen/pgctrl && rmmod pktgen
+ip link del pgb0
+exit 0
