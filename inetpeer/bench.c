@@ -25,7 +25,7 @@
 #include "inetpeer.h"
 
 #define IPEER_BENCH_DEFAULT_PEERS	1024
-#define IPEER_BENCH_MAX_PEERS		(1 << 20)
+#define IPEER_BENCH_MAX_PEERS		1048576	/* 2^20 */
 #define IPEER_BENCH_DEFAULT_MIX		5
 /* stable peers: 10.x.y.z in steps of 2; churn keys live in 11.0.0.0/8 */
 #define IPEER_BENCH_STABLE_BASE		0x0a000000U

@@ -274,7 +274,7 @@ struct ipeer_node *ipeer_link_new(struct ipeer_base *b,
 	rcu_assign_pointer(*stack[depth - 1], n);
 	ipeer_rebalance(b, stack, depth - 1);
 	b->total++;
-	ipeer_stat_inc(b, inserts);
+	this_cpu_inc(b->stats->inserts);
 	return n;
 }
 
@@ -603,9 +603,9 @@ int ipeer_check(struct ipeer_base *b, char *why, size_t len)
 	int ret = 0;
 
 	b->ops->lock_tree(b);
-	if (ipeer_check_subtree(&c, ipeer_deref(b, b->root), NULL, NULL, 1) < 0)
+	if (ipeer_check_subtree(&c, ipeer_deref(b, b->root), NULL, NULL, 1) < 0) {
 		ret = -EUCLEAN;
-	else if (c.count != b->total) {
+	} else if (c.count != b->total) {
 		scnprintf(c.why, c.len, "%d nodes, counter says %d", c.count,
 			  b->total);
 		ret = -EUCLEAN;
@@ -696,7 +696,7 @@ static struct ipeer_node *ipeer_rcu_walk(struct ipeer_base *b,
 	while (p) {
 		if (IS_ENABLED(CONFIG_DEBUG_OBJECTS_RCU_HEAD) &&
 		    unlikely(READ_ONCE(p->key.family) == IPEER_FREED_FAMILY))
-			ipeer_stat_inc(b, freed_seen);
+			this_cpu_inc(b->stats->freed_seen);
 		cmp = ipeer_key_cmp(key, &p->key);
 		if (!cmp)
 			return atomic_inc_not_zero(&p->refcnt) ? p : NULL;
@@ -723,11 +723,11 @@ static struct ipeer_node *ipeer_rcu_get(struct ipeer_base *b,
 	p = ipeer_rcu_walk(b, key);
 	rcu_read_unlock_bh();
 	if (p) {
-		ipeer_stat_inc(b, lockless_hits);
+		this_cpu_inc(b->stats->lockless_hits);
 		ipeer_unlink_from_unused(b, p);
 		return p;
 	}
-	ipeer_stat_inc(b, lockless_misses);
+	this_cpu_inc(b->stats->lockless_misses);
 
 	/* Exact lookup under the lock; the nodes are hot in cache by now. */
 	spin_lock_bh(&b->lock);
@@ -738,7 +738,7 @@ static struct ipeer_node *ipeer_rcu_get(struct ipeer_base *b,
 		 * cannot be on its way out.
 		 */
 		atomic_inc(&p->refcnt);
-		ipeer_stat_inc(b, fallback_hits);
+		this_cpu_inc(b->stats->fallback_hits);
 	} else if (create) {
 		p = ipeer_link_new(b, key, stack, depth, GFP_ATOMIC);
 		created = !!p;
@@ -769,7 +769,7 @@ static bool ipeer_rcu_unlink(struct ipeer_base *b, struct ipeer_node *p)
 	spin_unlock_bh(&b->lock);
 
 	if (removed) {
-		ipeer_stat_inc(b, gc_removed);
+		this_cpu_inc(b->stats->gc_removed);
 		ipeer_free_rcu(p);
 	} else {
 		/* in use again: give back the artificial reference */

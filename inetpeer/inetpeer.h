@@ -35,7 +35,7 @@
  */
 #define IPEER_MAXDEPTH		40
 /* Hard cap on nodes per tree, so that a locked walk fits its stack. */
-#define IPEER_MAX_NODES		(1 << 24)
+#define IPEER_MAX_NODES		16777216	/* 2^24 */
 
 /* Address key: the family tags the key, so both families share one tree. */
 struct ipeer_key {
@@ -186,7 +186,6 @@ void ipeer_free_now(struct ipeer_node *p);
 void ipeer_free_rcu(struct ipeer_node *p);
 void ipeer_maybe_gc(struct ipeer_base *b);
 
-#define ipeer_stat_inc(b, field)	this_cpu_inc((b)->stats->field)
 
 /* procfs.c / bench.c */
 int ipeer_procfs_init(void);

@@ -26,7 +26,7 @@ static struct ipeer_node *ipeer_rwlock_get(struct ipeer_base *b,
 		atomic_inc(&p->refcnt);
 	read_unlock_bh(&b->rwlock);
 	if (p) {
-		ipeer_stat_inc(b, locked_hits);
+		this_cpu_inc(b->stats->locked_hits);
 		ipeer_unlink_from_unused(b, p);
 		return p;
 	}
@@ -68,7 +68,7 @@ static bool ipeer_rwlock_unlink(struct ipeer_base *b, struct ipeer_node *p)
 	write_unlock_bh(&b->rwlock);
 
 	if (removed) {
-		ipeer_stat_inc(b, gc_removed);
+		this_cpu_inc(b->stats->gc_removed);
 		/* nobody can reach p without the lock: free it now */
 		ipeer_free_now(p);
 	} else {

@@ -7,7 +7,7 @@ D=/proc/rcunet/inetpeer
 
 stat() { sed -n "s/^$1=//p" $D/stats; }
 # a write whose error (on stderr) expect_error can see
-ctlx() { sh -c 'printf "%s\n" "$1" >/proc/rcunet/inetpeer/control' sh "$1"; }
+ctlx() { sh -c 'echo "$1" >/proc/rcunet/inetpeer/control' sh "$1"; }
 # the peers listing without the ages, which move on their own
 peers_noage() { sed 's/ age_ms=[0-9]*//' $D/peers; }
 refcnt() { awk -v a="$1" '$1 == a { sub("refcnt=", "", $2); print $2 }' $D/peers; }
