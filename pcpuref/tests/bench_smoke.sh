@@ -4,7 +4,8 @@
 . /rcunet/guest/lib.sh
 B=/proc/rcunet/pcpuref/bench
 rc=0
-if echo "variant=all threads=1,2 loops=2000 runs=1" >$B; then
+dmesg -c >/dev/null
+if echo "variant=all threads=1,2 loops=20000 runs=1" >$B; then
 	case_ok pcpuref/bench_run
 else
 	case_fail pcpuref/bench_run; rc=1
@@ -21,6 +22,13 @@ for v in atomic refcount percpu netdev percpu_ref; do
 done
 if grep -q "error=" $B; then case_fail pcpuref/bench_no_error "$(grep error= $B)"; rc=1
 else case_ok pcpuref/bench_no_error; fi
+# every hold had its put on the shared bench device: the teardown found
+# the count back at base (it logs "count N after the run" otherwise)
+if dmesg | grep -q "after the run"; then
+	case_fail pcpuref/bench_count_back_to_base "$(dmesg | grep 'after the run')"; rc=1
+else
+	case_ok pcpuref/bench_count_back_to_base
+fi
 expect_error pcpuref/bench_bad_variant "Invalid argument" sh -c "echo variant=nosuch >$B"
 expect_error pcpuref/bench_bad_key "Invalid argument" sh -c "echo frob=1 >$B"
 expect_error pcpuref/bench_bad_loops "out of range" sh -c "echo loops=0 >$B"

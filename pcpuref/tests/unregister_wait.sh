@@ -29,4 +29,14 @@ for v in percpu atomic refcount; do
 	fi
 done
 echo "$old" >$W
+
+# rmmod with devices still registered and referenced: the exit path drops
+# the control file's references, waits for the timed one, frees everything.
+ctl pcpuref "register lp percpu" && ctl pcpuref "register la atomic" &&
+	ctl pcpuref "hold lp 3" && ctl pcpuref "hold la 3" &&
+	ctl pcpuref "hold_for lp 1500" || { case_fail pcpuref/rmmod_setup; rc=1; }
+check pcpuref/rmmod_with_held_devices rmmod pcpuref
+check pcpuref/rmmod_removed_procfs test ! -e /proc/rcunet/pcpuref
+check pcpuref/reinsmod insmod $RCUNET_MODDIR/pcpuref.ko
+check pcpuref/reinsmod_empty test -z "$(cat /proc/rcunet/pcpuref/devices)"
 exit $rc
