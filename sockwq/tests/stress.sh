@@ -6,11 +6,13 @@
 . /rcunet/guest/lib.sh
 # The debug kernel (lockdep, PROVE_RCU) is several times slower under TCG.
 if [ -d /sys/kernel/debug/kunit ]; then
-	n=${SWQ_STRESS_MSGS:-20000} k=1000
+	n=${SWQ_STRESS_MSGS:-20000} k=1000 rt=3000
 else
-	n=${SWQ_STRESS_MSGS:-500000} k=5000
+	n=${SWQ_STRESS_MSGS:-500000} k=5000 rt=40000
 fi
-out=$(swq_stress stress -p 4 -n "$n" -k "$k" -t 20 -m mixed 2>&1)
+# 4 streaming pairs (poll, epoll LT, poll, epoll ET; blocking and
+# non-blocking writers) + 2 ping-pong pairs (every message wakes a sleeper)
+out=$(swq_stress stress -p 4 -n "$n" -P 2 -N "$rt" -k "$k" -t 20 -m mixed 2>&1)
 rc=$?
 echo "$out"
 line=$(echo "$out" | grep '^sockwq-stress:')

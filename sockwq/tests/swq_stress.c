@@ -2,12 +2,14 @@
 /*
  * sockwq in-guest test and benchmark program (static, busybox guest).
  *
- *   swq_stress stress [-p PAIRS] [-n MSGS] [-k RATE] [-t STALL_S] [-m MODE]
- *	Per pair: a writer thread writes MSGS numbered messages into fd A
- *	(paired with B); a reader thread waits in poll() or epoll_wait()
- *	(level- or edge-triggered) with no timeout and reads B until EAGAIN;
- *	kernel producers on every CPU inject numbered messages into every B
- *	at RATE msgs/s each. Every message must arrive exactly once and in
+ *   swq_stress stress [-p PAIRS] [-n MSGS] [-P PINGPONG_PAIRS] [-N ROUNDS]
+ *		      [-k RATE] [-t STALL_S] [-m MODE]
+ *	Per streaming pair: a writer thread writes MSGS numbered messages
+ *	into fd A (paired with B); a reader thread waits in poll() or
+ *	epoll_wait() (level- or edge-triggered) with no timeout and reads B
+ *	until EAGAIN; kernel producers on every CPU inject numbered messages
+ *	into every B at RATE msgs/s each. Per ping-pong pair: ROUNDS round
+ *	trips with one message in flight, both sides asleep in between. Every message must arrive exactly once and in
  *	order; a watchdog fails the run when a reader makes no progress for
  *	STALL_S seconds while its queue holds data (a lost data_ready
  *	wakeup) or a writer while its target has room (a lost write_space).
@@ -149,6 +151,13 @@ static int parse_mode(const char *s)
 
 struct pair {
 	int idx, wfd, rfd, mode;
+	/*
+	 * Ping-pong: one message in flight, the reader answers each one and
+	 * the writer sleeps until the answer comes. Every message then wakes
+	 * a sleeper with nothing behind it to mask a lost wakeup: a stall
+	 * shows within the watchdog period.
+	 */
+	int pingpong;
 	uint64_t nmsgs;
 	/* reader */
 	uint64_t user_seen, kernel_seen, last_kseq, progress;
@@ -245,6 +254,10 @@ static void *reader_fn(void *arg)
 		}
 		while ((n = read(p->rfd, buf, sizeof(buf))) > 0) {
 			check_msg(p, buf, n);
+			if (p->pingpong && !p->done &&
+			    write(p->rfd, buf, n) != n)
+				FAIL("pair %d: answer: %s\n", p->idx,
+				     strerror(errno));
 			__atomic_add_fetch(&p->progress, 1, __ATOMIC_RELAXED);
 		}
 		if (n < 0 && errno != EAGAIN) {
@@ -260,7 +273,8 @@ static void *reader_fn(void *arg)
 static void *writer_fn(void *arg)
 {
 	struct pair *p = arg;
-	int nonblock = p->idx % 2;	/* odd pairs: O_NONBLOCK + poll(POLLOUT) */
+	int nonblock = p->idx % 2 || p->pingpong;	/* + poll(POLLOUT) */
+	uint8_t buf[SOCKWQ_MSG_MAX];
 	struct umsg m;
 	uint64_t seq;
 	ssize_t n;
@@ -284,6 +298,20 @@ static void *writer_fn(void *arg)
 			FAIL("pair %d: write returned %zd: %s\n", p->idx, n,
 			     strerror(errno));
 			return NULL;
+		}
+		while (p->pingpong && !stop_all) {
+			/* sleep until the answer is queued: no timeout */
+			struct pollfd pfd = { .fd = p->wfd, .events = POLLIN };
+
+			poll(&pfd, 1, -1);
+			n = read(p->wfd, buf, sizeof(buf));
+			if (n == m.len && !memcmp(buf, &m, n))
+				break;
+			if (n >= 0 || errno != EAGAIN) {
+				FAIL("pair %d: bad answer to %llu (%zd)\n",
+				     p->idx, (unsigned long long)seq, n);
+				return NULL;
+			}
 		}
 		p->written = seq;
 		__atomic_add_fetch(&p->wprogress, 1, __ATOMIC_RELAXED);
@@ -324,13 +352,25 @@ static void *watchdog_fn(void *arg)
 				stalls++;
 				idle[i] = -1000000;
 			}
-			widle[i] = !p->wdone && wp == wlast[i] &&
-				   ri.rx_len < ri.rx_max ? widle[i] + 1 : 0;
+			if (p->pingpong) {
+				/* waits for an answer: stuck if one is queued */
+				struct sockwq_info wi = dev_info(p->wfd);
+
+				widle[i] = !p->wdone && wp == wlast[i] &&
+					   wi.rx_len ? widle[i] + 1 : 0;
+			} else {
+				widle[i] = !p->wdone && wp == wlast[i] &&
+					   ri.rx_len < ri.rx_max ?
+					   widle[i] + 1 : 0;
+			}
 			wlast[i] = wp;
 			if (widle[i] >= stall_limit) {
 				fprintf(stderr,
-					"swq_stress: STALL: pair %d writer stuck %ds while its target has room (lost write_space wakeup)\n",
-					i, widle[i]);
+					"swq_stress: STALL: pair %d writer stuck %ds while %s (lost %s wakeup)\n",
+					i, widle[i],
+					p->pingpong ? "its answer is queued" :
+					"its target has room",
+					p->pingpong ? "data_ready" : "write_space");
 				stalls++;
 				widle[i] = -1000000;
 			}
@@ -349,29 +389,34 @@ static void *watchdog_fn(void *arg)
 
 static int cmd_stress(int argc, char **argv)
 {
-	uint64_t nmsgs = 100000, user = 0, kern = 0, kdrop = 0, t0;
-	int krate = 5000, mode = -1, opt, i, err;
-	char ids[256] = "";
+	uint64_t nmsgs = 100000, npp = 10000, user = 0, kern = 0, kdrop = 0;
+	uint64_t pp = 0, t0;
+	int krate = 5000, mode = -1, opt, i, err, nstream = 2, nping = 0;
+	char ids[512] = "";
 	pthread_t wd;
 	struct sockwq_info info;
 
-	while ((opt = getopt(argc, argv, "p:n:k:t:m:")) != -1) {
+	while ((opt = getopt(argc, argv, "p:n:P:N:k:t:m:")) != -1) {
 		switch (opt) {
-		case 'p': npairs = atoi(optarg); break;
+		case 'p': nstream = atoi(optarg); break;
 		case 'n': nmsgs = strtoull(optarg, NULL, 0); break;
+		case 'P': nping = atoi(optarg); break;
+		case 'N': npp = strtoull(optarg, NULL, 0); break;
 		case 'k': krate = atoi(optarg); break;
 		case 't': stall_limit = atoi(optarg); break;
 		case 'm': mode = parse_mode(optarg); break;
 		default: return 2;
 		}
 	}
-	if (npairs < 1 || npairs > MAXPAIRS)
+	npairs = nstream + nping;
+	if (nstream < 0 || nping < 0 || npairs < 1 || npairs > MAXPAIRS)
 		return 2;
 	for (i = 0; i < npairs; i++) {
 		struct pair *p = &pairs[i];
 
 		p->idx = i;
-		p->nmsgs = nmsgs;
+		p->pingpong = i >= nstream;
+		p->nmsgs = p->pingpong ? npp : nmsgs;
 		p->mode = mode < 0 ? i % 2 : mode;
 		p->wfd = dev_open(p->mode, 0);
 		p->rfd = dev_open(p->mode, O_NONBLOCK);
@@ -379,12 +424,14 @@ static int cmd_stress(int argc, char **argv)
 			perror("SOCKWQ_IOC_PAIR");
 			return 2;
 		}
+		if (p->pingpong)	/* producers would mask lost wakeups */
+			continue;
 		info = dev_info(p->rfd);
 		snprintf(ids + strlen(ids), sizeof(ids) - strlen(ids), "%s%u",
 			 i ? "," : "", info.id);
 	}
 	t0 = now_ns();
-	if (krate) {
+	if (krate && ids[0]) {
 		err = ctl("targets %s", ids) ?: ctl("rate %d", krate) ?:
 		      ctl("start");
 		if (err) {
@@ -416,17 +463,20 @@ static int cmd_stress(int argc, char **argv)
 
 		pthread_join(p->reader, NULL);
 		info = dev_info(p->rfd);
-		if (p->user_seen != nmsgs)
+		if (p->user_seen != p->nmsgs)
 			FAIL("pair %d: %llu of %llu user messages\n", i,
 			     (unsigned long long)p->user_seen,
-			     (unsigned long long)nmsgs);
+			     (unsigned long long)p->nmsgs);
 		if (p->kernel_seen != info.kernel_queued)
 			FAIL("pair %d: read %llu kernel messages, %llu queued\n",
 			     i, (unsigned long long)p->kernel_seen,
 			     (unsigned long long)info.kernel_queued);
 		if (info.rx_len)
 			FAIL("pair %d: %u messages left over\n", i, info.rx_len);
-		user += p->user_seen;
+		if (p->pingpong)
+			pp += p->user_seen;
+		else
+			user += p->user_seen;
 		kern += p->kernel_seen;
 		kdrop += info.kernel_dropped;
 	}
@@ -436,10 +486,11 @@ static int cmd_stress(int argc, char **argv)
 		close(pairs[i].wfd);
 		close(pairs[i].rfd);
 	}
-	printf("sockwq-stress: pairs=%d mode=%s user_msgs=%llu kernel_msgs=%llu kernel_dropped=%llu total_msgs=%llu stalls=%d errors=%d seconds=%.1f result=%s\n",
-	       npairs, mode < 0 ? "mixed" : mode ? "legacy" : "rcu",
-	       (unsigned long long)user, (unsigned long long)kern,
-	       (unsigned long long)kdrop, (unsigned long long)(user + kern),
+	printf("sockwq-stress: pairs=%d pingpong_pairs=%d mode=%s user_msgs=%llu pingpong_round_trips=%llu kernel_msgs=%llu kernel_dropped=%llu total_msgs=%llu stalls=%d errors=%d seconds=%.1f result=%s\n",
+	       nstream, nping, mode < 0 ? "mixed" : mode ? "legacy" : "rcu",
+	       (unsigned long long)user, (unsigned long long)pp,
+	       (unsigned long long)kern, (unsigned long long)kdrop,
+	       (unsigned long long)(user + 2 * pp + kern),
 	       stalls, failures, (now_ns() - t0) / 1e9,
 	       failures || stalls ? "FAIL" : "ok");
 	return failures || stalls ? 1 : 0;
