@@ -394,7 +394,7 @@ static struct kunit_suite md5pool_suite = {
 
 /* ------------------------------------------------------ suite md5pool_stress */
 
-#define MD5POOL_RACE_ROUNDS	16
+#define MD5POOL_RACE_ROUNDS	64
 
 /*
  * One round: a fresh domain and one racer bound to each online CPU. The
