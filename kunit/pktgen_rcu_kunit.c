@@ -236,6 +236,7 @@ struct pgr_stress {
 	struct pgr_thread t;
 	atomic_t stop;
 	atomic_long_t scans;
+	atomic_long_t picks;		/* next_to_run found a running device */
 	atomic_long_t bad;		/* entries seen with a wrong magic */
 	struct completion done;
 };
@@ -269,7 +270,8 @@ static int pgr_stress_reader(void *arg)
 	struct pgr_stress *s = arg;
 
 	while (!atomic_read(&s->stop)) {
-		s->ops->next_to_run(&s->t);
+		if (s->ops->next_to_run(&s->t))
+			atomic_long_inc(&s->picks);
 		s->ops->find_dev(&s->t, "stress1", true);
 		s->ops->thread_is_running(&s->t);
 		pgr_stress_walk(s);
@@ -308,8 +310,9 @@ static void pgr_kunit_scan_vs_writers(struct kunit *test)
 				break;
 			}
 			dev->next_tx = i;
-			dev->running = 1;
 			KUNIT_EXPECT_EQ(test, pgr_list_add(&s->t, dev), 0);
+			/* published stopped; running makes next_to_run pick it */
+			WRITE_ONCE(dev->running, 1);
 			if (i % 4 == 3) {
 				/* removal as the kthread does it */
 				s->ops->mark_dev(&s->t, "stress1");
@@ -324,9 +327,9 @@ static void pgr_kunit_scan_vs_writers(struct kunit *test)
 		wait_for_completion(&s->done);
 		KUNIT_EXPECT_EQ(test, atomic_long_read(&s->bad), 0L);
 		KUNIT_EXPECT_GT(test, atomic_long_read(&s->scans), 0L);
-		kunit_info(test, "%s: %d writer iterations, %ld reader scans\n",
+		kunit_info(test, "%s: %d writer iterations, %ld reader scans, %ld picks\n",
 			   s->ops->name, PGR_STRESS_ITERS,
-			   atomic_long_read(&s->scans));
+			   atomic_long_read(&s->scans), atomic_long_read(&s->picks));
 	}
 	/* the devices went to kfree_rcu(); let them go before we return */
 	rcu_barrier();

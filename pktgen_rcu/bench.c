@@ -66,9 +66,10 @@ static int pgr_bench_setup(struct pgr_bench_ctx *ctx,
 				pgr_bench_free(ctx);
 				return -ENOMEM;
 			}
-			dev->next_tx = ktime_add_ns(0, d);
-			dev->running = 1;
+			dev->next_tx = d;
 			pgr_list_add(t, dev);
+			/* after the add: pgr_list_add() publishes it stopped */
+			dev->running = 1;
 		}
 	}
 	return 0;
