@@ -84,7 +84,11 @@ static int ipeer_bench_threads_alloc(struct ipeer_bench_ctx *c,
 static void ipeer_bench_teardown(void *ctx)
 {
 	struct ipeer_bench_ctx *c = ctx;
+	char why[96];
 
+	/* the measurement doubles as a stress test: the tree must be intact */
+	if (c->base && ipeer_check(c->base, why, sizeof(why)))
+		WARN(1, "rcunet inetpeer: bench tree broken: %s\n", why);
 	/* destroy frees held peers too; nothing else uses this base */
 	ipeer_base_destroy(c->base);
 	c->base = NULL;

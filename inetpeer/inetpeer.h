@@ -186,10 +186,7 @@ void ipeer_free_now(struct ipeer_node *p);
 void ipeer_free_rcu(struct ipeer_node *p);
 void ipeer_maybe_gc(struct ipeer_base *b);
 
-
-/* procfs.c / bench.c */
-int ipeer_procfs_init(void);
-void ipeer_procfs_exit(void);
+/* bench.c */
 int ipeer_bench_init(struct proc_dir_entry *dir);
 void ipeer_bench_exit(void);
 

@@ -84,6 +84,16 @@ if echo "variant=all threads=1,2 loops=2000 runs=1 peers=256" >$D/bench 2>/tmp/b
 else
 	case_fail bench_write "$(cat /tmp/bench.err)"
 fi
+# stress on any kernel: half the ops insert/remove churn keys among 64 held
+# peers on every CPU; a held peer not found aborts the run with an error=
+for v in rcu-mix rwlock-mix; do
+	if echo "variant=$v threads=${BENCH_THREADS:-1,2} loops=20000 runs=1 peers=64 mix=50" >$D/bench 2>/tmp/bench.err &&
+	   grep -q "variant=$v .*ns_per_op_median=" $D/bench && ! grep -q 'error=' $D/bench; then
+		case_ok "stress_$v"
+	else
+		case_fail "stress_$v" "$(cat /tmp/bench.err $D/bench | tr '\n' ' ')"
+	fi
+done
 expect_error bench_bad_peers "out of range" sh -c "echo 'variant=rcu peers=0' >$D/bench"
 expect_error bench_bad_key "Invalid argument" sh -c "echo 'variant=rcu bogus=1' >$D/bench"
 
