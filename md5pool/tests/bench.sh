@@ -7,7 +7,7 @@ if [ -n "$BENCH_QUICK" ]; then
 	loops=${BENCH_LOOPS:-100}
 	runs=1
 else
-	loops=${BENCH_LOOPS:-5000}
+	loops=${BENCH_LOOPS:-20000}
 	runs=5
 fi
 rc=0
