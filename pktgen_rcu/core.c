@@ -22,6 +22,15 @@ static bool legacy;
 module_param(legacy, bool, 0444);
 MODULE_PARM_DESC(legacy, "start in legacy mode: readers take if_lock per packet");
 
+/*
+ * Test knob: sleep this long between the two halves of a removal (proc
+ * entry, list entry). Widens the window the seed's ordering closes, so the
+ * race tests can see a wrong order; 0 (default) in normal use.
+ */
+static unsigned int removal_delay_us;
+module_param(removal_delay_us, uint, 0644);
+MODULE_PARM_DESC(removal_delay_us, "testing: delay inside device removal (us)");
+
 /* Selected reader ops; flipped by "mode" commands, read once per use. */
 static const struct pgr_list_ops *pgr_cur_ops = &pgr_rcu_ops;
 
@@ -347,6 +356,8 @@ void pgr_remove_device(struct pgr_thread *t, struct pgr_dev *dev)
 		proc_remove(dev->entry);
 		dev->entry = NULL;
 	}
+	if (READ_ONCE(removal_delay_us))
+		fsleep(READ_ONCE(removal_delay_us));
 	pgr_list_del(t, dev);
 
 	if (dev->odev) {
