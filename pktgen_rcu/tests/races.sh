@@ -39,21 +39,27 @@ for mode in rcu legacy; do
 	# 1b. the same with a 20 ms pause inside each removal (test knob):
 	# add_device lands between the proc and the list half of a removal
 	echo 20000 >/sys/module/pktgen_rcu/parameters/removal_delay_us
-	i=0 added=0 busy=0 ITER1B=$((ITER / 3))
+	i=0 added=0 busy=0 other=0 ITER1B=$((ITER / 3))
 	while [ $i -lt "$ITER1B" ]; do
 		pg_thread 0 "add_device pgr1" 2>/dev/null
 		pg_thread 0 "rem_device_all" &
 		sleep 0.01
-		if pg_thread 0 "add_device pgr1" 2>/dev/null; then
+		if err=$(pg_thread 0 "add_device pgr1" 2>&1); then
 			added=$((added + 1))
-		else
+		elif echo "$err" | grep -q "busy"; then
 			busy=$((busy + 1))
+		else
+			# e.g. the proc name still taken: "Cannot allocate memory"
+			other=$((other + 1))
+			echo "add_device during removal: $err"
 		fi
 		wait
 		i=$((i + 1))
 	done
 	echo 0 >/sys/module/pktgen_rcu/parameters/removal_delay_us
-	if settle; then
+	if [ $other -gt 0 ]; then
+		bad "races/$mode/rem_all_vs_add_slow_removal" "$other add_device failed other than busy"
+	elif settle; then
 		case_ok "races/$mode/rem_all_vs_add_slow_removal_${ITER1B}_iterations # $added added, $busy busy"
 	else
 		bad "races/$mode/rem_all_vs_add_slow_removal" "files and lists disagree"
