@@ -12,10 +12,11 @@ else
 fi
 # 4 streaming pairs (poll, epoll LT, poll, epoll ET; blocking and
 # non-blocking writers) + 2 ping-pong pairs (every message wakes a sleeper)
-out=$(swq_stress stress -p 4 -n "$n" -P 2 -N "$rt" -k "$k" -t 20 -m mixed 2>&1)
-rc=$?
-echo "$out"
-line=$(echo "$out" | grep '^sockwq-stress:')
+# live on the console (a timeout must not swallow the STALL lines)
+(swq_stress stress -p 4 -n "$n" -P 2 -N "$rt" -k "$k" -t 20 -m mixed
+ echo $? >/tmp/swq_stress.rc) 2>&1 | tee /tmp/swq_stress.out
+rc=$(cat /tmp/swq_stress.rc 2>/dev/null || echo 1)
+line=$(grep '^sockwq-stress:' /tmp/swq_stress.out)
 result "NOTE sockwq-stress $line"
 if [ $rc -eq 0 ] && echo "$line" | grep -q 'stalls=0 errors=0 .*result=ok'; then
 	case_ok stress-exactly-once-no-stall
