@@ -39,7 +39,9 @@ expect_error() {
 }
 
 # ctl MODULE "command line": one write to /proc/rcunet/MODULE/control.
-ctl() { printf '%s\n' "$2" >"/proc/rcunet/$1/control"; }
+# busybox echo (unlike its printf) reports a failed write with the errno
+# text ("sh: write error: Invalid argument"), which expect_error matches.
+ctl() { echo "$2" >"/proc/rcunet/$1/control"; }
 
 # A marker the splat scanner honours: splats printed between
 # expect_splat_begin and expect_splat_end (by a test that provokes one on
