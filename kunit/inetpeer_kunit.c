@@ -344,6 +344,8 @@ static void ipeer_destroy_frees_live_peers(struct kunit *test)
 #define STRESS_CHURN		512
 #define STRESS_WRITER_OPS	40000
 #define STRESS_MAX_SECONDS	10
+/* how long a dwelling reader stays on one node, in its read-side section */
+#define STRESS_DWELL_US		100
 
 struct ipeer_stress {
 	struct ipeer_base *b;
@@ -352,13 +354,47 @@ struct ipeer_stress {
 	atomic_long_t lookups;
 	atomic_long_t lost;	/* a stable key not found */
 	atomic_long_t bad;	/* found, but wrong key or dead refcount */
+	atomic_long_t dwells;	/* lockless walks that lingered on a node */
+	atomic_long_t dwell_bad;	/* ... and saw it change: freed under us */
 };
+
+/*
+ * The RCU contract itself: a node reached inside rcu_read_lock_bh() stays
+ * valid until rcu_read_unlock_bh(). Walk to a random node (churn nodes
+ * sit low in the tree), linger on it, and check that its immutable key is
+ * still there. A free without a grace period poisons or reuses it.
+ */
+static bool ipeer_stress_dwell(struct ipeer_stress *s, u32 x)
+{
+	struct ipeer_node *p, *next;
+	struct ipeer_key key;
+	bool ok = true;
+	int depth;
+
+	rcu_read_lock_bh();
+	p = rcu_dereference_bh(s->b->root);
+	for (depth = 0; p && depth < IPEER_MAXDEPTH; depth++, x >>= 1) {
+		next = (x & 1) ? rcu_dereference_bh(p->left) :
+				 rcu_dereference_bh(p->right);
+		if (!next)
+			break;
+		p = next;
+	}
+	if (p) {
+		memcpy(&key, &p->key, sizeof(key));
+		udelay(STRESS_DWELL_US);	/* atomic context: no sleeping */
+		ok = !memcmp(&key, &p->key, sizeof(key));
+	}
+	rcu_read_unlock_bh();
+	return ok;
+}
 
 static int ipeer_stress_reader(void *arg)
 {
 	struct ipeer_stress *s = arg;
 	u32 x = 0x12345678 ^ (raw_smp_processor_id() + 1) * 0x9e3779b9U;
-	long lookups = 0, lost = 0, bad = 0;
+	bool dweller = s->b->ops == &ipeer_rcu_ops;
+	long lookups = 0, lost = 0, bad = 0, dwells = 0, dwell_bad = 0;
 	struct ipeer_node *p;
 	int k;
 
@@ -378,9 +414,15 @@ static int ipeer_stress_reader(void *arg)
 			atomic_inc(&p->ip_id_count);
 			ipeer_put(s->b, p);
 		}
+		if (dweller && !(lookups & 7)) {
+			dwells++;
+			dwell_bad += !ipeer_stress_dwell(s, x);
+		}
 		if (!(lookups & 63))
 			cond_resched();
 	}
+	atomic_long_add(dwells, &s->dwells);
+	atomic_long_add(dwell_bad, &s->dwell_bad);
 	atomic_long_add(lookups, &s->lookups);
 	atomic_long_add(lost, &s->lost);
 	atomic_long_add(bad, &s->bad);
@@ -460,16 +502,18 @@ static void ipeer_stable_keys_always_found(struct kunit *test)
 		kthread_stop(readers[i]);
 
 	ipeer_read_stats(s->b, &st);
-	kunit_info(test, "%s: %u readers, %ld lookups, %ld writer ops (%ld inserts, %ld removes, %ld gc), lockless hits %llu, misses %llu, fallback hits %llu, locked hits %llu, lost %ld, bad %ld, freed seen %llu\n",
+	kunit_info(test, "%s: %u readers, %ld lookups, %ld writer ops (%ld inserts, %ld removes, %ld gc), lockless hits %llu, misses %llu, fallback hits %llu, locked hits %llu, lost %ld, bad %ld, freed seen %llu, dwells %ld, changed under reader %ld\n",
 		   s->b->ops->name, nr, atomic_long_read(&s->lookups),
 		   writer_ops, inserts, removes, gcs, st.lockless_hits,
 		   st.lockless_misses, st.fallback_hits, st.locked_hits,
 		   atomic_long_read(&s->lost), atomic_long_read(&s->bad),
-		   st.freed_seen);
+		   st.freed_seen, atomic_long_read(&s->dwells),
+		   atomic_long_read(&s->dwell_bad));
 	KUNIT_EXPECT_GT(test, atomic_long_read(&s->lookups), 0);
 	KUNIT_EXPECT_EQ(test, atomic_long_read(&s->lost), 0);
 	KUNIT_EXPECT_EQ(test, atomic_long_read(&s->bad), 0);
 	KUNIT_EXPECT_EQ(test, st.freed_seen, 0);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&s->dwell_bad), 0);
 	ipeer_kunit_expect_valid(test, s->b, writer_ops);
 	for (i = 0; i < STRESS_STABLE; i++)
 		KUNIT_EXPECT_EQ(test, ipeer_refcount(s->b, &s->stable[i]), 1);

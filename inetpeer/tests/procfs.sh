@@ -87,7 +87,7 @@ fi
 # stress on any kernel: half the ops insert/remove churn keys among 64 held
 # peers on every CPU; a held peer not found aborts the run with an error=
 for v in rcu-mix rwlock-mix; do
-	if echo "variant=$v threads=${BENCH_THREADS:-1,2} loops=20000 runs=1 peers=64 mix=50" >$D/bench 2>/tmp/bench.err &&
+	if echo "variant=$v threads=${BENCH_THREADS:-1,2} loops=10000 runs=1 peers=64 mix=50" >$D/bench 2>/tmp/bench.err &&
 	   grep -q "variant=$v .*ns_per_op_median=" $D/bench && ! grep -q 'error=' $D/bench; then
 		case_ok "stress_$v"
 	else
