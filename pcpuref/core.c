@@ -41,6 +41,7 @@ MODULE_PARM_DESC(unregister_warn_secs,
 DEFINE_MUTEX(pcref_lock);
 LIST_HEAD(pcref_devices);
 static BLOCKING_NOTIFIER_HEAD(pcref_notifier_chain);
+struct pcref_totals pcref_totals;
 
 static const char *const pcref_variant_names[PCREF_NR_VARIANTS] = {
 	[PCREF_PERCPU] = "percpu",
@@ -180,6 +181,7 @@ struct pcref_dev *pcref_register(const char *name, enum pcref_variant v)
 	dev->state = PCREF_REGISTERED;
 	/* publishes the initialised counter to RCU readers */
 	list_add_tail_rcu(&dev->list, &pcref_devices);
+	atomic_long_inc(&pcref_totals.registered);
 	mutex_unlock(&pcref_lock);
 	return dev;
 }
@@ -229,6 +231,7 @@ EXPORT_SYMBOL_GPL(pcref_unregister_notifier);
 static void pcref_announce(struct pcref_dev *dev, struct pcref_unreg_stats *st)
 {
 	atomic_inc(&dev->announces);
+	atomic_long_inc(&pcref_totals.announces);
 	st->announces++;
 	blocking_notifier_call_chain(&pcref_notifier_chain,
 				     PCREF_EVENT_UNREGISTER, dev);
@@ -277,14 +280,18 @@ static void pcref_unregister_wait(struct pcref_dev *dev, unsigned int warn_ms,
 			pr_warn("unregister: waiting for %s to become free, usage count = %d\n",
 				dev->name, refcnt);
 			atomic_inc(&dev->wait_warnings);
+			atomic_long_inc(&pcref_totals.wait_warnings);
 			st.warnings++;
 			warned = jiffies;
 		}
 	}
-	if (refcnt < 1)
+	if (refcnt < 1) {
 		/* percpu/atomic cannot refuse an extra put; report it here */
 		pr_err("unregister: %s: usage count %d below its base of 1: a reference was put twice\n",
 		       dev->name, refcnt);
+		atomic_long_inc(&pcref_totals.below_base);
+	}
+	atomic_long_inc(&pcref_totals.unregistered);
 
 	pcref_counter_destroy(dev);
 	kfree(dev);

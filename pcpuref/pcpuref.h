@@ -194,6 +194,17 @@ bool pcref_name_valid(const char *name);
 /* pcref_lock serialises registry writers and control-file commands. */
 extern struct mutex pcref_lock;
 extern struct list_head pcref_devices;
+
+/* Module-wide totals since load, shown in /proc/rcunet/pcpuref/stats. */
+struct pcref_totals {
+	atomic_long_t registered;
+	atomic_long_t unregistered;
+	atomic_long_t announces;
+	atomic_long_t wait_warnings;
+	atomic_long_t below_base;	/* unregisters that found extra puts */
+};
+
+extern struct pcref_totals pcref_totals;
 struct pcref_dev *pcref_find_locked(const char *name);
 void pcref_unlist_locked(struct pcref_dev *dev);
 

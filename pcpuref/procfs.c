@@ -249,6 +249,32 @@ static int pcref_devices_show(struct seq_file *m, void *v)
 	return 0;
 }
 
+/* Module-wide counters: devices listed now, by variant, and totals since load. */
+static int pcref_stats_show(struct seq_file *m, void *v)
+{
+	unsigned int listed[PCREF_NR_VARIANTS] = {};
+	struct pcref_dev *dev;
+	int i;
+
+	rcu_read_lock();
+	list_for_each_entry_rcu(dev, &pcref_devices, list)
+		listed[dev->variant]++;
+	rcu_read_unlock();
+	for (i = 0; i < PCREF_NR_VARIANTS; i++)
+		seq_printf(m, "devices_%s: %u\n", pcref_variant_name(i), listed[i]);
+	seq_printf(m, "registered_total: %ld\n",
+		   atomic_long_read(&pcref_totals.registered));
+	seq_printf(m, "unregistered_total: %ld\n",
+		   atomic_long_read(&pcref_totals.unregistered));
+	seq_printf(m, "unregister_announces: %ld\n",
+		   atomic_long_read(&pcref_totals.announces));
+	seq_printf(m, "unregister_wait_warnings: %ld\n",
+		   atomic_long_read(&pcref_totals.wait_warnings));
+	seq_printf(m, "unregister_below_base: %ld\n",
+		   atomic_long_read(&pcref_totals.below_base));
+	return 0;
+}
+
 int pcref_procfs_init(void)
 {
 	int err = -ENOMEM;
@@ -262,7 +288,8 @@ int pcref_procfs_init(void)
 	if (!rcunet_ctl_create("control", pcref_dir, &pcref_ctl))
 		goto err_dir;
 	if (!proc_create_single("devices", 0444, pcref_dir,
-				pcref_devices_show))
+				pcref_devices_show) ||
+	    !proc_create_single("stats", 0444, pcref_dir, pcref_stats_show))
 		goto err_dir;
 	err = pcref_bench_init(pcref_dir);
 	if (err)

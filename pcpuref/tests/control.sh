@@ -17,7 +17,7 @@ expect_field() { # NAME DEV KEY VALUE
 	if [ "$v" = "$4" ]; then case_ok "$1"; else fail "$1" "$2 $3=$v, want $4"; fi
 }
 
-for f in control devices bench; do check "pcpuref/file_$f" test -e $P/$f; done
+for f in control devices stats bench; do check "pcpuref/file_$f" test -e $P/$f; done
 
 check pcpuref/register_percpu ctl pcpuref "register cp percpu"
 check pcpuref/register_atomic ctl pcpuref "register ca atomic"
@@ -25,6 +25,13 @@ check pcpuref/register_refcount ctl pcpuref "register cr refcount"
 check pcpuref/register_default ctl pcpuref "register cd"
 expect_field pcpuref/default_is_percpu cd variant percpu
 expect_field pcpuref/fresh_refcnt_is_base cp refcnt 1
+stat_of() { awk -v k="$1:" '$1 == k { print $2 }' $P/stats; }
+if [ "$(stat_of devices_percpu)" -ge 2 ] && [ "$(stat_of devices_atomic)" -ge 1 ] &&
+   [ "$(stat_of devices_refcount)" -ge 1 ] && [ "$(stat_of registered_total)" -ge 4 ]; then
+	case_ok pcpuref/stats_counts_devices
+else
+	fail pcpuref/stats_counts_devices "$(tr '\n' ' ' <$P/stats)"
+fi
 
 expect_error pcpuref/dup_name_eexist "File exists" ctle "register cp atomic"
 expect_error pcpuref/bad_variant_einval "Invalid argument" ctle "register cx perpcu"
