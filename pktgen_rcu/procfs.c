@@ -42,6 +42,7 @@ static struct proc_dir_entry *pgr_pgctrl;
 static struct proc_dir_entry *pgr_rcunet_dir;	/* /proc/rcunet/pktgen_rcu */
 static struct proc_dir_entry *pgr_ctl_pde;
 static struct proc_dir_entry *pgr_state_pde;
+static struct proc_dir_entry *pgr_stats_pde;
 
 /* Copy one write in, NUL-terminated; rejects empty, huge and NUL-laden. */
 static char *pgr_copy_line(const char __user *ubuf, size_t count)
@@ -472,7 +473,11 @@ static const struct rcunet_ctl pgr_ctl = {
 	.cmds	= pgr_cmds,
 };
 
-static int pgr_state_show(struct seq_file *seq, void *v)
+struct pgr_counts {
+	unsigned int threads, devices, running;
+};
+
+static void pgr_count(struct pgr_counts *c)
 {
 	struct pgr_thread *t;
 	struct pgr_dev *dev;
@@ -490,8 +495,30 @@ static int pgr_state_show(struct seq_file *seq, void *v)
 		rcu_read_unlock();
 	}
 	mutex_unlock(&pgr_thread_lock);
+	c->threads = threads;
+	c->devices = devices;
+	c->running = running;
+}
+
+/* One line for scripts: mode=... threads=N devices=N running=N */
+static int pgr_state_show(struct seq_file *seq, void *v)
+{
+	struct pgr_counts c;
+
+	pgr_count(&c);
 	seq_printf(seq, "mode=%s threads=%u devices=%u running=%u\n",
-		   pgr_ops()->name, threads, devices, running);
+		   pgr_ops()->name, c.threads, c.devices, c.running);
+	return 0;
+}
+
+/* The same figures in the key: value form every rcunet stats file has. */
+static int pgr_stats_show(struct seq_file *seq, void *v)
+{
+	struct pgr_counts c;
+
+	pgr_count(&c);
+	seq_printf(seq, "mode: %s\nthreads: %u\ndevices: %u\nrunning: %u\n",
+		   pgr_ops()->name, c.threads, c.devices, c.running);
 	return 0;
 }
 
@@ -507,7 +534,9 @@ int pgr_procfs_init(void)
 	pgr_ctl_pde = rcunet_ctl_create("control", pgr_rcunet_dir, &pgr_ctl);
 	pgr_state_pde = proc_create_single("state", 0444, pgr_rcunet_dir,
 					   pgr_state_show);
-	if (!pgr_ctl_pde || !pgr_state_pde)
+	pgr_stats_pde = proc_create_single("stats", 0444, pgr_rcunet_dir,
+					   pgr_stats_show);
+	if (!pgr_ctl_pde || !pgr_state_pde || !pgr_stats_pde)
 		goto fail;
 	if (pgr_bench_init(pgr_rcunet_dir))
 		goto fail;
@@ -528,6 +557,8 @@ void pgr_procfs_exit_files(void)
 	pgr_ctl_pde = NULL;
 	proc_remove(pgr_state_pde);
 	pgr_state_pde = NULL;
+	proc_remove(pgr_stats_pde);
+	pgr_stats_pde = NULL;
 }
 
 /* The directories, once threads and devices removed their own files. */

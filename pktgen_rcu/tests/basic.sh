@@ -118,6 +118,8 @@ pg_ctrl "mode legacy" && grep -q "^mode: legacy" "$PGDIR/pgctrl" && ok basic/mod
 	bad basic/mode_legacy "$(cat $PGDIR/pgctrl)"
 pg_set pgr0 "count 10000"
 run_and_check basic/legacy/count_10000 10000
+grep -qx "mode: $(sed -n 's/^mode=\([a-z]*\).*/\1/p' /proc/rcunet/pktgen_rcu/state)" /proc/rcunet/pktgen_rcu/stats &&
+	ok basic/stats_agrees_with_state || bad basic/stats_agrees_with_state "$(cat /proc/rcunet/pktgen_rcu/stats)"
 ctl pktgen_rcu "mode rcu" && grep -q "mode=rcu" /proc/rcunet/pktgen_rcu/state &&
 	ok basic/control_mode_rcu || bad basic/control_mode_rcu "$(cat /proc/rcunet/pktgen_rcu/state)"
 # (not the lib.sh ctl helper: its printf prints no errno text)
