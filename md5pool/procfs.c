@@ -268,13 +268,9 @@ static ssize_t md5pool_sign_write(struct file *file, const char __user *ubuf,
 		rcunet_log_reject("md5pool", "sign packet length", -EINVAL);
 		return -EINVAL;
 	}
-	pkt = kvmalloc(count, GFP_KERNEL);
-	if (!pkt)
-		return -ENOMEM;
-	if (copy_from_user(pkt, ubuf, count)) {
-		kvfree(pkt);
-		return -EFAULT;
-	}
+	pkt = vmemdup_user(ubuf, count);
+	if (IS_ERR(pkt))
+		return PTR_ERR(pkt);
 	err = md5pool_sign_packet(pkt, count, line, sizeof(line));
 	kvfree(pkt);
 	if (err) {

@@ -212,7 +212,7 @@ static int pgr_thread_show(struct seq_file *seq, void *v)
 {
 	struct pgr_thread *t = seq->private;
 	const struct pgr_list_ops *ops = pgr_ops();
-	struct pgr_dev *dev;
+	struct pgr_dev *dev, *rdev;
 	int pass;
 
 	/* a reader of the list like any other: RCU, or if_lock in legacy */
@@ -226,9 +226,9 @@ static int pgr_thread_show(struct seq_file *seq, void *v)
 			spin_unlock(&t->if_lock);
 		} else {
 			rcu_read_lock();
-			list_for_each_entry_rcu(dev, &t->if_list, list)
-				if (pgr_shown_as(dev, pass))
-					seq_printf(seq, "%s ", dev->odevname);
+			list_for_each_entry_rcu(rdev, &t->if_list, list)
+				if (pgr_shown_as(rdev, pass))
+					seq_printf(seq, "%s ", rdev->odevname);
 			rcu_read_unlock();
 		}
 	}
