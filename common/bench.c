@@ -240,7 +240,9 @@ static void bench_measure(const struct rcunet_bench *bench,
 		var->teardown(bench->ctx);
 	if (err)
 		goto fail_free;
-	if (bench->show_params)
+	if (var->show_params)
+		var->show_params(bench->ctx, extra, sizeof(extra));
+	else if (bench->show_params)
 		bench->show_params(bench->ctx, extra, sizeof(extra));
 
 	med = median_u64(samples, n);

@@ -144,6 +144,11 @@ struct rcunet_bench_variant {
 	 * 0, or a negative errno to abort the measurement.
 	 */
 	int (*run)(void *ctx, unsigned int tid, u64 n);
+	/*
+	 * Optional: this variant's extra result tokens, when they differ from
+	 * the bench-wide ->show_params() (a key only some variants use).
+	 */
+	int (*show_params)(void *ctx, char *buf, size_t len);
 };
 
 struct rcunet_bench {

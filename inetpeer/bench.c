@@ -310,6 +310,14 @@ static int ipeer_bench_kernel_run(void *ctx, unsigned int tid, u64 n)
 }
 #endif
 
+/* Only the mixed workloads use mix=: only their result lines carry it. */
+static int ipeer_bench_show_mix_params(void *ctx, char *buf, size_t len)
+{
+	struct ipeer_bench_ctx *c = ctx;
+
+	return scnprintf(buf, len, "peers=%u mix=%u", c->npeers, c->mix_pct);
+}
+
 static const struct rcunet_bench_variant ipeer_bench_variants[] = {
 	{
 		.name = "rwlock", .op = "lookup-hit",
@@ -331,11 +339,13 @@ static const struct rcunet_bench_variant ipeer_bench_variants[] = {
 		.setup = ipeer_bench_setup_rwlock,
 		.teardown = ipeer_bench_teardown,
 		.run = ipeer_bench_run_mix,
+		.show_params = ipeer_bench_show_mix_params,
 	}, {
 		.name = "rcu-mix", .op = "lookup/insert-remove",
 		.setup = ipeer_bench_setup_rcu,
 		.teardown = ipeer_bench_teardown,
 		.run = ipeer_bench_run_mix,
+		.show_params = ipeer_bench_show_mix_params,
 	},
 };
 
@@ -363,7 +373,7 @@ static int ipeer_bench_show_params(void *ctx, char *buf, size_t len)
 {
 	struct ipeer_bench_ctx *c = ctx;
 
-	return scnprintf(buf, len, "peers=%u mix=%u", c->npeers, c->mix_pct);
+	return scnprintf(buf, len, "peers=%u", c->npeers);
 }
 
 static struct rcunet_bench ipeer_bench = {

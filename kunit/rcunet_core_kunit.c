@@ -234,10 +234,16 @@ static int count_show_params(void *ctx, char *buf, size_t len)
 	return scnprintf(buf, len, "size=%u", cb->size);
 }
 
+static int own_show_params(void *ctx, char *buf, size_t len)
+{
+	return scnprintf(buf, len, "own=1");
+}
+
 static const struct rcunet_bench_variant count_variants[] = {
 	{ .name = "count", .op = "add", .setup = count_setup,
 	  .teardown = count_teardown, .run = count_run },
 	{ .name = "broken", .setup = failing_setup, .run = count_run },
+	{ .name = "own", .run = count_run, .show_params = own_show_params },
 };
 
 static struct count_bench count_ctx;
@@ -342,10 +348,24 @@ static struct kunit_suite rcunet_core_parse_suite = {
 	.test_cases = rcunet_core_parse_cases,
 };
 
+static void bench_variant_params_override_bench_params(struct kunit *test)
+{
+	struct rcunet_bench_spec s;
+	char spec[] = "variant=own threads=1 loops=5 runs=1";
+	char buf[512];
+
+	KUNIT_ASSERT_EQ(test, rcunet_bench_parse(&count_bench, spec, &s), 0);
+	KUNIT_ASSERT_EQ(test, rcunet_bench_run(&count_bench, &s, buf,
+					       sizeof(buf)), 0);
+	KUNIT_EXPECT_NOT_NULL(test, strstr(buf, " own=1\n"));
+	KUNIT_EXPECT_NULL(test, strstr(buf, "size="));
+}
+
 static struct kunit_case rcunet_core_bench_cases[] = {
 	KUNIT_CASE(bench_parse_defaults_and_errors),
 	KUNIT_CASE(bench_run_counts_every_op),
 	KUNIT_CASE(bench_setup_error_is_reported),
+	KUNIT_CASE(bench_variant_params_override_bench_params),
 	{}
 };
 
