@@ -4,6 +4,7 @@
 #   make bench           the main job: set-up, boot the stock kernel, run every benchmark
 #   make check           the tests: set-up, static gates, debug + stock kernel runs
 #   make sparse | cocci | checkpatch | selftest   single gates
+#   make check-kasan | check-kcsan   the tests on an on-demand sanitizer kernel
 #   make setup           packages, stock kernel, debug kernel (idempotent)
 #   make clean
 
@@ -14,7 +15,8 @@ KDIR ?= $(firstword $(wildcard /lib/modules/$(shell uname -r)/build) \
 
 SHELL := /bin/bash
 
-.PHONY: all modules clean setup kernels check bench sparse cocci checkpatch selftest
+.PHONY: all modules clean setup kernels check bench sparse cocci checkpatch selftest \
+	check-kasan check-kcsan
 
 all: modules
 
@@ -50,3 +52,7 @@ checkpatch:
 
 selftest:
 	scripts/selftest
+
+check-kasan check-kcsan:
+	scripts/setup stock
+	scripts/run-tests $(patsubst check-%,%,$@)
