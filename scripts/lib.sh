@@ -33,3 +33,29 @@ rcunet_c_files() {
 	(cd "$RCUNET_TOP" && git ls-files -co --exclude-standard -- '*.c' '*.h' |
 		grep -v '^scripts/cocci/' | grep -v '/tests/' | sort)
 }
+
+# stage_tests DEST BINCACHE: copy every module's tests/ into DEST/tests/<module>/
+# and its static test programs (tests/*.c, built once into BINCACHE and
+# rebuilt when any .c/.h of the module changed) into DEST/bin/. Used for the
+# guest initramfs and for bench-host's /rcunet alike.
+stage_tests() {
+	local dest=$1 bins=$2 dir mod c b
+	mkdir -p "$dest/bin" "$bins"
+	for dir in "$RCUNET_TOP"/*/tests; do
+		[ -d "$dir" ] || continue
+		mod=$(basename "$(dirname "$dir")")
+		mkdir -p "$dest/tests/$mod"
+		find "$dir" -maxdepth 1 -type f ! -name '*.c' ! -name '*.h' \
+			-exec cp {} "$dest/tests/$mod/" \;
+		for c in "$dir"/*.c; do
+			[ -f "$c" ] || continue
+			b=$bins/$(basename "$c" .c)
+			if [ ! -x "$b" ] ||
+			   [ -n "$(find "$(dirname "$dir")" -newer "$b" -name '*.[ch]' -print -quit)" ]; then
+				gcc -static -O2 -g -Wall -Werror -pthread -I"$dir" -o "$b" "$c" ||
+					die "building test program $c failed"
+			fi
+			cp "$b" "$dest/bin/"
+		done
+	done
+}
