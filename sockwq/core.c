@@ -340,6 +340,18 @@ EXPORT_SYMBOL_GPL(swq_sock_purge);
 
 /* ----------------------------------------------- the RCU variant (after) */
 
+/*
+ * sk_wake_async() after the seed: the SOCK_FASYNC-style flag first, so a
+ * socket without O_ASYNC users never touches the fasync list; @wq was
+ * loaded under the caller's rcu_read_lock() (NULL once orphaned).
+ */
+static void swq_rcu_wake_async(struct swq_sock *sk, struct swq_wq *wq,
+			       int band)
+{
+	if (test_bit(SWQ_SOCK_FASYNC, &sk->flags) && wq)
+		kill_fasync(&wq->fasync_list, SIGIO, band);
+}
+
 void swq_rcu_data_ready(struct swq_sock *sk)
 {
 	struct swq_wq *wq;
@@ -349,9 +361,7 @@ void swq_rcu_data_ready(struct swq_sock *sk)
 	if (swq_wq_has_sleeper(wq))
 		wake_up_interruptible_sync_poll(&wq->wait, EPOLLIN |
 						EPOLLRDNORM | EPOLLRDBAND);
-	/* kill_fasync() returns at once on an empty list */
-	if (wq)
-		kill_fasync(&wq->fasync_list, SIGIO, POLL_IN);
+	swq_rcu_wake_async(sk, wq, POLL_IN);
 	rcu_read_unlock();
 }
 EXPORT_SYMBOL_GPL(swq_rcu_data_ready);
@@ -365,8 +375,7 @@ void swq_rcu_write_space(struct swq_sock *sk)
 	if (swq_wq_has_sleeper(wq))
 		wake_up_interruptible_sync_poll(&wq->wait, EPOLLOUT |
 						EPOLLWRNORM | EPOLLWRBAND);
-	if (wq)
-		kill_fasync(&wq->fasync_list, SIGIO, POLL_OUT);
+	swq_rcu_wake_async(sk, wq, POLL_OUT);
 	rcu_read_unlock();
 }
 EXPORT_SYMBOL_GPL(swq_rcu_write_space);

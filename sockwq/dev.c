@@ -13,6 +13,7 @@
  *  - a message read from S: S->write_space (a loopback S writes into
  *    itself) and the peer's ->write_space (a paired peer writes into S)
  *  - close of S: the peer's ->state_change (its writes now fail, EPIPE)
+ *  - SOCKWQ_IOC_PAIR of S and T: ->state_change of both (see swq_ioc_pair())
  */
 #define pr_fmt(fmt) "sockwq: " fmt
 
@@ -33,7 +34,13 @@ struct swq_file {
 	 * queue. Set once under swq_pair_mutex, read with smp_load_acquire().
 	 */
 	struct swq_sock *peer;
-	struct mutex read_mutex;	/* one reader dequeues at a time */
+	/*
+	 * One reader dequeues at a time. Never held while sleeping for data
+	 * (as a socket's receive path drops its lock before it waits), so
+	 * an O_NONBLOCK reader never waits behind a blocked reader.
+	 */
+	struct mutex read_mutex;
+	struct mutex fasync_mutex;	/* fasync_helper() + SWQ_SOCK_FASYNC */
 };
 
 static DEFINE_MUTEX(swq_pair_mutex);
@@ -53,6 +60,7 @@ static int swq_dev_open(struct inode *inode, struct file *file)
 	if (IS_ERR(sf->sk))
 		goto fail_wq;
 	mutex_init(&sf->read_mutex);
+	mutex_init(&sf->fasync_mutex);
 	swq_sock_graft(sf->sk, sf->wq);
 	file->private_data = sf;
 	return stream_open(inode, file);
@@ -84,6 +92,8 @@ static int swq_dev_release(struct inode *inode, struct file *file)
 	}
 	swq_sock_purge(sf->sk);
 	swq_sock_put(sf->sk);
+	mutex_destroy(&sf->fasync_mutex);
+	mutex_destroy(&sf->read_mutex);
 	kfree(sf);
 	return 0;
 }
@@ -100,7 +110,7 @@ static ssize_t swq_dev_write(struct file *file, const char __user *buf,
 			     size_t len, loff_t *ppos)
 {
 	struct swq_file *sf = file->private_data;
-	struct swq_sock *target = swq_target(sf);
+	struct swq_sock *target;
 	struct swq_msg *msg;
 	int err;
 
@@ -116,16 +126,32 @@ static ssize_t swq_dev_write(struct file *file, const char __user *buf,
 		kfree(msg);
 		return -EFAULT;
 	}
+	/*
+	 * No lock is held while we sleep; a concurrent O_NONBLOCK writer
+	 * never waits behind us.
+	 */
 	for (;;) {
+		/*
+		 * Re-read the target on every pass: a loopback endpoint may
+		 * be paired while we sleep, and from then on its reader wakes
+		 * the peer, not us, when it makes room in our own queue. The
+		 * message then goes to the new peer, like any write that
+		 * completes after the pair.
+		 */
+		target = swq_target(sf);
 		err = swq_sock_queue(target, msg);
 		if (err != -EAGAIN || (file->f_flags & O_NONBLOCK))
 			break;
 		/*
 		 * Full: sleep on our own wait queue; the reader of @target
-		 * calls our ->write_space after dequeuing (its write_space
-		 * barrier pairs with set_current_state() in here).
+		 * calls our ->write_space after dequeuing, and a pair calls
+		 * our ->state_change after publishing sf->peer. The barrier
+		 * in either callback's has-sleeper check pairs with
+		 * set_current_state() in here: either the callback sees us
+		 * queued, or we see the room / the new peer.
 		 */
 		err = wait_event_interruptible(sf->wq->wait,
+					       swq_target(sf) != target ||
 					       swq_sock_writable(target) ||
 					       READ_ONCE(target->dead));
 		if (err)
@@ -158,26 +184,32 @@ static ssize_t swq_dev_read(struct file *file, char __user *buf, size_t len,
 	struct swq_msg *msg;
 	ssize_t ret;
 
-	if (mutex_lock_interruptible(&sf->read_mutex))
-		return -ERESTARTSYS;
 	for (;;) {
+		/*
+		 * Held only while we look at and copy out the head message
+		 * (never across a sleep), so an O_NONBLOCK reader waits here
+		 * at most for another reader's copy_to_user().
+		 */
+		if (mutex_lock_interruptible(&sf->read_mutex))
+			return -ERESTARTSYS;
 		/* only read_mutex holders dequeue: the head stays ours */
 		msg = swq_peek(sk);
 		if (msg)
 			break;
-		if (file->f_flags & O_NONBLOCK) {
-			ret = -EAGAIN;
-			goto out;
-		}
+		mutex_unlock(&sf->read_mutex);
+		if (file->f_flags & O_NONBLOCK)
+			return -EAGAIN;
 		/*
-		 * set_current_state() inside pairs with smp_mb() in
-		 * swq_wq_has_sleeper(): a producer that queued before our
-		 * check either is seen by it or sees us on the queue.
+		 * set_current_state() inside pairs with the barrier in the
+		 * has-sleeper check of ->data_ready: a producer that queued
+		 * before our check either is seen by it or sees us on the
+		 * queue. Another reader may take the message first: then we
+		 * find the queue empty again and come back here.
 		 */
 		ret = wait_event_interruptible(sf->wq->wait,
 					       swq_sock_readable(sk));
 		if (ret)
-			goto out;
+			return ret;
 	}
 	if (len < msg->len) {
 		ret = -EMSGSIZE;
@@ -221,8 +253,21 @@ static __poll_t swq_dev_poll(struct file *file, poll_table *pt)
 static int swq_dev_fasync(int fd, struct file *file, int on)
 {
 	struct swq_file *sf = file->private_data;
+	int err;
 
-	return fasync_helper(fd, file, on, &sf->wq->fasync_list);
+	/*
+	 * As sock_fasync(): the flag follows the list, so wakers skip
+	 * kill_fasync() while nobody asked for SIGIO. The mutex keeps two
+	 * concurrent fcntl(F_SETFL) calls from leaving a stale flag.
+	 */
+	mutex_lock(&sf->fasync_mutex);
+	err = fasync_helper(fd, file, on, &sf->wq->fasync_list);
+	if (READ_ONCE(sf->wq->fasync_list))
+		set_bit(SWQ_SOCK_FASYNC, &sf->sk->flags);
+	else
+		clear_bit(SWQ_SOCK_FASYNC, &sf->sk->flags);
+	mutex_unlock(&sf->fasync_mutex);
+	return err;
 }
 
 static long swq_ioc_pair(struct swq_file *sf, int fd)
@@ -256,6 +301,23 @@ static long swq_ioc_pair(struct swq_file *sf, int fd)
 		smp_store_release(&other->peer, sf->sk);
 	}
 	mutex_unlock(&swq_pair_mutex);
+	if (!err) {
+		/*
+		 * Pairing while a writer of either side sleeps for room in
+		 * its own (loopback) queue: from now on that queue's reader
+		 * wakes the peer instead, so the writer would sleep until a
+		 * signal. Wake everyone on both sides instead: writers re-read
+		 * their target (swq_dev_write()), pollers re-poll (POLLOUT now
+		 * means room at the peer). The barrier in the has-sleeper
+		 * check orders the sf->peer stores above before the
+		 * waitqueue_active() load; it pairs with set_current_state()
+		 * in the writer's wait_event_interruptible().
+		 * (The alternative, -EBUSY while a writer sleeps, would need
+		 * a count of sleeping writers kept in step with the target.)
+		 */
+		swq_state_change(sf->sk);
+		swq_state_change(other->sk);
+	}
 out:
 	fdput(f);
 	return err;

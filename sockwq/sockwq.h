@@ -55,6 +55,9 @@ struct swq_variant {
 /* Indexed by SOCKWQ_MODE_*: [SOCKWQ_MODE_RCU], [SOCKWQ_MODE_LEGACY]. */
 extern const struct swq_variant swq_variants[SWQ_NR_MODES];
 
+/* bits in swq_sock.flags */
+#define SWQ_SOCK_FASYNC	0
+
 struct swq_msg {
 	struct list_head node;
 	u32 len;
@@ -78,6 +81,13 @@ struct swq_sock {
 	 */
 	bool wq_free_deferred;
 	bool dead;		/* orphaned; under callback_lock, read racily */
+	/*
+	 * SWQ_SOCK_FASYNC (~ SOCK_FASYNC): set while the file side has an
+	 * O_ASYNC entry on wq->fasync_list, updated by the fasync handler
+	 * after fasync_helper(). Both variants test it before kill_fasync(),
+	 * as sk_wake_async() did before and after the seed.
+	 */
+	unsigned long flags;
 
 	spinlock_t rx_lock;	/* protects rx_queue, rx_len, kernel_seq */
 	struct list_head rx_queue;

@@ -1,4 +1,5 @@
 # rcunet-timeout: 120
+# rcunet-tags: stress
 # close_while_producing: endpoints (RCU and legacy, paired, in epoll, with
 # O_ASYNC) are closed while kernel producers call ->data_ready() on them.
 # No splat (the harness scans the console), and afterwards every endpoint

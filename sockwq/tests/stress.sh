@@ -1,4 +1,5 @@
 # rcunet-timeout: 260
+# rcunet-tags: stress
 # no_lost_wakeup + exactly_once: reader threads in poll()/epoll_wait()
 # (no timeout) against writer threads and the kernel producers on every
 # CPU, RCU and legacy endpoints side by side. swq_stress's watchdog fails

@@ -18,6 +18,14 @@
  *	them; afterwards every endpoint and wait-queue object must be freed.
  *   swq_stress sigio       O_ASYNC: SIGIO from a write and from producers.
  *   swq_stress badinput    every bad argument gets its clean errno.
+ *   swq_stress pairwake [-w SEC]
+ *	A writer sleeps on its full loopback queue, then the endpoint is
+ *	paired (from either side): the writer must finish (its message goes
+ *	to the new peer) within SEC s instead of sleeping until a signal.
+ *   swq_stress nonblock [-w SEC]
+ *	A blocking reader sleeps on an empty queue (a blocking writer on a
+ *	full one); then an O_NONBLOCK read (write) on the same file must
+ *	give EAGAIN within SEC s instead of waiting behind the sleeper.
  *   swq_stress bench [-n MSGS] [-r RUNS]
  *	Messages/s and wakeups/s writer -> blocked reader through an AF_UNIX
  *	datagram socketpair (the live kernel) and /dev/sockwq pairs (rcu,
@@ -41,6 +49,7 @@
 #include <sys/epoll.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include "../uapi/sockwq.h"
 
 #define DEV	"/dev/sockwq"
@@ -720,6 +729,288 @@ static int cmd_badinput(int argc, char **argv)
 	return failures ? 1 : 0;
 }
 
+/* ------------------------------------------------- pairwake / nonblock */
+
+/*
+ * One read() or write() in a thread of its own, so the main thread can
+ * wait for it with a bounded wait and report FAIL instead of hanging; a
+ * SIGUSR1 (no SA_RESTART) gets a stuck call out with EINTR afterwards.
+ */
+struct blocked_io {
+	int fd, is_read;
+	const char *what;
+	char buf[64];
+	size_t len;
+	ssize_t ret;
+	int err;
+	pid_t tid;
+	int started, done;
+	pthread_t th;
+};
+
+static void on_sigusr1(int sig)
+{
+}
+
+static void *blocked_io_fn(void *arg)
+{
+	struct blocked_io *b = arg;
+	ssize_t n;
+
+	b->tid = syscall(SYS_gettid);
+	__atomic_store_n(&b->started, 1, __ATOMIC_SEQ_CST);
+	if (b->is_read)
+		n = read(b->fd, b->buf, sizeof(b->buf));
+	else
+		n = write(b->fd, b->buf, b->len);
+	b->err = n < 0 ? errno : 0;
+	b->ret = n;
+	__atomic_store_n(&b->done, 1, __ATOMIC_SEQ_CST);
+	return NULL;
+}
+
+static void blocked_io_start(struct blocked_io *b, int fd, int is_read,
+			     const char *what, const char *data)
+{
+	memset(b, 0, sizeof(*b));
+	b->fd = fd;
+	b->is_read = is_read;
+	b->what = what;
+	if (data) {
+		b->len = strlen(data);
+		memcpy(b->buf, data, b->len);
+	}
+	if (pthread_create(&b->th, NULL, blocked_io_fn, b)) {
+		perror("pthread_create");
+		exit(2);
+	}
+}
+
+/* The thread's scheduler state from /proc ('S': asleep), or 0. */
+static char task_state(pid_t tid)
+{
+	char path[64], line[256], *p;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/self/task/%d/stat", tid);
+	f = fopen(path, "r");
+	if (!f)
+		return 0;
+	p = fgets(line, sizeof(line), f);
+	fclose(f);
+	p = p ? strrchr(line, ')') : NULL;
+	return p && p[1] == ' ' ? p[2] : 0;
+}
+
+/*
+ * Wait (at most @sec s) until the thread sleeps inside its syscall; three
+ * samples in a row so a passing page fault does not count.
+ */
+static int blocked_io_asleep(struct blocked_io *b, int sec)
+{
+	int i, seen = 0;
+
+	for (i = 0; i < sec * 100; i++) {
+		if (__atomic_load_n(&b->done, __ATOMIC_SEQ_CST))
+			return 0;
+		if (__atomic_load_n(&b->started, __ATOMIC_SEQ_CST) &&
+		    task_state(b->tid) == 'S') {
+			if (++seen == 3)
+				return 1;
+		} else {
+			seen = 0;
+		}
+		usleep(10000);
+	}
+	return 0;
+}
+
+/* Bounded wait for the call to return: 1 done, 0 still inside it. */
+static int blocked_io_wait(struct blocked_io *b, int sec)
+{
+	int i;
+
+	for (i = 0; i < sec * 100; i++) {
+		if (__atomic_load_n(&b->done, __ATOMIC_SEQ_CST))
+			return 1;
+		usleep(10000);
+	}
+	return __atomic_load_n(&b->done, __ATOMIC_SEQ_CST);
+}
+
+/* Get a stuck call out (EINTR) and join; never hangs the program. */
+static void blocked_io_finish(struct blocked_io *b)
+{
+	while (!blocked_io_wait(b, 1))
+		pthread_kill(b->th, SIGUSR1);
+	pthread_join(b->th, NULL);
+}
+
+static void install_sigusr1(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_sigusr1;	/* no SA_RESTART: EINTR */
+	sigaction(SIGUSR1, &sa, NULL);
+}
+
+static void set_nonblock(int fd, int on)
+{
+	int fl = fcntl(fd, F_GETFL);
+
+	fcntl(fd, F_SETFL, on ? fl | O_NONBLOCK : fl & ~O_NONBLOCK);
+}
+
+static void fill_queue(int fd)
+{
+	int i;
+
+	set_nonblock(fd, 1);
+	for (i = 0; i < SOCKWQ_RXQ_MAX; i++)
+		if (write(fd, "fill", 4) != 4)
+			FAIL("fill %d: %s\n", i, strerror(errno));
+	if (write(fd, "fill", 4) != -1 || errno != EAGAIN)
+		FAIL("queue not full after %d messages\n", SOCKWQ_RXQ_MAX);
+	set_nonblock(fd, 0);
+}
+
+static const char *mode_name(int mode)
+{
+	return mode == SOCKWQ_MODE_RCU ? "rcu" : "legacy";
+}
+
+/*
+ * A loopback writer sleeps for room in its own full queue; then its
+ * endpoint is paired (@from_writer: the ioctl is issued on the writer's fd,
+ * else on the other one) and one message is read from the writer's queue.
+ * Old code: that read wakes the new peer, the writer sleeps on (a lost
+ * wakeup). Fixed: the pair wakes the writer, its message lands in the peer.
+ */
+static void pairwake_case(int mode, int from_writer, int sec)
+{
+	char name[64], buf[64];
+	struct blocked_io w;
+	int a, b;
+	ssize_t n;
+
+	snprintf(name, sizeof(name), "pairwake/%s/%s", mode_name(mode),
+		 from_writer ? "ioctl-on-writer" : "ioctl-on-peer");
+	a = dev_open(mode, 0);
+	b = dev_open(mode, O_NONBLOCK);
+	fill_queue(a);
+	blocked_io_start(&w, a, 0, name, "late");
+	if (!blocked_io_asleep(&w, 30)) {
+		FAIL("%s: writer did not block on a full loopback queue (ret %zd)\n",
+		     name, w.ret);
+		goto out;
+	}
+	if (from_writer ? ioctl(a, SOCKWQ_IOC_PAIR, &b) :
+			  ioctl(b, SOCKWQ_IOC_PAIR, &a)) {
+		FAIL("%s: pair: %s\n", name, strerror(errno));
+		goto out;
+	}
+	/* room in the writer's old queue: the old code woke only the peer */
+	if (read(a, buf, sizeof(buf)) != 4)
+		FAIL("%s: read: %s\n", name, strerror(errno));
+	if (!blocked_io_wait(&w, sec)) {
+		FAIL("%s: writer still asleep %d s after SOCKWQ_IOC_PAIR (lost wakeup)\n",
+		     name, sec);
+		goto out;
+	}
+	if (w.ret != 4) {
+		FAIL("%s: write returned %zd (%s)\n", name, w.ret,
+		     strerror(w.err));
+		goto out;
+	}
+	n = read(b, buf, sizeof(buf));
+	if (n != 4 || memcmp(buf, "late", 4))
+		FAIL("%s: the late message did not reach the new peer (%zd)\n",
+		     name, n);
+	else
+		printf("ok %s\n", name);
+out:
+	blocked_io_finish(&w);
+	close(a);
+	close(b);
+}
+
+/*
+ * A blocking call (read on an empty queue, or write into a full one)
+ * sleeps; then the file turns O_NONBLOCK and the same call from another
+ * thread must give EAGAIN within @sec s. Old read path: it waited for
+ * read_mutex, which the sleeping reader held across its wait.
+ */
+static void nonblock_case(int mode, int is_read, int sec)
+{
+	struct blocked_io sleeper, nb;
+	char name[64], buf[64];
+	int a;
+
+	snprintf(name, sizeof(name), "nonblock-%s/%s",
+		 is_read ? "read" : "write", mode_name(mode));
+	a = dev_open(mode, 0);
+	if (!is_read)
+		fill_queue(a);
+	blocked_io_start(&sleeper, a, is_read, name, "wake");
+	if (!blocked_io_asleep(&sleeper, 30)) {
+		FAIL("%s: blocking call did not sleep (ret %zd)\n", name,
+		     sleeper.ret);
+		blocked_io_finish(&sleeper);
+		close(a);
+		return;
+	}
+	set_nonblock(a, 1);
+	blocked_io_start(&nb, a, is_read, name, "nbio");
+	if (!blocked_io_wait(&nb, sec))
+		FAIL("%s: O_NONBLOCK call still blocked after %d s behind a sleeping one\n",
+		     name, sec);
+	else if (nb.ret != -1 || nb.err != EAGAIN)
+		FAIL("%s: O_NONBLOCK call returned %zd (%s), want EAGAIN\n",
+		     name, nb.ret, strerror(nb.err));
+	else
+		printf("ok %s -> EAGAIN\n", name);
+	/* let the sleeper go: a message for the reader, room for the writer */
+	if (is_read) {
+		if (write(a, "wake", 4) != 4)
+			FAIL("%s: write: %s\n", name, strerror(errno));
+	} else if (read(a, buf, sizeof(buf)) != 4) {
+		FAIL("%s: read: %s\n", name, strerror(errno));
+	}
+	if (!blocked_io_wait(&sleeper, sec))
+		FAIL("%s: the blocking call was not woken\n", name);
+	else if (sleeper.ret != 4)
+		FAIL("%s: blocking call returned %zd (%s)\n", name,
+		     sleeper.ret, strerror(sleeper.err));
+	blocked_io_finish(&nb);
+	blocked_io_finish(&sleeper);
+	close(a);
+}
+
+/*
+ * pairwake / nonblock: each case in both modes, with the flag both ways;
+ * -w SEC bounds every wait for a call that should return.
+ */
+static int cmd_blocked(int argc, char **argv, const char *name,
+		       void (*one_case)(int mode, int flag, int sec))
+{
+	int sec = 10, opt, mode;
+
+	while ((opt = getopt(argc, argv, "w:")) != -1) {
+		switch (opt) {
+		case 'w': sec = atoi(optarg); break;
+		default: return 2;
+		}
+	}
+	install_sigusr1();
+	for (mode = 0; mode < 2; mode++) {
+		one_case(mode, 1, sec);
+		one_case(mode, 0, sec);
+	}
+	printf("sockwq-%s: result=%s\n", name, failures ? "FAIL" : "ok");
+	return failures ? 1 : 0;
+}
+
 /* ----------------------------------------------------------------- bench */
 
 struct bench_run {
@@ -842,7 +1133,13 @@ int main(int argc, char **argv)
 		return cmd_badinput(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "bench"))
 		return cmd_bench(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "pairwake"))
+		return cmd_blocked(argc - 1, argv + 1, "pairwake",
+				   pairwake_case);
+	if (!strcmp(argv[1], "nonblock"))
+		return cmd_blocked(argc - 1, argv + 1, "nonblock",
+				   nonblock_case);
 usage:
-	fprintf(stderr, "usage: swq_stress stress|closerace|sigio|badinput|bench [options]\n");
+	fprintf(stderr, "usage: swq_stress stress|closerace|sigio|badinput|bench|pairwake|nonblock [options]\n");
 	return 2;
 }

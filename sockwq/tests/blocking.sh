@@ -1,0 +1,22 @@
+# rcunet-timeout: 180
+# rcunet-tags: stress
+# blocked_callers_interleavings: a loopback writer asleep on its full queue
+# must be woken when its endpoint is paired (from either side), and an
+# O_NONBLOCK read/write must give EAGAIN at once while a blocking call
+# sleeps on the same file. swq_stress waits a bounded time for each call
+# and reports FAIL (then gets the stuck call out with a signal) instead of
+# hanging.
+. /rcunet/guest/lib.sh
+rc=0
+for t in pairwake nonblock; do
+	out=$(swq_stress $t -w 10 2>&1)
+	r=$?
+	echo "$out"
+	if [ $r -eq 0 ]; then
+		case_ok "$t"
+	else
+		case_fail "$t" "$(echo "$out" | grep FAIL | head -n 3 | tr '\n' ' ')"
+		rc=1
+	fi
+done
+exit $rc
