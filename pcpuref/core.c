@@ -3,14 +3,35 @@
  * pcpuref core: the per-cpu counter (the change the seed made) and the
  * device registry with its unregister wait.
  *
- * Why the per-cpu sum is safe to poll: once a device is unlisted and an
- * RCU grace period has passed, nobody can find it any more, so the count
- * can only go down (puts of references already held). A put on CPU 1 of a
- * hold done on CPU 0 may be summed before or after the hold's slot, so one
- * sum may be momentarily off, but a sum taken after every holder has put
- * its reference is exact, and the count never goes back up by itself.
- * That is why the sum is compared to the base only in a polling loop, and
- * never used as a "last reference" test on the fast path.
+ * Why the per-cpu sum is safe to poll, and the rule it rests on.
+ *
+ * The rule: once a device's unregister has begun, no new reference is
+ * taken on it. Lookups cannot take one: the device is unlisted first and
+ * synchronize_rcu() waits for every pcref_get_by_name() that found it
+ * listed (its hold is inside the read-side section). Holders cannot take
+ * one either: from PCREF_EVENT_UNREGISTER on, a holder may only put; it
+ * must not pcref_hold() from a reference it already owns (no clone, no
+ * "move" of a reference from one CPU to another). That part is the
+ * holders' contract; nothing here can enforce it.
+ *
+ * Under the rule every slot can only fall while we sum. Each slot we read
+ * is then >= its value at the end of the summing loop, so the sum is >=
+ * the true count at that moment: a sum equal to the base means every other
+ * reference really is gone. Without the rule the sum can read low. With
+ * the base counted on CPU 0 and a holder's reference on CPU 1:
+ *
+ *   unregister (summing)           holder
+ *   sum  = slot0 (1)
+ *                                  pcref_hold() on CPU 0: slot0 = 2
+ *                                  pcref_put() on CPU 1 (its old ref):
+ *                                      slot1 = 0
+ *   sum += slot1 (0) -> 1 == base
+ *   frees the device               still holds one reference: use after free
+ *
+ * The same window exists without the move if a lookup's hold lands after
+ * the first sum, which is what the grace period closes. So the sum is only
+ * ever compared to the base in the unregister polling loop, never used as
+ * a "last reference" test on the fast path.
  */
 #define pr_fmt(fmt) "pcpuref: " fmt
 
@@ -87,8 +108,9 @@ int pcref_percpu_read(const struct pcref_dev *dev)
 {
 	int cpu, sum = 0;
 
+	/* other CPUs' slots change under us: a marked, tear-free read */
 	for_each_possible_cpu(cpu)
-		sum += *per_cpu_ptr(dev->pcpu_refcnt, cpu);
+		sum += READ_ONCE(*per_cpu_ptr(dev->pcpu_refcnt, cpu));
 	return sum;
 }
 EXPORT_SYMBOL_GPL(pcref_percpu_read);
@@ -187,6 +209,21 @@ struct pcref_dev *pcref_register(const char *name, enum pcref_variant v)
 }
 EXPORT_SYMBOL_GPL(pcref_register);
 
+/* Testing only: see pcref_test_set_hooks(). */
+static const struct pcref_test_hooks __rcu *pcref_test_hooks;
+
+/*
+ * Install (or with NULL remove) the test hooks. Removal waits for a grace
+ * period, so no lookup still runs a hook of a caller that goes away.
+ */
+void pcref_test_set_hooks(const struct pcref_test_hooks *hooks)
+{
+	rcu_assign_pointer(pcref_test_hooks, hooks);
+	if (!hooks)
+		synchronize_rcu();
+}
+EXPORT_SYMBOL_GPL(pcref_test_set_hooks);
+
 /*
  * Look @name up and take a reference, as dev_get_by_name() does. The hold
  * happens inside the read-side section, so pcref_unregister()'s grace
@@ -194,15 +231,26 @@ EXPORT_SYMBOL_GPL(pcref_register);
  */
 struct pcref_dev *pcref_get_by_name(const char *name)
 {
+	const struct pcref_test_hooks *hooks;
 	struct pcref_dev *dev;
 
 	rcu_read_lock();
 	list_for_each_entry_rcu(dev, &pcref_devices, list) {
-		if (!strcmp(dev->name, name)) {
-			pcref_hold(dev);
+		if (strcmp(dev->name, name))
+			continue;
+		/*
+		 * Testing: between finding the device and holding it is the
+		 * window the unregister's grace period must cover; a hook can
+		 * dwell here (or give up without touching @dev).
+		 */
+		hooks = rcu_dereference(pcref_test_hooks);
+		if (unlikely(hooks) && !hooks->lookup_found(dev, hooks->arg)) {
 			rcu_read_unlock();
-			return dev;
+			return NULL;
 		}
+		pcref_hold(dev);
+		rcu_read_unlock();
+		return dev;
 	}
 	rcu_read_unlock();
 	return NULL;

@@ -8,7 +8,7 @@
 
 #include <linux/kernel.h>
 #include <linux/module.h>
-#include <linux/ratelimit.h>
+#include <linux/printk.h>
 #include "pcpuref.h"
 
 int pcref_legacy_read(const struct pcref_dev *dev)
@@ -23,15 +23,15 @@ EXPORT_SYMBOL_GPL(pcref_legacy_read);
  * A put found only the base reference left: the caller put a reference it
  * did not hold. refcount_dec_not_one() has refused the decrement, so the
  * count is unchanged and the device stays unregistrable; we only report.
- * Out of line: it is the cold path of pcref_refcount_put().
+ * A plain rate-limited line, not WARN(): the refusal already kept the
+ * count sane, and with panic_on_warn a WARN would let any caller with a
+ * stray put take the machine down. Out of line: it is the cold path of
+ * pcref_refcount_put().
  */
 void pcref_refcount_underflow(struct pcref_dev *dev)
 {
-	static DEFINE_RATELIMIT_STATE(underflow_rs, 5 * HZ, 3);
-
 	atomic_inc(&dev->underflows);
-	if (__ratelimit(&underflow_rs))
-		WARN(1, "pcpuref: %s: put without a held reference, refused\n",
-		     dev->name);
+	pr_warn_ratelimited("%s: put without a held reference, refused\n",
+			    dev->name);
 }
 EXPORT_SYMBOL_GPL(pcref_refcount_underflow);

@@ -14,13 +14,16 @@
  *   atomic   - the original: one shared atomic_t, atomic_inc()/atomic_dec().
  *   refcount - the same shared counter as a refcount_t: a put that would
  *              drop below the registry's base reference is refused and
- *              warns, at the price of a cmpxchg loop per put.
+ *              logged (rate-limited, no WARN), at the price of a cmpxchg
+ *              loop per put.
  *
  * A registered device carries one base reference owned by the registry,
  * as a net_device does: an idle device reads 1. pcref_unregister() unlists
  * the device, waits for an RCU grace period (so that no lookup that saw it
  * listed can still be taking a reference), then polls the summed count
- * until only the base reference is left.
+ * until only the base reference is left. The poll is exact only because
+ * holders take no new reference (no hold from one they own) once they
+ * see PCREF_EVENT_UNREGISTER: see core.c.
  */
 #ifndef _PCPUREF_H
 #define _PCPUREF_H
@@ -53,7 +56,10 @@ enum pcref_event {
 	 * The device is unlisted and its unregister waits for references.
 	 * Sent once before waiting, then again every second while it waits:
 	 * a holder drops its reference when it sees this (in process context,
-	 * it may sleep, but must not unregister devices itself).
+	 * it may sleep, but must not unregister devices itself). From then
+	 * on it may only put: a hold taken from a reference it owns (a clone,
+	 * or a move to another CPU) can make the per-cpu sum read the base
+	 * while a reference is still held (core.c shows the interleaving).
 	 */
 	PCREF_EVENT_UNREGISTER = 1,
 };
@@ -128,8 +134,11 @@ static inline void pcref_refcount_put(struct pcref_dev *dev)
 		pcref_refcount_underflow(dev);
 }
 
-/* Take a reference. Any context; the caller must already hold one or be
- * inside the RCU read side section of the lookup that found @dev.
+/*
+ * Take a reference. Any context; the caller must already hold one or be
+ * inside the RCU read side section of the lookup that found @dev, and a
+ * holder must not take new references once it has seen the device's
+ * PCREF_EVENT_UNREGISTER (the unregister poll relies on it).
  */
 static inline void pcref_hold(struct pcref_dev *dev)
 {
@@ -178,6 +187,19 @@ void pcref_unregister_timed(struct pcref_dev *dev, unsigned int warn_ms,
 			    struct pcref_unreg_stats *stats);
 int pcref_register_notifier(struct notifier_block *nb);
 int pcref_unregister_notifier(struct notifier_block *nb);
+
+/*
+ * Testing only (the KUnit suite): lookup_found() runs inside
+ * pcref_get_by_name()'s read-side section, after the name matched and
+ * before the hold; it must not sleep. Returning false makes the lookup
+ * return NULL without touching @dev.
+ */
+struct pcref_test_hooks {
+	bool (*lookup_found)(struct pcref_dev *dev, void *arg);
+	void *arg;
+};
+
+void pcref_test_set_hooks(const struct pcref_test_hooks *hooks);
 
 struct proc_dir_entry;
 

@@ -9,6 +9,11 @@
  * its dev_hold() on NETDEV_UNREGISTER, so "unregister" of a device the
  * control file holds completes. "hold_for" takes a reference that ignores
  * the event (a slow holder) to make an unregister visibly wait.
+ *
+ * There is deliberately no command that puts a reference nobody holds: its
+ * "is anybody holding?" check would race with holders using the exported
+ * API, and the put could then drop someone else's reference. The refcount
+ * variant's refusal of such a put is tested from KUnit on a private device.
  */
 #define pr_fmt(fmt) "pcpuref: " fmt
 
@@ -161,31 +166,6 @@ static int pcref_cmd_hold_for(void *ctx, int argc, char **argv)
 	return 0;
 }
 
-/*
- * Deliberately put a reference nobody holds. Only the refcount variant can
- * refuse it (and warns); on percpu and atomic it would silently corrupt the
- * count, so it is not offered there.
- */
-static int pcref_cmd_put_unheld(void *ctx, int argc, char **argv)
-{
-	struct pcref_dev *dev;
-	int err = 0;
-
-	mutex_lock(&pcref_lock);
-	dev = pcref_find_locked(argv[1]);
-	if (!dev)
-		err = -ENODEV;
-	else if (dev->variant != PCREF_REFCOUNT)
-		err = -EOPNOTSUPP;
-	else if (dev->ctl_refs || pcref_refcnt_read(dev) != 1)
-		/* someone holds a reference: this put would be legitimate */
-		err = -EBUSY;
-	else
-		pcref_put(dev);
-	mutex_unlock(&pcref_lock);
-	return err;
-}
-
 static const struct rcunet_cmd pcref_cmds[] = {
 	{ "register", 1, 2, "NAME [percpu|atomic|refcount]",
 	  pcref_cmd_register },
@@ -193,7 +173,6 @@ static const struct rcunet_cmd pcref_cmds[] = {
 	{ "hold", 1, 2, "NAME [COUNT]", pcref_cmd_hold },
 	{ "put", 1, 2, "NAME [COUNT]", pcref_cmd_put },
 	{ "hold_for", 2, 2, "NAME MS", pcref_cmd_hold_for },
-	{ "put_unheld", 1, 1, "NAME", pcref_cmd_put_unheld },
 	{ }
 };
 
@@ -241,7 +220,8 @@ static int pcref_devices_show(struct seq_file *m, void *v)
 				seq_printf(m, "%s%d:%d",
 					   cpu == cpumask_first(cpu_possible_mask) ?
 					   "" : ",", cpu,
-					   *per_cpu_ptr(dev->pcpu_refcnt, cpu));
+					   READ_ONCE(*per_cpu_ptr(dev->pcpu_refcnt,
+								  cpu)));
 		}
 		seq_putc(m, '\n');
 	}

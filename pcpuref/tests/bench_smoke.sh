@@ -1,6 +1,9 @@
 # rcunet-timeout: 120
+# rcunet-tags: stress
 # The bench file: a tiny run of every variant gives one parseable result
-# line per variant x thread count, and bad specs are refused.
+# line per variant x thread count, and bad specs are refused. Two threads
+# hammer one shared counter per variant and the teardown checks it is back
+# at its base: a concurrency test, so it also runs on the KCSAN kernel.
 . /rcunet/guest/lib.sh
 B=/proc/rcunet/pcpuref/bench
 rc=0
