@@ -10,6 +10,11 @@
  *     refcount went 1 -> 0 by cmpxchg (rcu) or was seen 1 under the write
  *     lock (rwlock): the 1 being the remover's own artificial reference.
  *  3. Nodes join and leave the unused list only under base->unused_lock.
+ *     A count drops to 0 only inside unused_lock (ipeer_put()), and a
+ *     getter whose increment took it from 0 back to 1 takes unused_lock
+ *     before it returns (ipeer_revived()): so the reviver waits for a
+ *     put that is still between its drop and its list_add_tail(), and a
+ *     held node is never left on, or put twice on, the list.
  *  4. The rcu variant frees a node after a grace period: a lockless reader
  *     may still stand on it, or on a link that led to it.
  *
@@ -26,12 +31,23 @@
 #include <linux/percpu.h>
 #include <linux/string.h>
 #include <linux/socket.h>
+#include <linux/delay.h>
+#include <linux/moduleparam.h>
 #include "inetpeer.h"
 
 /* Poisoned into a freed node's key: a reader that sees it saw a freed node. */
 #define IPEER_FREED_FAMILY	0xdeadU
 /* Nodes the periodic worker removes per pass before it yields. */
 #define IPEER_GC_BATCH		256
+
+/*
+ * Test only: the periodic GC worker sleeps this long while it holds its
+ * artificial reference on a node (between taking it off the unused list
+ * and ->unlink()), so that a test can act inside that window.
+ */
+static unsigned int gc_hold_ms;
+module_param(gc_hold_ms, uint, 0644);
+MODULE_PARM_DESC(gc_hold_ms, "testing only: GC worker holds each node this long before removing it (ms, default 0)");
 
 static struct kmem_cache *ipeer_cachep;
 static atomic_long_t ipeer_nr_live = ATOMIC_LONG_INIT(0);
@@ -81,19 +97,6 @@ void ipeer_key_v4(struct ipeer_key *key, u32 addr)
 	key->word[0] = addr;
 }
 EXPORT_SYMBOL_GPL(ipeer_key_v4);
-
-static inline int ipeer_key_cmp(const struct ipeer_key *a,
-				const struct ipeer_key *b)
-{
-	int i;
-
-	if (a->family != b->family)
-		return a->family < b->family ? -1 : 1;
-	for (i = 0; i < 4; i++)
-		if (a->word[i] != b->word[i])
-			return a->word[i] < b->word[i] ? -1 : 1;
-	return 0;
-}
 
 /* ------------------------------------------------------------- the tree */
 
@@ -257,6 +260,7 @@ struct ipeer_node *ipeer_link_new(struct ipeer_base *b,
 	RCU_INIT_POINTER(n->right, NULL);
 	n->height = 1;
 	atomic_set(&n->refcnt, 1);
+	n->ctl_holds = 0;
 	n->dtime = jiffies;
 	INIT_LIST_HEAD(&n->unused);
 	atomic_set(&n->ip_id_count, get_random_u32());
@@ -282,16 +286,18 @@ struct ipeer_node *ipeer_link_new(struct ipeer_base *b,
  * Take @p out of the tree. Tree lock held for writing, @p's refcount
  * already 0. @p itself is left untouched, so that a lockless reader
  * standing on it can still walk on; the caller frees it (after a grace
- * period for the rcu variant).
+ * period for the rcu variant). False when the walk by @p's key does not
+ * lead to @p: the tree is corrupt, @p may still hang somewhere in it and
+ * must not be freed.
  */
-void ipeer_unlink_locked(struct ipeer_base *b, struct ipeer_node *p)
+bool ipeer_unlink_locked(struct ipeer_base *b, struct ipeer_node *p)
 {
 	struct ipeer_node __rcu **stack[IPEER_MAXDEPTH + 1];
 	struct ipeer_node *t, *next;
 	unsigned int depth, delp;
 
-	if (WARN_ON_ONCE(ipeer_lookup_locked(b, &p->key, stack, &depth) != p))
-		return;
+	if (ipeer_lookup_locked(b, &p->key, stack, &depth) != p)
+		return false;
 	delp = depth - 1;	/* stack[delp] is the link holding p */
 	t = ipeer_deref(b, p->left);
 	if (!t) {
@@ -315,6 +321,15 @@ void ipeer_unlink_locked(struct ipeer_base *b, struct ipeer_node *p)
 	}
 	ipeer_rebalance(b, stack, depth);
 	b->total--;
+	return true;
+}
+
+/* ->unlink() found no path to @p: keep it, pinned by the caller's ref. */
+void ipeer_unlink_failed(struct ipeer_base *b, struct ipeer_node *p)
+{
+	this_cpu_inc(b->stats->unlink_failed);
+	pr_err_ratelimited("node %u:%08x not found by its key: corrupt tree, node left pinned\n",
+			   p->key.family, p->key.word[0]);
 }
 
 /* ---------------------------------------------------------- node lifetime */
@@ -347,31 +362,42 @@ void ipeer_free_rcu(struct ipeer_node *p)
 	call_rcu(&p->rcu, ipeer_free_rcu_cb);
 }
 
-/* @p was just found and referenced: it is in use again. */
-void ipeer_unlink_from_unused(struct ipeer_base *b, struct ipeer_node *p)
+/*
+ * The caller's increment took @p's count from 0 to 1: take @p off the
+ * unused list. This must take unused_lock even when @p does not look
+ * listed yet: the put that dropped the count to 0 may still be inside its
+ * unused_lock section, before its list_add_tail(). An unlocked
+ * list_empty() peek (the seed's) would return here, that put would then
+ * list a held node, and the holder's own put would list it a second time.
+ * Lookups that go from n >= 1 to n + 1 (every lockless hit) need nothing:
+ * a listed node with a count >= 1 has a reviver on its way here.
+ */
+void ipeer_revived(struct ipeer_base *b, struct ipeer_node *p)
 {
-	/*
-	 * Unlocked peek first, as the seed does: a referenced node is on the
-	 * list only between a put to 0 and the locked getter that revived it,
-	 * and that getter rechecks under the lock.
-	 */
-	if (list_empty(&p->unused))
-		return;
 	spin_lock_bh(&b->unused_lock);
-	list_del_init(&p->unused);
+	/* the GC may have taken it off already */
+	if (!list_empty(&p->unused)) {
+		list_del_init(&p->unused);
+		b->nr_unused--;
+	}
 	spin_unlock_bh(&b->unused_lock);
 }
 
 void ipeer_put(struct ipeer_base *b, struct ipeer_node *p)
 {
+	unsigned int delay;
+
 	local_bh_disable();
 	/*
-	 * The drop to 0 and the list insertion happen under unused_lock, so a
-	 * getter that revives the node (0 -> 1 under the tree lock) and then
-	 * calls ipeer_unlink_from_unused() finds it on the list.
+	 * The drop to 0 and the list insertion form one unused_lock section;
+	 * a getter that revives p from 0 waits for it in ipeer_revived().
 	 */
 	if (atomic_dec_and_lock(&p->refcnt, &b->unused_lock)) {
+		delay = READ_ONCE(b->put_delay_ms);
+		if (unlikely(delay))
+			mdelay(delay);	/* test only: widen the window */
 		list_add_tail(&p->unused, &b->unused);
+		b->nr_unused++;
 		WRITE_ONCE(p->dtime, jiffies);
 		spin_unlock(&b->unused_lock);
 	}
@@ -381,7 +407,8 @@ EXPORT_SYMBOL_GPL(ipeer_put);
 
 /* ------------------------------------------------------------- the GC */
 
-int ipeer_gc_once(struct ipeer_base *b, unsigned long ttl)
+static int __ipeer_gc_once(struct ipeer_base *b, unsigned long ttl,
+			   unsigned int hold_ms)
 {
 	struct ipeer_node *p;
 
@@ -392,6 +419,7 @@ int ipeer_gc_once(struct ipeer_base *b, unsigned long ttl)
 		return -EAGAIN;
 	}
 	list_del_init(&p->unused);
+	b->nr_unused--;
 	/*
 	 * An artificial reference keeps p alive once it is off the list;
 	 * ->unlink() removes p only if it can take this reference back as
@@ -400,8 +428,15 @@ int ipeer_gc_once(struct ipeer_base *b, unsigned long ttl)
 	atomic_inc(&p->refcnt);
 	spin_unlock_bh(&b->unused_lock);
 
+	if (unlikely(hold_ms))
+		msleep(hold_ms);	/* test only, process context */
 	b->ops->unlink(b, p);
 	return 0;
+}
+
+int ipeer_gc_once(struct ipeer_base *b, unsigned long ttl)
+{
+	return __ipeer_gc_once(b, ttl, 0);
 }
 EXPORT_SYMBOL_GPL(ipeer_gc_once);
 
@@ -426,13 +461,19 @@ static unsigned long ipeer_ttl(struct ipeer_base *b)
 					       threshold);
 }
 
-int ipeer_gc(struct ipeer_base *b)
+static int __ipeer_gc(struct ipeer_base *b, unsigned int hold_ms)
 {
 	int n = 0;
 
-	while (n < IPEER_GC_BATCH && ipeer_gc_once(b, ipeer_ttl(b)) == 0)
+	while (n < IPEER_GC_BATCH &&
+	       __ipeer_gc_once(b, ipeer_ttl(b), hold_ms) == 0)
 		n++;
 	return n;
+}
+
+int ipeer_gc(struct ipeer_base *b)
+{
+	return __ipeer_gc(b, 0);
 }
 EXPORT_SYMBOL_GPL(ipeer_gc);
 
@@ -455,7 +496,7 @@ static void ipeer_gc_worker(struct work_struct *work)
 	unsigned long delay = READ_ONCE(b->limits.gc_interval);
 
 	/* a full batch means more may be due: come back soon */
-	if (ipeer_gc(b) == IPEER_GC_BATCH)
+	if (__ipeer_gc(b, READ_ONCE(gc_hold_ms)) == IPEER_GC_BATCH)
 		delay = 1;
 	schedule_delayed_work(&b->gc_work, delay);
 }
@@ -467,7 +508,7 @@ int ipeer_remove(struct ipeer_base *b, const struct ipeer_key *key)
 	if (!p)
 		return -ENOENT;
 	/* our reference from ipeer_get() is the artificial one ->unlink() wants */
-	return b->ops->unlink(b, p) ? 0 : -EBUSY;
+	return b->ops->unlink(b, p);
 }
 EXPORT_SYMBOL_GPL(ipeer_remove);
 
@@ -497,11 +538,53 @@ int ipeer_refcount(struct ipeer_base *b, const struct ipeer_key *key)
 }
 EXPORT_SYMBOL_GPL(ipeer_refcount);
 
+int ipeer_peer_after(struct ipeer_base *b, const struct ipeer_key *after,
+		     bool inclusive, struct ipeer_peer_info *out)
+{
+	struct ipeer_node *p, *best = NULL;
+	struct ipeer_key from;
+	int cmp;
+
+	/* @after may point into @out */
+	if (after)
+		from = *after;
+	b->ops->lock_tree(b);
+	p = ipeer_deref(b, b->root);
+	/* the leftmost node above @from; the tree height bounds the walk */
+	while (p) {
+		cmp = after ? ipeer_key_cmp(&p->key, &from) : 1;
+		if (cmp > 0 || (cmp == 0 && inclusive)) {
+			best = p;
+			p = ipeer_deref(b, p->left);
+		} else {
+			p = ipeer_deref(b, p->right);
+		}
+	}
+	if (best) {
+		out->key = best->key;
+		out->refcnt = atomic_read(&best->refcnt);
+		out->dtime = READ_ONCE(best->dtime);
+		out->ip_id = (u32)atomic_read(&best->ip_id_count);
+		out->tcp_ts = best->tcp_ts;
+		out->tcp_ts_stamp = best->tcp_ts_stamp;
+		out->rate_tokens = best->rate_tokens;
+	}
+	b->ops->unlock_tree(b);
+	return best ? 0 : -ENOENT;
+}
+EXPORT_SYMBOL_GPL(ipeer_peer_after);
+
 int ipeer_total(struct ipeer_base *b)
 {
 	return READ_ONCE(b->total);
 }
 EXPORT_SYMBOL_GPL(ipeer_total);
+
+int ipeer_nr_unused(struct ipeer_base *b)
+{
+	return READ_ONCE(b->nr_unused);
+}
+EXPORT_SYMBOL_GPL(ipeer_nr_unused);
 
 int ipeer_height(struct ipeer_base *b)
 {
@@ -529,6 +612,7 @@ void ipeer_read_stats(struct ipeer_base *b, struct ipeer_stats *out)
 		out->inserts += s->inserts;
 		out->gc_removed += s->gc_removed;
 		out->freed_seen += s->freed_seen;
+		out->unlink_failed += s->unlink_failed;
 	}
 }
 EXPORT_SYMBOL_GPL(ipeer_read_stats);
@@ -536,6 +620,7 @@ EXPORT_SYMBOL_GPL(ipeer_read_stats);
 struct ipeer_check_ctx {
 	struct ipeer_base *b;
 	int count;
+	int unused;	/* nodes with refcount 0 */
 	char *why;
 	size_t len;
 };
@@ -572,6 +657,14 @@ static int ipeer_check_subtree(struct ipeer_check_ctx *c, struct ipeer_node *p,
 		scnprintf(c->why, c->len, "negative refcount");
 		return -1;
 	}
+	if (!atomic_read(&p->refcnt)) {
+		if (list_empty(&p->unused)) {
+			scnprintf(c->why, c->len, "unused key %u:%08x not listed",
+				  p->key.family, p->key.word[0]);
+			return -1;
+		}
+		c->unused++;
+	}
 	lh = ipeer_check_subtree(c, ipeer_deref(c->b, p->left), lo, &p->key,
 				 level + 1);
 	if (lh < 0)
@@ -593,6 +686,44 @@ static int ipeer_check_subtree(struct ipeer_check_ctx *c, struct ipeer_node *p,
 	return p->height;
 }
 
+/*
+ * The unused list, both locks held: at most one entry per node (a node
+ * listed twice or linked to itself shows as a longer or endless list),
+ * nr_unused is its length, and its refcount-0 entries are exactly the
+ * refcount-0 nodes of the tree. Entries with a count above 0 are nodes
+ * whose reviver has not reached ipeer_revived() yet.
+ */
+static int ipeer_check_unused(struct ipeer_base *b, struct ipeer_check_ctx *c)
+{
+	struct list_head *pos;
+	int n = 0, zero = 0;
+
+	list_for_each(pos, &b->unused) {
+		struct ipeer_node *p = list_entry(pos, struct ipeer_node, unused);
+
+		if (++n > c->count) {
+			scnprintf(c->why, c->len,
+				  "unused list longer than the tree (%d nodes)",
+				  c->count);
+			return -EUCLEAN;
+		}
+		if (!atomic_read(&p->refcnt))
+			zero++;
+	}
+	if (n != b->nr_unused) {
+		scnprintf(c->why, c->len, "unused list has %d, counter says %d",
+			  n, b->nr_unused);
+		return -EUCLEAN;
+	}
+	if (zero != c->unused) {
+		scnprintf(c->why, c->len,
+			  "%d unused nodes in the tree, %d on the list",
+			  c->unused, zero);
+		return -EUCLEAN;
+	}
+	return 0;
+}
+
 int ipeer_check(struct ipeer_base *b, char *why, size_t len)
 {
 	char dummy[8];
@@ -603,13 +734,22 @@ int ipeer_check(struct ipeer_base *b, char *why, size_t len)
 	int ret = 0;
 
 	b->ops->lock_tree(b);
+	/*
+	 * unused_lock too: no count can reach or leave 0 while both are held
+	 * (a drop to 0 needs unused_lock, a revival the tree lock or, for the
+	 * GC, unused_lock), so the refcount-0 nodes and the list must agree.
+	 */
+	spin_lock_bh(&b->unused_lock);
 	if (ipeer_check_subtree(&c, ipeer_deref(b, b->root), NULL, NULL, 1) < 0) {
 		ret = -EUCLEAN;
 	} else if (c.count != b->total) {
 		scnprintf(c.why, c.len, "%d nodes, counter says %d", c.count,
 			  b->total);
 		ret = -EUCLEAN;
+	} else {
+		ret = ipeer_check_unused(b, &c);
 	}
+	spin_unlock_bh(&b->unused_lock);
 	b->ops->unlock_tree(b);
 	return ret;
 }
@@ -717,14 +857,14 @@ static struct ipeer_node *ipeer_rcu_get(struct ipeer_base *b,
 	struct ipeer_node __rcu **stack[IPEER_MAXDEPTH + 1];
 	struct ipeer_node *p;
 	unsigned int depth;
-	bool created = false;
+	bool revived = false;
 
 	rcu_read_lock_bh();
 	p = ipeer_rcu_walk(b, key);
 	rcu_read_unlock_bh();
 	if (p) {
+		/* inc_not_zero: never a revival, nothing to take off the list */
 		this_cpu_inc(b->stats->lockless_hits);
-		ipeer_unlink_from_unused(b, p);
 		return p;
 	}
 	this_cpu_inc(b->stats->lockless_misses);
@@ -737,24 +877,25 @@ static struct ipeer_node *ipeer_rcu_get(struct ipeer_base *b,
 		 * Plain increment, also from 0: removal needs this lock, so p
 		 * cannot be on its way out.
 		 */
-		atomic_inc(&p->refcnt);
+		revived = atomic_inc_return(&p->refcnt) == 1;
 		this_cpu_inc(b->stats->fallback_hits);
-	} else if (create) {
-		p = ipeer_link_new(b, key, stack, depth, GFP_ATOMIC);
-		created = !!p;
+		spin_unlock_bh(&b->lock);
+		if (revived)
+			ipeer_revived(b, p);
+		return p;
 	}
+	if (create)
+		p = ipeer_link_new(b, key, stack, depth, GFP_ATOMIC);
 	spin_unlock_bh(&b->lock);
 
-	if (p && !created)
-		ipeer_unlink_from_unused(b, p);
-	if (created)
+	if (p)
 		ipeer_maybe_gc(b);
 	return p;
 }
 
-static bool ipeer_rcu_unlink(struct ipeer_base *b, struct ipeer_node *p)
+static int ipeer_rcu_unlink(struct ipeer_base *b, struct ipeer_node *p)
 {
-	bool removed = false;
+	int ret = -EBUSY;
 
 	spin_lock_bh(&b->lock);
 	/*
@@ -763,19 +904,26 @@ static bool ipeer_rcu_unlink(struct ipeer_base *b, struct ipeer_node *p)
 	 * the only one, and from then on atomic_inc_not_zero() fails.
 	 */
 	if (atomic_cmpxchg(&p->refcnt, 1, 0) == 1) {
-		ipeer_unlink_locked(b, p);
-		removed = true;
+		if (ipeer_unlink_locked(b, p)) {
+			ret = 0;
+		} else {
+			/* keep our reference: p stays allocated and held */
+			atomic_set(&p->refcnt, 1);
+			ret = -EUCLEAN;
+		}
 	}
 	spin_unlock_bh(&b->lock);
 
-	if (removed) {
+	if (!ret) {
 		this_cpu_inc(b->stats->gc_removed);
 		ipeer_free_rcu(p);
-	} else {
+	} else if (ret == -EBUSY) {
 		/* in use again: give back the artificial reference */
 		ipeer_put(b, p);
+	} else {
+		ipeer_unlink_failed(b, p);
 	}
-	return removed;
+	return ret;
 }
 
 static void ipeer_rcu_lock_tree(struct ipeer_base *b)

@@ -43,6 +43,20 @@ struct ipeer_key {
 	u32 word[4];		/* host order, most significant first */
 };
 
+/* The tree's order: family first, then the words. */
+static inline int ipeer_key_cmp(const struct ipeer_key *a,
+				const struct ipeer_key *b)
+{
+	int i;
+
+	if (a->family != b->family)
+		return a->family < b->family ? -1 : 1;
+	for (i = 0; i < 4; i++)
+		if (a->word[i] != b->word[i])
+			return a->word[i] < b->word[i] ? -1 : 1;
+	return 0;
+}
+
 struct ipeer_node {
 	/* The links lockless readers follow. */
 	struct ipeer_node __rcu *left;
@@ -50,6 +64,8 @@ struct ipeer_node {
 	struct ipeer_key key;	/* immutable once the node is published */
 	int height;		/* AVL height; only under the tree lock */
 	atomic_t refcnt;	/* holders; 0 = unused (on the LRU list) */
+	/* holds taken by "get" on the procfs control file; under its mutex */
+	unsigned int ctl_holds;
 	/* jiffies of the last put to 0 (or of creation) */
 	unsigned long dtime;
 	struct list_head unused;	/* base->unused, under base->unused_lock */
@@ -71,6 +87,7 @@ struct ipeer_stats {
 	u64 inserts;		/* nodes created */
 	u64 gc_removed;		/* unused nodes removed by GC/remove/flush */
 	u64 freed_seen;		/* debug: lockless walk met a freed node */
+	u64 unlink_failed;	/* removal did not find the node: pinned */
 };
 
 /* GC limits; TTLs in jiffies. */
@@ -88,9 +105,11 @@ struct ipeer_base;
  * @name: "rcu" or "rwlock"
  * @get: find @key and take a reference; create it when @create. NULL when
  *	absent (and !@create) or when allocation failed.
- * @unlink: remove @p, on which the caller holds the only reference it may
- *	have (the GC's artificial one); drops that reference either way.
- *	Returns true when @p left the tree (it is then freed).
+ * @unlink: remove @p, on which the caller holds one reference (the GC's
+ *	artificial one). 0: @p left the tree and is freed. -EBUSY: someone
+ *	else holds @p; the reference was dropped. -EUCLEAN: the tree walk did
+ *	not find @p (a corrupt tree); @p may still be linked, so it is not
+ *	freed and keeps the caller's reference for good.
  * @lock_tree: take the tree lock for a walk that changes nothing.
  * @unlock_tree: undo @lock_tree.
  */
@@ -98,7 +117,7 @@ struct ipeer_ops {
 	const char *name;
 	struct ipeer_node *(*get)(struct ipeer_base *b,
 				  const struct ipeer_key *key, bool create);
-	bool (*unlink)(struct ipeer_base *b, struct ipeer_node *p);
+	int (*unlink)(struct ipeer_base *b, struct ipeer_node *p);
 	void (*lock_tree)(struct ipeer_base *b);
 	void (*unlock_tree)(struct ipeer_base *b);
 };
@@ -109,8 +128,15 @@ struct ipeer_base {
 	spinlock_t lock;	/* rcu variant: tree writers, locked lookups */
 	rwlock_t rwlock;	/* rwlock variant: everything */
 	int total;		/* nodes in the tree; under the tree lock */
-	spinlock_t unused_lock;	/* protects unused, node->unused */
+	spinlock_t unused_lock;	/* protects unused, nr_unused, node->unused */
 	struct list_head unused;	/* LRU: oldest first */
+	int nr_unused;		/* length of @unused; read with READ_ONCE */
+	/*
+	 * Test only (KUnit), 0 otherwise: ipeer_put() waits this long between
+	 * the drop to 0 and the list insertion, with unused_lock held, so a
+	 * test can revive the node inside that window.
+	 */
+	unsigned int put_delay_ms;
 	struct ipeer_limits limits;
 	struct ipeer_stats __percpu *stats;
 	struct delayed_work gc_work;
@@ -142,7 +168,10 @@ static inline struct ipeer_node *ipeer_get(struct ipeer_base *b,
 
 void ipeer_put(struct ipeer_base *b, struct ipeer_node *p);
 
-/* Remove @key if nobody holds it: 0, -ENOENT (absent), -EBUSY (held). */
+/*
+ * Remove @key if nobody holds it: 0, -ENOENT (absent), -EBUSY (held),
+ * -EUCLEAN (corrupt tree, see ipeer_ops.unlink).
+ */
 int ipeer_remove(struct ipeer_base *b, const struct ipeer_key *key);
 /* Whether @key is in the tree; takes no reference. */
 bool ipeer_contains(struct ipeer_base *b, const struct ipeer_key *key);
@@ -159,7 +188,29 @@ int ipeer_flush(struct ipeer_base *b);
 /* Verify the AVL invariants under the tree lock: 0 or -EUCLEAN. */
 int ipeer_check(struct ipeer_base *b, char *why, size_t len);
 
+/* A copy of one peer's state, taken under the tree lock. */
+struct ipeer_peer_info {
+	struct ipeer_key key;
+	int refcnt;
+	unsigned long dtime;
+	u32 ip_id;
+	u32 tcp_ts;
+	u32 tcp_ts_stamp;
+	u32 rate_tokens;
+};
+
+/*
+ * Copy out the peer with the smallest key above @after (at or above it
+ * when @inclusive; the first peer when @after is NULL): 0 or -ENOENT. One
+ * short hold of the tree lock (O(height)), so a listing built from it
+ * never keeps the lock, or BH off, across the whole tree.
+ */
+int ipeer_peer_after(struct ipeer_base *b, const struct ipeer_key *after,
+		     bool inclusive, struct ipeer_peer_info *out);
+
 int ipeer_total(struct ipeer_base *b);
+/* Nodes on the unused list: O(1). */
+int ipeer_nr_unused(struct ipeer_base *b);
 int ipeer_height(struct ipeer_base *b);
 void ipeer_read_stats(struct ipeer_base *b, struct ipeer_stats *out);
 /* Nodes allocated and not yet freed, over all bases. */
@@ -180,8 +231,9 @@ struct ipeer_node *ipeer_link_new(struct ipeer_base *b,
 				  const struct ipeer_key *key,
 				  struct ipeer_node __rcu **stack[],
 				  unsigned int depth, gfp_t gfp);
-void ipeer_unlink_locked(struct ipeer_base *b, struct ipeer_node *p);
-void ipeer_unlink_from_unused(struct ipeer_base *b, struct ipeer_node *p);
+bool ipeer_unlink_locked(struct ipeer_base *b, struct ipeer_node *p);
+void ipeer_unlink_failed(struct ipeer_base *b, struct ipeer_node *p);
+void ipeer_revived(struct ipeer_base *b, struct ipeer_node *p);
 void ipeer_free_now(struct ipeer_node *p);
 void ipeer_free_rcu(struct ipeer_node *p);
 void ipeer_maybe_gc(struct ipeer_base *b);

@@ -17,17 +17,22 @@ static struct ipeer_node *ipeer_rwlock_get(struct ipeer_base *b,
 	struct ipeer_node __rcu **stack[IPEER_MAXDEPTH + 1];
 	struct ipeer_node *p;
 	unsigned int depth;
-	bool created = false;
+	bool revived = false;
 
 	read_lock_bh(&b->rwlock);
 	p = ipeer_lookup_locked(b, key, NULL, NULL);
-	/* removal needs the write lock: p stays while we hold the read lock */
+	/*
+	 * Removal needs the write lock: p stays while we hold the read lock.
+	 * A count taken from 0 makes us the reviver, who must take p off the
+	 * unused list under unused_lock (see ipeer_revived()).
+	 */
 	if (p)
-		atomic_inc(&p->refcnt);
+		revived = atomic_inc_return(&p->refcnt) == 1;
 	read_unlock_bh(&b->rwlock);
 	if (p) {
 		this_cpu_inc(b->stats->locked_hits);
-		ipeer_unlink_from_unused(b, p);
+		if (revived)
+			ipeer_revived(b, p);
 		return p;
 	}
 	if (!create)
@@ -37,44 +42,46 @@ static struct ipeer_node *ipeer_rwlock_get(struct ipeer_base *b,
 	/* look again: the node may have appeared while we had no lock */
 	p = ipeer_lookup_locked(b, key, stack, &depth);
 	if (p) {
-		atomic_inc(&p->refcnt);
-	} else {
-		p = ipeer_link_new(b, key, stack, depth, GFP_ATOMIC);
-		created = !!p;
+		revived = atomic_inc_return(&p->refcnt) == 1;
+		write_unlock_bh(&b->rwlock);
+		if (revived)
+			ipeer_revived(b, p);
+		return p;
 	}
+	p = ipeer_link_new(b, key, stack, depth, GFP_ATOMIC);
 	write_unlock_bh(&b->rwlock);
 
-	if (p && !created)
-		ipeer_unlink_from_unused(b, p);
-	if (created)
+	if (p)
 		ipeer_maybe_gc(b);
 	return p;
 }
 
-static bool ipeer_rwlock_unlink(struct ipeer_base *b, struct ipeer_node *p)
+static int ipeer_rwlock_unlink(struct ipeer_base *b, struct ipeer_node *p)
 {
-	bool removed = false;
+	int ret = -EBUSY;
 
 	write_lock_bh(&b->rwlock);
 	/*
 	 * Readers take references only under the read lock, which we exclude:
-	 * a count of 1 (our own) cannot change under us.
+	 * a count of 1 (our own) cannot change under us. If the tree walk does
+	 * not lead to p, p may still be linked: it keeps our reference.
 	 */
-	if (atomic_read(&p->refcnt) == 1) {
+	if (atomic_read(&p->refcnt) == 1)
+		ret = ipeer_unlink_locked(b, p) ? 0 : -EUCLEAN;
+	if (!ret)
 		atomic_set(&p->refcnt, 0);
-		ipeer_unlink_locked(b, p);
-		removed = true;
-	}
 	write_unlock_bh(&b->rwlock);
 
-	if (removed) {
+	if (!ret) {
 		this_cpu_inc(b->stats->gc_removed);
 		/* nobody can reach p without the lock: free it now */
 		ipeer_free_now(p);
-	} else {
+	} else if (ret == -EBUSY) {
 		ipeer_put(b, p);
+	} else {
+		ipeer_unlink_failed(b, p);
 	}
-	return removed;
+	return ret;
 }
 
 static void ipeer_rwlock_lock_tree(struct ipeer_base *b)

@@ -37,7 +37,12 @@ MODULE_PARM_DESC(gc_interval, "seconds between periodic GC passes (0: none)");
 
 static struct ipeer_base *ipeer_procfs_base;
 static struct proc_dir_entry *ipeer_dir;
-/* Serialises control commands: put checks a count and then drops it. */
+/*
+ * Serialises control commands, and guards every node's ctl_holds: the
+ * holds the control file itself took with "get". "put" checks that count,
+ * never refcnt: refcnt also counts references taken outside this mutex
+ * (the GC worker's temporary one), which are not the control file's to drop.
+ */
 static DEFINE_MUTEX(ipeer_ctl_mutex);
 
 static int ipeer_parse_key(const char *s, struct ipeer_key *key)
@@ -63,11 +68,17 @@ static int ipeer_cmd_get(void *ctx, int argc, char **argv)
 		return err;
 	mutex_lock(&ipeer_ctl_mutex);
 	p = ipeer_get(b, &key, true);
+	/* our reference keeps p in the tree until the matching put */
+	if (p)
+		p->ctl_holds++;
 	mutex_unlock(&ipeer_ctl_mutex);
 	return p ? 0 : -ENOMEM;
 }
 
-/* put ADDR: drop one hold; -ENOENT if absent, -EINVAL if not held. */
+/*
+ * put ADDR: drop one hold the control file took; -ENOENT if absent,
+ * -EINVAL if the control file holds none (whoever else holds the peer).
+ */
 static int ipeer_cmd_put(void *ctx, int argc, char **argv)
 {
 	struct ipeer_base *b = ctx;
@@ -81,13 +92,14 @@ static int ipeer_cmd_put(void *ctx, int argc, char **argv)
 	p = ipeer_get(b, &key, false);
 	if (!p) {
 		err = -ENOENT;
-	} else if (atomic_read(&p->refcnt) < 2) {
-		/* only our own lookup reference: nobody held it */
+	} else if (!p->ctl_holds) {
+		/* put without a get: only drop our lookup reference */
 		ipeer_put(b, p);
 		err = -EINVAL;
 	} else {
-		ipeer_put(b, p);
-		ipeer_put(b, p);
+		p->ctl_holds--;
+		ipeer_put(b, p);	/* the lookup */
+		ipeer_put(b, p);	/* the hold */
 	}
 	mutex_unlock(&ipeer_ctl_mutex);
 	return err;
@@ -150,54 +162,107 @@ static struct rcunet_ctl ipeer_ctl = {
 	.cmds = ipeer_cmds,
 };
 
-/* In-order walk of the tree for "peers"; tree lock held. */
-static void ipeer_show_subtree(struct seq_file *m, struct ipeer_base *b,
-			       struct ipeer_node *p, unsigned long now)
-{
-	struct rcunet_addr a;
-	char buf[64];
+/*
+ * "peers" is readable by anyone and the tree may hold 2^24 nodes, so the
+ * listing never walks the tree under one lock hold. Its cursor is the key
+ * of the current record: each step copies out the next peer by key with
+ * ipeer_peer_after(), one O(height) hold of the tree lock, and prints the
+ * copy with no lock held. A read that stops in the middle resumes from
+ * the key, so seq_file's restarts (a buffer that grew, the next read())
+ * cost one lookup, not a walk from the start. Peers added or removed
+ * meanwhile may or may not show; the order stays strict.
+ */
+struct ipeer_peers_iter {
+	bool valid;			/* @cur holds record number @pos */
+	loff_t pos;
+	struct ipeer_peer_info cur;
+};
 
-	if (!p)
-		return;
-	ipeer_show_subtree(m, b, rcu_dereference_check(p->left, 1), now);
-	ipeer_key_to_addr(&p->key, &a);
-	rcunet_format_addr(&a, buf, sizeof(buf));
-	seq_printf(m, "%s refcnt=%d age_ms=%u ip_id=%u tcp_ts=%u tcp_ts_stamp=%u rate_tokens=%u\n",
-		   buf, atomic_read(&p->refcnt),
-		   jiffies_to_msecs(now - READ_ONCE(p->dtime)),
-		   (u32)atomic_read(&p->ip_id_count), p->tcp_ts,
-		   p->tcp_ts_stamp, p->rate_tokens);
-	ipeer_show_subtree(m, b, rcu_dereference_check(p->right, 1), now);
+/*
+ * Load the peer after (or at) @after as record @pos. At the end @it stays
+ * on its last record, so that the next start() finds the end again.
+ */
+static void *ipeer_peers_seek(struct ipeer_peers_iter *it,
+			      const struct ipeer_key *after, bool inclusive,
+			      loff_t pos)
+{
+	struct ipeer_peer_info next;
+
+	if (ipeer_peer_after(ipeer_procfs_base, after, inclusive, &next))
+		return NULL;
+	it->cur = next;
+	it->valid = true;
+	it->pos = pos;
+	return &it->cur;
+}
+
+static void *ipeer_peers_start(struct seq_file *m, loff_t *pos)
+{
+	struct ipeer_peers_iter *it = m->private;
+	loff_t i;
+
+	/* the record that did not fit last time, or the next one */
+	if (*pos && it->valid && *pos == it->pos)
+		return ipeer_peers_seek(it, &it->cur.key, true, *pos);
+	if (*pos && it->valid && *pos == it->pos + 1)
+		return ipeer_peers_seek(it, &it->cur.key, false, *pos);
+	/* from the top, or a seek: one short lock hold per record skipped */
+	it->valid = false;
+	if (!ipeer_peers_seek(it, NULL, false, 0))
+		return NULL;
+	for (i = 1; i <= *pos; i++) {
+		if (!ipeer_peers_seek(it, &it->cur.key, false, i))
+			return NULL;
+		cond_resched();
+	}
+	return &it->cur;
+}
+
+static void *ipeer_peers_next(struct seq_file *m, void *v, loff_t *pos)
+{
+	struct ipeer_peers_iter *it = m->private;
+
+	++*pos;
+	return ipeer_peers_seek(it, &it->cur.key, false, *pos);
+}
+
+static void ipeer_peers_stop(struct seq_file *m, void *v)
+{
 }
 
 static int ipeer_peers_show(struct seq_file *m, void *v)
 {
-	struct ipeer_base *b = m->private;
+	const struct ipeer_peer_info *p = v;
+	struct rcunet_addr a;
+	char buf[64];
 
-	b->ops->lock_tree(b);
-	/* the tree lock is held: the links cannot change under the walk */
-	ipeer_show_subtree(m, b, rcu_dereference_check(b->root, 1), jiffies);
-	b->ops->unlock_tree(b);
+	ipeer_key_to_addr(&p->key, &a);
+	rcunet_format_addr(&a, buf, sizeof(buf));
+	seq_printf(m, "%s refcnt=%d age_ms=%u ip_id=%u tcp_ts=%u tcp_ts_stamp=%u rate_tokens=%u\n",
+		   buf, p->refcnt, jiffies_to_msecs(jiffies - p->dtime),
+		   p->ip_id, p->tcp_ts, p->tcp_ts_stamp, p->rate_tokens);
 	return 0;
 }
+
+static const struct seq_operations ipeer_peers_sops = {
+	.start = ipeer_peers_start,
+	.next = ipeer_peers_next,
+	.stop = ipeer_peers_stop,
+	.show = ipeer_peers_show,
+};
 
 static int ipeer_stats_show(struct seq_file *m, void *v)
 {
 	struct ipeer_base *b = m->private;
 	struct ipeer_stats s;
-	struct ipeer_node *p;
-	unsigned int unused = 0;
 
+	/* every line is O(1) or O(CPUs): no walk of the tree or the list */
 	ipeer_read_stats(b, &s);
-	spin_lock_bh(&b->unused_lock);
-	list_for_each_entry(p, &b->unused, unused)
-		unused++;
-	spin_unlock_bh(&b->unused_lock);
 
 	seq_printf(m, "variant=%s\n", b->ops->name);
 	seq_printf(m, "nodes=%d\n", ipeer_total(b));
 	seq_printf(m, "height=%d\n", ipeer_height(b));
-	seq_printf(m, "unused=%u\n", unused);
+	seq_printf(m, "unused=%d\n", ipeer_nr_unused(b));
 	seq_printf(m, "lockless_hits=%llu\n", s.lockless_hits);
 	seq_printf(m, "lockless_misses=%llu\n", s.lockless_misses);
 	seq_printf(m, "fallback_hits=%llu\n", s.fallback_hits);
@@ -205,6 +270,7 @@ static int ipeer_stats_show(struct seq_file *m, void *v)
 	seq_printf(m, "inserts=%llu\n", s.inserts);
 	seq_printf(m, "gc_removed=%llu\n", s.gc_removed);
 	seq_printf(m, "freed_seen=%llu\n", s.freed_seen);
+	seq_printf(m, "unlink_failed=%llu\n", s.unlink_failed);
 	seq_printf(m, "threshold=%d\n", b->limits.threshold);
 	seq_printf(m, "minttl_s=%u\n", jiffies_to_msecs(b->limits.minttl) / 1000);
 	seq_printf(m, "maxttl_s=%u\n", jiffies_to_msecs(b->limits.maxttl) / 1000);
@@ -262,8 +328,9 @@ static int __init ipeer_init(void)
 	if (!ipeer_dir)
 		goto out_base;
 	if (!rcunet_ctl_create("control", ipeer_dir, &ipeer_ctl) ||
-	    !proc_create_single_data("peers", 0444, ipeer_dir,
-				     ipeer_peers_show, ipeer_procfs_base) ||
+	    !proc_create_seq_private("peers", 0444, ipeer_dir,
+				     &ipeer_peers_sops,
+				     sizeof(struct ipeer_peers_iter), NULL) ||
 	    !proc_create_single_data("stats", 0444, ipeer_dir,
 				     ipeer_stats_show, ipeer_procfs_base))
 		goto out_dir;

@@ -338,11 +338,277 @@ static void ipeer_destroy_frees_live_peers(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, ipeer_live_nodes(), before);
 }
 
+/* ----------------------------------------------- unused-list revival */
+
+/* How long the put under test stays between its drop to 0 and list_add. */
+#define REVIVE_PUT_DELAY_MS	200
+
+struct ipeer_revive {
+	struct ipeer_base *b;
+	struct ipeer_node *p;
+	struct ipeer_key key;
+	struct completion put_done, revive_done;
+	struct ipeer_node *got;		/* what the reviver's get returned */
+	bool window_seen;		/* it saw the count at 0, unlisted */
+	bool listed_while_held;		/* the bug: held and on the list */
+	int refcnt_held;
+};
+
+/* The last holder: its put stops for REVIVE_PUT_DELAY_MS inside the window. */
+static int ipeer_revive_putter(void *arg)
+{
+	struct ipeer_revive *r = arg;
+
+	ipeer_put(r->b, r->p);
+	complete(&r->put_done);
+	return 0;
+}
+
+/*
+ * The reviver: waits until the putter has dropped the count to 0 (it is
+ * then inside its unused_lock section, not yet on the list), revives the
+ * node with a get, waits for the putter to finish and looks whether the
+ * node it holds ended up on the unused list.
+ */
+static int ipeer_revive_reviver(void *arg)
+{
+	struct ipeer_revive *r = arg;
+	unsigned long deadline = jiffies + 10 * HZ;
+
+	while (atomic_read(&r->p->refcnt) && time_before(jiffies, deadline))
+		cpu_relax();
+	r->window_seen = !atomic_read(&r->p->refcnt) &&
+			 list_empty(&r->p->unused);
+	r->got = ipeer_get(r->b, &r->key, false);
+	wait_for_completion(&r->put_done);
+	if (r->got) {
+		spin_lock_bh(&r->b->unused_lock);
+		r->listed_while_held = !list_empty(&r->got->unused);
+		spin_unlock_bh(&r->b->unused_lock);
+		r->refcnt_held = atomic_read(&r->got->refcnt);
+		WRITE_ONCE(r->b->put_delay_ms, 0);
+		/* on the old code this is the second list_add: DEBUG_LIST */
+		ipeer_put(r->b, r->got);
+	}
+	complete(&r->revive_done);
+	return 0;
+}
+
+/*
+ * Defect 1 of issue 11, driven deterministically: put drops the last
+ * reference and, still holding unused_lock, has not listed the node yet
+ * (put_delay_ms keeps it there); a get revives the node from 0 meanwhile.
+ * The getter must wait for that put and take the node off the list: a
+ * held node on the unused list is a node the GC will take, and the
+ * holder's own put would list it a second time.
+ */
+static void ipeer_revive_inside_put_window(struct kunit *test)
+{
+	struct ipeer_base *b = ipeer_kunit_base(test, IPEER_MAX_NODES, HZ);
+	struct ipeer_revive *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
+	struct task_struct *putter, *reviver;
+	unsigned int cpu_put, cpu_rev;
+
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	if (num_online_cpus() < 2) {
+		ipeer_base_destroy(b);
+		kunit_skip(test, "needs two CPUs: the put spins with preemption off");
+	}
+	cpu_put = cpumask_first(cpu_online_mask);
+	cpu_rev = cpumask_next(cpu_put, cpu_online_mask);
+	r->b = b;
+	init_completion(&r->put_done);
+	init_completion(&r->revive_done);
+	ipeer_key_v4(&r->key, 0xc6336401);
+	r->p = ipeer_get(b, &r->key, true);
+	KUNIT_ASSERT_NOT_NULL(test, r->p);
+
+	reviver = kthread_create(ipeer_revive_reviver, r, "ipeer_reviver");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(reviver));
+	putter = kthread_create(ipeer_revive_putter, r, "ipeer_putter");
+	kthread_bind(reviver, cpu_rev);
+	wake_up_process(reviver);
+	WRITE_ONCE(b->put_delay_ms, REVIVE_PUT_DELAY_MS);
+	if (IS_ERR(putter)) {
+		KUNIT_FAIL(test, "no putter thread");
+		ipeer_revive_putter(r);	/* here, so that the reviver ends */
+	} else {
+		kthread_bind(putter, cpu_put);
+		wake_up_process(putter);
+	}
+	wait_for_completion(&r->revive_done);
+	WRITE_ONCE(b->put_delay_ms, 0);
+
+	kunit_info(test, "%s: window seen %d, revived %d, listed while held %d\n",
+		   b->ops->name, r->window_seen, r->got == r->p,
+		   r->listed_while_held);
+	KUNIT_EXPECT_TRUE(test, r->window_seen);
+	KUNIT_EXPECT_PTR_EQ(test, r->got, r->p);
+	KUNIT_EXPECT_EQ(test, r->refcnt_held, 1);
+	KUNIT_EXPECT_FALSE_MSG(test, r->listed_while_held,
+			       "a held node is on the unused list");
+	/* all puts done: unused once, the list and its counter agree */
+	KUNIT_EXPECT_EQ(test, ipeer_refcount(b, &r->key), 0);
+	KUNIT_EXPECT_EQ(test, ipeer_nr_unused(b), 1);
+	ipeer_kunit_expect_valid(test, b, 0);
+	KUNIT_EXPECT_EQ(test, ipeer_flush(b), 1);
+	KUNIT_EXPECT_EQ(test, ipeer_total(b), 0);
+	ipeer_base_destroy(b);
+}
+
+/* ------------------------------------------------------- failed unlink */
+
+/*
+ * Defect 3 of issue 11: when the walk by a node's key does not lead to the
+ * node (a corrupt tree), removal must keep it, since it may still be
+ * linked. Corrupt a tree of three by changing the key of the left leaf
+ * (test only: keys are immutable), so that the GC's unlink cannot find
+ * it. The node must stay allocated and linked, pinned by the GC's
+ * reference, and be counted; once the key is restored the tree is valid
+ * and destroying the base frees it.
+ */
+static void ipeer_failed_unlink_keeps_node(struct kunit *test)
+{
+	struct ipeer_base *b = ipeer_kunit_base(test, IPEER_MAX_NODES, HZ);
+	struct ipeer_node *p, *nodes[3];
+	struct ipeer_key key;
+	struct ipeer_stats st;
+	long before;
+	int i;
+
+	rcu_barrier();
+	before = ipeer_live_nodes();
+	for (i = 0; i < 3; i++) {
+		ipeer_key_v4(&key, 10 + i);
+		nodes[i] = ipeer_get(b, &key, true);
+		KUNIT_ASSERT_NOT_NULL(test, nodes[i]);
+	}
+	/* put in order: key 10 is the oldest unused, GC takes it first */
+	for (i = 0; i < 3; i++)
+		ipeer_put(b, nodes[i]);
+	p = nodes[0];
+	KUNIT_ASSERT_EQ(test, ipeer_height(b), 2);
+	/* 10 is the left leaf under 11: as 15 the walk goes right and misses */
+	p->key.word[0] = 15;
+	KUNIT_EXPECT_EQ(test, ipeer_gc_once(b, 0), 0);
+	rcu_barrier();
+	if (ipeer_live_nodes() != before + 3) {
+		/* freed while linked: the base is beyond repair, leak it */
+		KUNIT_FAIL(test, "unlink failed but the node was freed (%ld live, expected %ld)",
+			   ipeer_live_nodes() - before, 3L);
+		return;
+	}
+	KUNIT_EXPECT_EQ(test, atomic_read(&p->refcnt), 1);
+	KUNIT_EXPECT_EQ(test, ipeer_total(b), 3);
+	ipeer_read_stats(b, &st);
+	KUNIT_EXPECT_EQ(test, st.unlink_failed, 1);
+	KUNIT_EXPECT_EQ(test, st.gc_removed, 0);
+	p->key.word[0] = 10;
+	ipeer_kunit_expect_valid(test, b, 0);
+	/* still pinned: flush takes the other two only */
+	KUNIT_EXPECT_EQ(test, ipeer_flush(b), 2);
+	ipeer_key_v4(&key, 10);
+	KUNIT_EXPECT_EQ(test, ipeer_remove(b, &key), -EBUSY);
+	ipeer_base_destroy(b);
+	rcu_barrier();
+	KUNIT_EXPECT_EQ(test, ipeer_live_nodes(), before);
+}
+
+/* ------------------------------------------------------ listing cursor */
+
+/*
+ * ipeer_peer_after() is the cursor of the "peers" listing: on a quiescent
+ * tree it yields every key once, in order (IPv4 before IPv6); between two
+ * steps the tree lock is free, so the test inserts and removes keys there
+ * (it would deadlock if a step kept the lock). Keys removed ahead of the
+ * cursor are not listed, keys inserted behind it are not, and the order
+ * stays strict.
+ */
+/* v4 keys 4 apart for i < 400, v6 keys after them */
+static void ipeer_listing_key(struct ipeer_key *key, int i)
+{
+	if (i < 400) {
+		ipeer_key_v4(key, 0x0a000000 + 4 * i);
+		return;
+	}
+	memset(key, 0, sizeof(*key));
+	key->family = AF_INET6;
+	key->word[0] = 0x20010db8;
+	key->word[3] = i;
+}
+
+static void ipeer_listing_cursor(struct kunit *test)
+{
+	struct ipeer_base *b = ipeer_kunit_base(test, IPEER_MAX_NODES, HZ);
+	const int n = 600;
+	struct ipeer_peer_info info, prev;
+	struct ipeer_key key, gone;
+	struct ipeer_node *p;
+	bool removed = false;
+	int i, seen = 0, ret;
+
+	/* inserted shuffled; a third stay held */
+	for (i = 0; i < n; i++) {
+		ipeer_listing_key(&key, (i * 7919) % n);
+		p = ipeer_get(b, &key, true);
+		KUNIT_ASSERT_NOT_NULL(test, p);
+		if (i % 3)
+			ipeer_put(b, p);
+	}
+	/* quiescent: every key once, strictly increasing */
+	for (ret = ipeer_peer_after(b, NULL, false, &info); !ret;
+	     ret = ipeer_peer_after(b, &prev.key, false, &info)) {
+		if (seen)
+			KUNIT_ASSERT_LT(test,
+					ipeer_key_cmp(&prev.key, &info.key),
+					0);
+		KUNIT_EXPECT_EQ(test, info.refcnt, ipeer_refcount(b, &info.key));
+		prev = info;
+		seen++;
+	}
+	KUNIT_EXPECT_EQ(test, seen, n);
+	KUNIT_EXPECT_EQ(test, ipeer_peer_after(b, &prev.key, true, &info), 0);
+	KUNIT_EXPECT_EQ(test, ipeer_key_cmp(&prev.key, &info.key), 0);
+
+	/* live: change the tree between two steps */
+	seen = 0;
+	for (ret = ipeer_peer_after(b, NULL, false, &info); !ret;
+	     ret = ipeer_peer_after(b, &prev.key, false, &info)) {
+		if (seen)
+			KUNIT_ASSERT_LT(test,
+					ipeer_key_cmp(&prev.key, &info.key),
+					0);
+		/* inserted behind the cursor: never listed */
+		KUNIT_EXPECT_TRUE(test, info.key.family != AF_INET ||
+				  !(info.key.word[0] & 3));
+		/* removed ahead of the cursor: never listed */
+		KUNIT_EXPECT_TRUE(test, !removed ||
+				  ipeer_key_cmp(&gone, &info.key));
+		prev = info;
+		seen++;
+		removed = false;
+		if (info.key.family != AF_INET)
+			continue;
+		ipeer_key_v4(&key, info.key.word[0] - 1);
+		p = ipeer_get(b, &key, true);
+		KUNIT_ASSERT_NOT_NULL(test, p);
+		ipeer_put(b, p);
+		/* the next v4 key, when unheld */
+		ipeer_key_v4(&gone, info.key.word[0] + 4);
+		removed = !ipeer_remove(b, &gone);
+	}
+	KUNIT_EXPECT_LT(test, seen, n);
+	KUNIT_EXPECT_GT(test, seen, n / 2);
+	ipeer_kunit_expect_valid(test, b, 0);
+	ipeer_base_destroy(b);
+}
+
 /* -------------------------------------------------------------- stress */
 
 #define STRESS_STABLE		128
 #define STRESS_CHURN		512
-#define STRESS_WRITER_OPS	40000
+#define STRESS_WRITERS		3
+#define STRESS_WRITER_OPS	20000
 #define STRESS_MAX_SECONDS	10
 /* how long a dwelling reader stays on one node, in its read-side section */
 #define STRESS_DWELL_US		100
@@ -351,12 +617,36 @@ struct ipeer_stress {
 	struct ipeer_base *b;
 	struct ipeer_key stable[STRESS_STABLE];
 	struct ipeer_node *held[STRESS_STABLE];
+	unsigned long deadline;
 	atomic_long_t lookups;
+	atomic_long_t churn_gets;	/* churn keys found (and put) by readers */
 	atomic_long_t lost;	/* a stable key not found */
 	atomic_long_t bad;	/* found, but wrong key or dead refcount */
 	atomic_long_t dwells;	/* lockless walks that lingered on a node */
 	atomic_long_t dwell_bad;	/* ... and saw it change: freed under us */
+	atomic_long_t inserts, removes, gcs, writer_ops;
+	atomic_t failed;	/* a writer saw an error: @why says which */
+	char why[128];
+	struct completion writer_done[STRESS_WRITERS];
 };
+
+/* Churn keys sit between the stable ones (offsets 1..7 of each 8). */
+static void ipeer_stress_churn_key(struct ipeer_key *key, u32 c)
+{
+	c %= STRESS_CHURN;
+	ipeer_key_v4(key, 0x0a000000 + (c / 7) * 8 + 1 + c % 7);
+}
+
+static void ipeer_stress_fail(struct ipeer_stress *s, const char *fmt, ...)
+{
+	va_list args;
+
+	if (atomic_xchg(&s->failed, 1))
+		return;
+	va_start(args, fmt);
+	vscnprintf(s->why, sizeof(s->why), fmt, args);
+	va_end(args);
+}
 
 /*
  * The RCU contract itself: a node reached inside rcu_read_lock_bh() stays
@@ -389,32 +679,55 @@ static bool ipeer_stress_dwell(struct ipeer_stress *s, u32 x)
 	return ok;
 }
 
+/*
+ * Readers: held (stable) keys must always be found. Every other lookup
+ * takes a churn key instead, which the writers keep inserting, removing
+ * and GCing: such a get often revives a refcount-0 node while another
+ * reader's put is dropping it to 0, the interleaving of the unused-list
+ * race (see ipeer_revive_inside_put_window).
+ */
 static int ipeer_stress_reader(void *arg)
 {
 	struct ipeer_stress *s = arg;
 	u32 x = 0x12345678 ^ (raw_smp_processor_id() + 1) * 0x9e3779b9U;
 	bool dweller = s->b->ops == &ipeer_rcu_ops;
 	long lookups = 0, lost = 0, bad = 0, dwells = 0, dwell_bad = 0;
+	long churn_gets = 0;
 	struct ipeer_node *p;
+	struct ipeer_key key;
 	int k;
 
 	while (!kthread_should_stop()) {
 		x ^= x << 13;
 		x ^= x >> 17;
 		x ^= x << 5;
-		k = x % STRESS_STABLE;
-		p = ipeer_get(s->b, &s->stable[k], false);
 		lookups++;
-		if (!p) {
-			lost++;
+		if (lookups & 1) {
+			ipeer_stress_churn_key(&key, x >> 8);
+			/* one in four also creates: readers insert too */
+			p = ipeer_get(s->b, &key, !(x & 6));
+			if (p) {
+				churn_gets++;
+				if (memcmp(&p->key, &key, sizeof(key)) ||
+				    atomic_read(&p->refcnt) < 1)
+					bad++;
+				ipeer_put(s->b, p);
+			}
 		} else {
-			if (memcmp(&p->key, &s->stable[k], sizeof(p->key)) ||
-			    atomic_read(&p->refcnt) < 2)
-				bad++;
-			atomic_inc(&p->ip_id_count);
-			ipeer_put(s->b, p);
+			k = x % STRESS_STABLE;
+			p = ipeer_get(s->b, &s->stable[k], false);
+			if (!p) {
+				lost++;
+			} else {
+				if (memcmp(&p->key, &s->stable[k],
+					   sizeof(p->key)) ||
+				    atomic_read(&p->refcnt) < 2)
+					bad++;
+				atomic_inc(&p->ip_id_count);
+				ipeer_put(s->b, p);
+			}
 		}
-		if (dweller && !(lookups & 7)) {
+		if (dweller && !(lookups & 15)) {
 			dwells++;
 			dwell_bad += !ipeer_stress_dwell(s, x);
 		}
@@ -424,35 +737,96 @@ static int ipeer_stress_reader(void *arg)
 	atomic_long_add(dwells, &s->dwells);
 	atomic_long_add(dwell_bad, &s->dwell_bad);
 	atomic_long_add(lookups, &s->lookups);
+	atomic_long_add(churn_gets, &s->churn_gets);
 	atomic_long_add(lost, &s->lost);
 	atomic_long_add(bad, &s->bad);
+	return 0;
+}
+
+struct ipeer_stress_writer {
+	struct ipeer_stress *s;
+	int id;
+};
+
+/* Writers: insert, remove and GC churn keys; writer 0 runs the checker. */
+static int ipeer_stress_writer(void *arg)
+{
+	struct ipeer_stress_writer *w = arg;
+	struct ipeer_stress *s = w->s;
+	long ops, inserts = 0, removes = 0, gcs = 0;
+	char why[96] = "";
+	struct ipeer_node *p;
+	struct ipeer_key key;
+	struct rnd_state rnd;
+	int op, ret;
+
+	prandom_seed_state(&rnd, 0xfeedf00d + w->id);
+	for (ops = 0; ops < STRESS_WRITER_OPS &&
+	     time_before(jiffies, s->deadline) && !atomic_read(&s->failed);
+	     ops++) {
+		ipeer_stress_churn_key(&key, prandom_u32_state(&rnd));
+		op = prandom_u32_state(&rnd) % 10;
+		if (op < 5) {
+			p = ipeer_get(s->b, &key, true);
+			if (!p) {
+				ipeer_stress_fail(s, "writer %d: insert failed",
+						  w->id);
+				break;
+			}
+			ipeer_put(s->b, p);
+			inserts++;
+		} else if (op < 9) {
+			/* -EBUSY: a reader holds it right now */
+			ret = ipeer_remove(s->b, &key);
+			if (ret && ret != -ENOENT && ret != -EBUSY) {
+				ipeer_stress_fail(s, "writer %d: remove: %d",
+						  w->id, ret);
+				break;
+			}
+			removes += !ret;
+		} else {
+			gcs += !ipeer_gc_once(s->b, 0);
+		}
+		if (!(ops & 1023)) {
+			if (!w->id && ipeer_check(s->b, why, sizeof(why))) {
+				ipeer_stress_fail(s, "op %ld: %s", ops, why);
+				break;
+			}
+			cond_resched();
+		}
+	}
+	atomic_long_add(ops, &s->writer_ops);
+	atomic_long_add(inserts, &s->inserts);
+	atomic_long_add(removes, &s->removes);
+	atomic_long_add(gcs, &s->gcs);
+	complete(&s->writer_done[w->id]);
+	while (!kthread_should_stop())
+		schedule_timeout_interruptible(HZ / 10);
 	return 0;
 }
 
 static void ipeer_stable_keys_always_found(struct kunit *test)
 {
 	struct ipeer_stress *s = kunit_kzalloc(test, sizeof(*s), GFP_KERNEL);
+	struct ipeer_stress_writer wr[STRESS_WRITERS];
+	struct task_struct *writers[STRESS_WRITERS];
 	struct task_struct **readers;
-	char why[96] = "";
-	unsigned long deadline = jiffies + STRESS_MAX_SECONDS * HZ;
-	long inserts = 0, removes = 0, gcs = 0, writer_ops;
 	struct ipeer_stats st;
-	struct ipeer_node *p;
-	struct ipeer_key key;
-	struct rnd_state rnd;
-	unsigned int cpu, nr = 0;
-	int i, op, ret;
+	unsigned int cpu, nr = 0, nw = 0;
+	int i;
 
 	KUNIT_ASSERT_NOT_NULL(test, s);
 	readers = kunit_kcalloc(test, nr_cpu_ids, sizeof(*readers), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, readers);
 	s->b = ipeer_kunit_base(test, IPEER_MAX_NODES, HZ);
+	s->deadline = jiffies + STRESS_MAX_SECONDS * HZ;
 	/* stable keys interleave with the churn keys: rotations move them */
 	for (i = 0; i < STRESS_STABLE; i++) {
 		ipeer_key_v4(&s->stable[i], 0x0a000000 + i * 8);
 		s->held[i] = ipeer_get(s->b, &s->stable[i], true);
 		KUNIT_ASSERT_NOT_NULL(test, s->held[i]);
 	}
+	/* no KUNIT_ASSERT until the threads are stopped: it would skip that */
 	for_each_online_cpu(cpu) {
 		struct task_struct *t = kthread_create(ipeer_stress_reader, s,
 						       "ipeer_reader/%u", cpu);
@@ -465,56 +839,49 @@ static void ipeer_stable_keys_always_found(struct kunit *test)
 		readers[nr++] = t;
 		wake_up_process(t);
 	}
-
-	/* no KUNIT_ASSERT until the readers are stopped: it would skip that */
-	prandom_seed_state(&rnd, 0xfeedf00d);
-	for (writer_ops = 0; writer_ops < STRESS_WRITER_OPS &&
-	     time_before(jiffies, deadline); writer_ops++) {
-		u32 c = prandom_u32_state(&rnd) % STRESS_CHURN;
-
-		/* churn keys sit between the stable ones (offsets 1..7) */
-		ipeer_key_v4(&key, 0x0a000000 + (c / 7) * 8 + 1 + c % 7);
-		op = prandom_u32_state(&rnd) % 10;
-		if (op < 5) {
-			p = ipeer_get(s->b, &key, true);
-			if (!p) {
-				KUNIT_FAIL(test, "insert failed");
-				break;
-			}
-			ipeer_put(s->b, p);
-			inserts++;
-		} else if (op < 9) {
-			ret = ipeer_remove(s->b, &key);
-			KUNIT_EXPECT_TRUE(test, ret == 0 || ret == -ENOENT);
-			removes += !ret;
-		} else {
-			gcs += !ipeer_gc_once(s->b, 0);
+	for (i = 0; i < STRESS_WRITERS; i++) {
+		wr[i].s = s;
+		wr[i].id = i;
+		init_completion(&s->writer_done[i]);
+		writers[i] = kthread_run(ipeer_stress_writer, &wr[i],
+					 "ipeer_writer/%d", i);
+		if (IS_ERR(writers[i])) {
+			KUNIT_FAIL(test, "no writer %d", i);
+			break;
 		}
-		if (!(writer_ops & 1023)) {
-			if (ipeer_check(s->b, why, sizeof(why))) {
-				KUNIT_FAIL(test, "op %ld: %s", writer_ops, why);
-				break;
-			}
-			cond_resched();
-		}
+		nw++;
 	}
+	for (i = 0; i < nw; i++)
+		wait_for_completion(&s->writer_done[i]);
+	for (i = 0; i < nw; i++)
+		kthread_stop(writers[i]);
 	for (i = 0; i < nr; i++)
 		kthread_stop(readers[i]);
 
 	ipeer_read_stats(s->b, &st);
-	kunit_info(test, "%s: %u readers, %ld lookups, %ld writer ops (%ld inserts, %ld removes, %ld gc), lockless hits %llu, misses %llu, fallback hits %llu, locked hits %llu, lost %ld, bad %ld, freed seen %llu, dwells %ld, changed under reader %ld\n",
-		   s->b->ops->name, nr, atomic_long_read(&s->lookups),
-		   writer_ops, inserts, removes, gcs, st.lockless_hits,
+	kunit_info(test, "%s: %u readers, %u writers, %ld lookups (%ld churn hits), %ld writer ops (%ld inserts, %ld removes, %ld gc), lockless hits %llu, misses %llu, fallback hits %llu, locked hits %llu, lost %ld, bad %ld, freed seen %llu, dwells %ld, changed under reader %ld\n",
+		   s->b->ops->name, nr, nw, atomic_long_read(&s->lookups),
+		   atomic_long_read(&s->churn_gets),
+		   atomic_long_read(&s->writer_ops),
+		   atomic_long_read(&s->inserts), atomic_long_read(&s->removes),
+		   atomic_long_read(&s->gcs), st.lockless_hits,
 		   st.lockless_misses, st.fallback_hits, st.locked_hits,
 		   atomic_long_read(&s->lost), atomic_long_read(&s->bad),
 		   st.freed_seen, atomic_long_read(&s->dwells),
 		   atomic_long_read(&s->dwell_bad));
+	KUNIT_EXPECT_EQ_MSG(test, atomic_read(&s->failed), 0, "%s", s->why);
 	KUNIT_EXPECT_GT(test, atomic_long_read(&s->lookups), 0);
 	KUNIT_EXPECT_EQ(test, atomic_long_read(&s->lost), 0);
 	KUNIT_EXPECT_EQ(test, atomic_long_read(&s->bad), 0);
 	KUNIT_EXPECT_EQ(test, st.freed_seen, 0);
+	KUNIT_EXPECT_EQ(test, st.unlink_failed, 0);
 	KUNIT_EXPECT_EQ(test, atomic_long_read(&s->dwell_bad), 0);
-	ipeer_kunit_expect_valid(test, s->b, writer_ops);
+	/* quiescent: tree, unused list and its counter agree */
+	ipeer_kunit_expect_valid(test, s->b, atomic_long_read(&s->writer_ops));
+	/* nobody holds a churn key any more: a flush leaves the stable ones */
+	ipeer_flush(s->b);
+	KUNIT_EXPECT_EQ(test, ipeer_total(s->b), STRESS_STABLE);
+	KUNIT_EXPECT_EQ(test, ipeer_nr_unused(s->b), 0);
 	for (i = 0; i < STRESS_STABLE; i++)
 		KUNIT_EXPECT_EQ(test, ipeer_refcount(s->b, &s->stable[i]), 1);
 	ipeer_base_destroy(s->b);
@@ -531,6 +898,11 @@ static struct kunit_case ipeer_kunit_cases[] = {
 	KUNIT_CASE_PARAM(ipeer_gc_respects_ttl, ipeer_kunit_variant_gen),
 	KUNIT_CASE_PARAM(ipeer_destroy_frees_live_peers,
 			 ipeer_kunit_variant_gen),
+	KUNIT_CASE_PARAM(ipeer_revive_inside_put_window,
+			 ipeer_kunit_variant_gen),
+	KUNIT_CASE_PARAM(ipeer_failed_unlink_keeps_node,
+			 ipeer_kunit_variant_gen),
+	KUNIT_CASE_PARAM(ipeer_listing_cursor, ipeer_kunit_variant_gen),
 	{}
 };
 
