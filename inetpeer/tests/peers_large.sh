@@ -1,0 +1,64 @@
+# rcunet-timeout: 900
+# rcunet-tags: stress
+# A large tree (100000 unused peers plus a few held ones): "peers" is read
+# whole while lookups run through the control file. The listing must be
+# complete and sorted for the quiescent tree, read the same in small
+# reads, and the counters of "stats" are O(1). The listing takes the tree
+# lock for one successor lookup per record, never for the whole walk: the
+# old whole-tree walk under spin_lock_bh, redone each time seq_file grew
+# its buffer, kept BH off for seconds here. Restores the default module.
+. /rcunet/guest/lib.sh
+D=/proc/rcunet/inetpeer
+N=${IPEER_LARGE_PEERS:-100000}
+stat() { sed -n "s/^$1=//p" $D/stats; }
+
+restore() {
+	rmmod inetpeer 2>/dev/null
+	insmod $RCUNET_MODDIR/inetpeer.ko || case_fail peers_large/restore "insmod"
+	rm -f /tmp/peers.all /tmp/peers.dd /tmp/peers.stop
+}
+trap restore EXIT
+
+if ! rmmod inetpeer ||
+   ! insmod $RCUNET_MODDIR/inetpeer.ko threshold=262144 gc_interval=0; then
+	case_fail peers_large/reload "cannot reload inetpeer"
+	exit 1
+fi
+check peers_large/fill ipeer_ctl fill 0 $N
+for a in 10.200.0.1 10.200.0.2 2001:db8::7; do
+	ctl inetpeer "get $a" || case_fail peers_large/hold "$a"
+done
+total=$((N + 3))
+check peers_large/nodes test "$(stat nodes)" = $total
+check peers_large/unused_counter test "$(stat unused)" = $N
+
+# read it whole while lookups of a held peer run
+rm -f /tmp/peers.stop
+ipeer_ctl loop 10.200.0.1 /tmp/peers.stop >/tmp/peers.loop 2>&1 &
+loop=$!
+cat $D/peers >/tmp/peers.all
+rc=$?
+touch /tmp/peers.stop
+wait $loop
+check peers_large/lookups_during_read test $? = 0
+check peers_large/read_ok test $rc = 0
+check peers_large/count test "$(wc -l </tmp/peers.all)" = $total
+# IPv4 first in address order, then IPv6
+check peers_large/sorted awk '
+	index($1, ":") { v6++; next }
+	{ split($1, o, "."); v = ((o[1] * 256 + o[2]) * 256 + o[3]) * 256 + o[4]
+	  if (v6 || (NR > 1 && v <= prev)) { print "out of order at line " NR ": " $1; bad = 1; exit 1 }
+	  prev = v }
+	END { exit bad || v6 != 1 }' /tmp/peers.all
+check peers_large/held_listed grep -q '^10.200.0.1 refcnt=1 ' /tmp/peers.all
+check peers_large/held_v6_listed grep -q '^2001:db8::7 refcnt=1 ' /tmp/peers.all
+
+# small reads resume by key: the same listing for the same (quiescent) tree
+dd if=$D/peers bs=333 2>/dev/null >/tmp/peers.dd
+check peers_large/small_reads_same sh -c 'noage() { sed "s/ age_ms=[0-9]*//"; }
+	noage </tmp/peers.all >/tmp/peers.a; noage </tmp/peers.dd >/tmp/peers.b
+	cmp -s /tmp/peers.a /tmp/peers.b; r=$?; rm -f /tmp/peers.a /tmp/peers.b; exit $r'
+check peers_large/check ctl inetpeer check
+check peers_large/flush ctl inetpeer flush
+check peers_large/flushed test "$(stat nodes)" = 3 -a "$(stat unused)" = 0
+exit 0
