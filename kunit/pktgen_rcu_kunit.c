@@ -209,8 +209,41 @@ static void pgr_kunit_dev_commands(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, dev->delay, 1000000ULL);
 	KUNIT_EXPECT_EQ(test, CMD("no_such_thing 1"), -EINVAL);
 	KUNIT_EXPECT_EQ(test, CMD("count 1 2"), -EINVAL);
+
+	/* the counters belong to a running kthread: no clearing under it */
+	dev->sofar = 42;
+	dev->running = 1;
+	KUNIT_EXPECT_EQ(test, CMD("clear_counters"), -EBUSY);
+	KUNIT_EXPECT_EQ(test, dev->sofar, 42ULL);
+	dev->running = 0;
+	KUNIT_EXPECT_EQ(test, CMD("clear_counters"), 0);
+	KUNIT_EXPECT_EQ(test, dev->sofar, 0ULL);
 #undef CMD
 	kfree(dev);
+}
+
+/*
+ * The per-call packet budget: "count" may be lowered during a run to (or
+ * below) what was sent already; that must mean "stop", never a burst of 0
+ * that the transmit loop would decrement past zero.
+ */
+static void pgr_kunit_xmit_budget(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, pgr_xmit_budget(0, 0, 1), 1U);
+	KUNIT_EXPECT_EQ(test, pgr_xmit_budget(0, 123456, 7), 7U);
+	KUNIT_EXPECT_EQ(test, pgr_xmit_budget(10, 0, 7), 7U);
+	KUNIT_EXPECT_EQ(test, pgr_xmit_budget(10, 5, 7), 5U);
+	KUNIT_EXPECT_EQ(test, pgr_xmit_budget(10, 9, 7), 1U);
+	KUNIT_EXPECT_EQ(test, pgr_xmit_budget(10, 9, 1), 1U);
+	/* count reached, or lowered below sofar: stop */
+	KUNIT_EXPECT_EQ(test, pgr_xmit_budget(10, 10, 7), 0U);
+	KUNIT_EXPECT_EQ(test, pgr_xmit_budget(10, 10, 1), 0U);
+	KUNIT_EXPECT_EQ(test, pgr_xmit_budget(10, 11, 1), 0U);
+	KUNIT_EXPECT_EQ(test, pgr_xmit_budget(1, U64_MAX, 7), 0U);
+	/* a huge count left must not truncate to a small (or 0) u32 */
+	KUNIT_EXPECT_EQ(test, pgr_xmit_budget(U64_MAX, 0, PGR_MAX_BURST),
+			(u32)PGR_MAX_BURST);
+	KUNIT_EXPECT_EQ(test, pgr_xmit_budget(BIT_ULL(32) + 1, 1, 3), 3U);
 }
 
 static struct kunit_case pgr_kunit_cases[] = {
@@ -219,6 +252,7 @@ static struct kunit_case pgr_kunit_cases[] = {
 	KUNIT_CASE(pgr_kunit_next_to_run),
 	KUNIT_CASE(pgr_kunit_control_flags),
 	KUNIT_CASE(pgr_kunit_dev_commands),
+	KUNIT_CASE(pgr_kunit_xmit_budget),
 	{}
 };
 

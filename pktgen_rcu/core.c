@@ -31,6 +31,15 @@ static unsigned int removal_delay_us;
 module_param(removal_delay_us, uint, 0644);
 MODULE_PARM_DESC(removal_delay_us, "testing: delay inside device removal (us)");
 
+/*
+ * Test knob: make the last step of module init fail (-EAGAIN), so that a
+ * test can check that a failed insmod unwinds everything (no file, thread
+ * or bench state left behind) and that a normal insmod works afterwards.
+ */
+static bool fail_init;
+module_param(fail_init, bool, 0444);
+MODULE_PARM_DESC(fail_init, "testing: fail the last init step");
+
 /* Selected reader ops; flipped by "mode" commands, read once per use. */
 static const struct pgr_list_ops *pgr_cur_ops = &pgr_rcu_ops;
 
@@ -669,12 +678,26 @@ static int __init pgr_init(void)
 	err = register_netdevice_notifier(&pgr_notifier);
 	if (err)
 		goto fail_threads;
+	if (fail_init) {
+		err = -EAGAIN;
+		goto fail_notifier;
+	}
 	return 0;
 
+fail_notifier:
+	unregister_netdevice_notifier(&pgr_notifier);
 fail_threads:
+	/*
+	 * The same order as pgr_exit(): the files that drive threads are
+	 * live since pgr_procfs_init() (a "start" may already be waiting),
+	 * so they go, waiting for their writers, before the threads are
+	 * freed; pgr_procfs_exit_files() also frees the bench state.
+	 */
 	mutex_lock(&pgr_thread_lock);
-	pgr_exiting = true;
+	WRITE_ONCE(pgr_exiting, true);
 	mutex_unlock(&pgr_thread_lock);
+	pgr_stop_all();
+	pgr_procfs_exit_files();
 	pgr_destroy_threads();
 	pgr_procfs_exit();
 	rcu_barrier();

@@ -93,15 +93,16 @@ static int pgr_set_addr(const char *val, char *str, size_t len, __be32 *addr,
 			__be32 *cur)
 {
 	const char *end;
-	u8 a[4];
+	__be32 a;
 
 	if (!val || strlen(val) >= len)
 		return -EINVAL;
-	if (!in4_pton(val, -1, a, -1, &end) || *end)
+	if (!in4_pton(val, -1, (u8 *)&a, -1, &end) || *end)
 		return -EINVAL;
 	strscpy(str, val, len);
-	memcpy(addr, a, 4);
-	*cur = *addr;
+	/* the kthread reads the bound and the cursor locklessly: one store each */
+	WRITE_ONCE(*addr, a);
+	WRITE_ONCE(*cur, a);
 	return 0;
 }
 
@@ -292,6 +293,13 @@ static int pgr_dev_exec(struct pgr_dev *dev, int argc, char **argv)
 	if (!strcmp(name, "clear_counters")) {
 		if (val)
 			return -EINVAL;
+		/*
+		 * sofar is the kthread's: zeroing it under a run would race
+		 * with its increments and with the count budget (pktgen
+		 * allows it; here "count N" means exactly N packets).
+		 */
+		if (READ_ONCE(dev->running))
+			return -EBUSY;
 		pgr_clear_counters(dev);
 		snprintf(dev->result, sizeof(dev->result),
 			 "OK: Clearing counters.\n");

@@ -171,6 +171,7 @@ void pgr_dev_set_defaults(struct pgr_dev *dev);
 void pgr_clear_counters(struct pgr_dev *dev);
 void pgr_start_device(struct pgr_dev *dev);
 int pgr_stop_device(struct pgr_dev *dev);
+u32 pgr_xmit_budget(u64 count, u64 sofar, u32 burst);
 void pgr_xmit(struct pgr_thread *t, struct pgr_dev *dev);
 
 /* params.c */

@@ -134,6 +134,11 @@ int pgr_start_all(void)
 		/* interrupted, as pktgen: stop everything */
 		pgr_stop_all();
 	}
+	/*
+	 * running read as 0 before the caller reads the Results: pairs with
+	 * smp_store_release() in pgr_stop_device()
+	 */
+	smp_rmb();
 	return err;
 }
 

@@ -115,11 +115,15 @@ int pgr_stop_device(struct pgr_dev *dev)
 
 	if (!dev->running)
 		return -EINVAL;
-	WRITE_ONCE(dev->running, 0);
 	kfree_skb(dev->skb);
 	dev->skb = NULL;
 	dev->stopped_at = ktime_get();
 	pgr_show_results(dev, nr_frags);
+	/*
+	 * Cleared last: a "start" returns once no device runs, and its
+	 * caller reads Result next (pairs with smp_rmb() in pgr_start_all()).
+	 */
+	smp_store_release(&dev->running, 0);
 	return 0;
 }
 
@@ -151,6 +155,13 @@ static __be32 pgr_next_addr(__be32 cur, __be32 min, __be32 max, bool rnd)
 	return htonl(v);
 }
 
+/*
+ * Advance the header cursors. The ranges are written by proc writes at any
+ * time (min and max in two writes): each bound is read once, and
+ * pgr_next_in_range()/pgr_next_addr() cope with min >= max, so a range
+ * caught half-updated gives one packet at its min, never an out-of-range
+ * size (pgr_fill_packet() clamps the size again) or queue.
+ */
 static void pgr_mod_cur_headers(struct pgr_dev *dev, struct net_device *odev)
 {
 	u32 flags = READ_ONCE(dev->flags);
@@ -160,33 +171,41 @@ static void pgr_mod_cur_headers(struct pgr_dev *dev, struct net_device *odev)
 	if (flags & PGR_F_QUEUE_MAP_CPU)
 		q = smp_processor_id();
 	else
-		q = pgr_next_in_range(dev->cur_queue_map, dev->queue_map_min,
-				      dev->queue_map_max + 1,
+		q = pgr_next_in_range(dev->cur_queue_map,
+				      READ_ONCE(dev->queue_map_min),
+				      READ_ONCE(dev->queue_map_max) + 1,
 				      flags & PGR_F_QUEUE_MAP_RND);
 	/* never index past the device's queues */
 	dev->cur_queue_map = nq ? q % nq : 0;
 
-	dev->cur_udp_src = pgr_next_in_range(dev->cur_udp_src, dev->udp_src_min,
-					     dev->udp_src_max,
+	dev->cur_udp_src = pgr_next_in_range(READ_ONCE(dev->cur_udp_src),
+					     READ_ONCE(dev->udp_src_min),
+					     READ_ONCE(dev->udp_src_max),
 					     flags & PGR_F_UDPSRC_RND);
-	dev->cur_udp_dst = pgr_next_in_range(dev->cur_udp_dst, dev->udp_dst_min,
-					     dev->udp_dst_max,
+	dev->cur_udp_dst = pgr_next_in_range(READ_ONCE(dev->cur_udp_dst),
+					     READ_ONCE(dev->udp_dst_min),
+					     READ_ONCE(dev->udp_dst_max),
 					     flags & PGR_F_UDPDST_RND);
-	dev->cur_saddr = pgr_next_addr(dev->cur_saddr, dev->saddr_min,
-				       dev->saddr_max, flags & PGR_F_IPSRC_RND);
-	dev->cur_daddr = pgr_next_addr(dev->cur_daddr, dev->daddr_min,
-				       dev->daddr_max, flags & PGR_F_IPDST_RND);
-	dev->cur_pkt_size = pgr_next_in_range(dev->cur_pkt_size,
-					      dev->min_pkt_size,
-					      dev->max_pkt_size,
+	dev->cur_saddr = pgr_next_addr(READ_ONCE(dev->cur_saddr),
+				       READ_ONCE(dev->saddr_min),
+				       READ_ONCE(dev->saddr_max),
+				       flags & PGR_F_IPSRC_RND);
+	dev->cur_daddr = pgr_next_addr(READ_ONCE(dev->cur_daddr),
+				       READ_ONCE(dev->daddr_min),
+				       READ_ONCE(dev->daddr_max),
+				       flags & PGR_F_IPDST_RND);
+	dev->cur_pkt_size = pgr_next_in_range(READ_ONCE(dev->cur_pkt_size),
+					      READ_ONCE(dev->min_pkt_size),
+					      READ_ONCE(dev->max_pkt_size),
 					      flags & PGR_F_TXSIZE_RND);
 }
 
 static struct sk_buff *pgr_fill_packet(struct net_device *odev,
 				       struct pgr_dev *dev)
 {
-	unsigned int size = clamp_t(u32, dev->cur_pkt_size, PGR_MIN_PKT_SIZE,
-				    PGR_MAX_PKT_SIZE);
+	/* one read: datalen and the allocation must agree */
+	unsigned int size = clamp_t(u32, READ_ONCE(dev->cur_pkt_size),
+				    PGR_MIN_PKT_SIZE, PGR_MAX_PKT_SIZE);
 	unsigned int hh = LL_RESERVED_SPACE(odev);
 	unsigned int datalen = size - PGR_MIN_PKT_SIZE;
 	struct sk_buff *skb;
@@ -252,9 +271,12 @@ static struct sk_buff *pgr_fill_packet(struct net_device *odev,
 /*
  * Wait until @until (pktgen's spin()): busy-wait below 100 us, sleep in
  * slices above, so that a posted control flag (stop, remove) or a stop of
- * the kthread is seen within one slice.
+ * the kthread is seen within one slice. The next slot is @until + @delay,
+ * the caller's one read of dev->delay (a "delay" write during the wait
+ * takes effect on the next packet, never half way through this one).
  */
-static void pgr_spin(struct pgr_thread *t, struct pgr_dev *dev, ktime_t until)
+static void pgr_spin(struct pgr_thread *t, struct pgr_dev *dev, ktime_t until,
+		     u64 delay)
 {
 	ktime_t start = ktime_get(), now = start;
 
@@ -277,7 +299,7 @@ static void pgr_spin(struct pgr_thread *t, struct pgr_dev *dev, ktime_t until)
 		}
 	}
 	dev->idle_acc += ktime_to_ns(ktime_sub(now, start));
-	dev->next_tx = ktime_add_ns(until, READ_ONCE(dev->delay));
+	dev->next_tx = ktime_add_ns(until, delay);
 }
 
 /* The driver may still hold our skb (queued): wait for it, as pktgen does. */
@@ -294,30 +316,66 @@ static void pgr_wait_for_skb(struct pgr_dev *dev)
 	dev->idle_acc += ktime_to_ns(ktime_sub(ktime_get(), start));
 }
 
+/* count reached: let the driver release the skb, then stop (pktgen) */
+static void pgr_finish(struct pgr_dev *dev)
+{
+	pgr_wait_for_skb(dev);
+	pgr_stop_device(dev);
+}
+
+/*
+ * How many packets this call may send: @burst, cut to what is left of
+ * @count (0 = forever), or 0 when @count is already reached and the device
+ * must stop. @count and @sofar are one snapshot each: the user may lower
+ * "count" at any time, even below what has been sent, and a clamp computed
+ * from two different reads could come out as 0 (or wrap) and then send
+ * with no skb reference for the packet.
+ */
+u32 pgr_xmit_budget(u64 count, u64 sofar, u32 burst)
+{
+	if (!count)
+		return burst;
+	if (sofar >= count)
+		return 0;
+	return min_t(u64, burst, count - sofar);
+}
+EXPORT_SYMBOL_GPL(pgr_xmit_budget);
+
+static bool pgr_odev_up(struct net_device *odev)
+{
+	return netif_running(odev) && netif_carrier_ok(odev);
+}
+
+/*
+ * Every run parameter the user may write during a run (count, burst,
+ * delay, clone_skb, flags, sizes, ranges) is read once per call with
+ * READ_ONCE() into a local, and each decision uses that local only.
+ */
 void pgr_xmit(struct pgr_thread *t, struct pgr_dev *dev)
 {
 	struct net_device *odev = dev->odev;
 	u32 burst = max_t(u32, READ_ONCE(dev->burst), 1);
-	u64 count = READ_ONCE(dev->count);
 	u64 delay = READ_ONCE(dev->delay);
+	u32 clone_skb = READ_ONCE(dev->clone_skb);
 	struct netdev_queue *txq;
 	struct sk_buff *skb;
+	u64 count;
 	int ret;
 
-	if (unlikely(!netif_running(odev) || !netif_carrier_ok(odev))) {
+	if (unlikely(!pgr_odev_up(odev))) {
 		pgr_stop_device(dev);
 		return;
 	}
 
 	/* pktgen's "never transmit": idle, but keep seeing control flags */
 	if (unlikely(delay == ULLONG_MAX)) {
-		pgr_spin(t, dev, ktime_add_ms(ktime_get(), 10));
+		pgr_spin(t, dev, ktime_add_ms(ktime_get(), 10), 0);
 		dev->next_tx = ktime_get();
 		return;
 	}
 
 	if (!dev->skb ||
-	    (dev->last_ok && ++dev->clone_count >= READ_ONCE(dev->clone_skb))) {
+	    (dev->last_ok && ++dev->clone_count >= clone_skb)) {
 		kfree_skb(dev->skb);
 		pgr_mod_cur_headers(dev, odev);
 		dev->skb = pgr_fill_packet(odev, dev);
@@ -332,11 +390,26 @@ void pgr_xmit(struct pgr_thread *t, struct pgr_dev *dev)
 	}
 
 	if (delay && dev->last_ok)
-		pgr_spin(t, dev, dev->next_tx);
+		pgr_spin(t, dev, dev->next_tx, delay);
 
-	/* Never send past count: "count N" means exactly N packets. */
-	if (count && count - dev->sofar < burst)
-		burst = count - dev->sofar;
+	/*
+	 * The wait may have been long: the netdev may have gone down
+	 * (ip link del closes it before the notifier asks us to drop it),
+	 * and "count" may have changed. Decide from the values as they are
+	 * now, read once: the stop at the end of this call uses the same
+	 * @count, and the next call starts from a fresh read, so a count
+	 * lowered to (or below) what was sent stops the device there.
+	 */
+	if (unlikely(!pgr_odev_up(odev))) {
+		pgr_stop_device(dev);
+		return;
+	}
+	count = READ_ONCE(dev->count);
+	burst = pgr_xmit_budget(count, dev->sofar, burst);
+	if (!burst) {
+		pgr_finish(dev);
+		return;
+	}
 
 	skb = dev->skb;
 	txq = skb_get_tx_queue(odev, skb);
@@ -381,8 +454,7 @@ unlock:
 	HARD_TX_UNLOCK(odev, txq);
 	local_bh_enable();
 
-	if (count && dev->sofar >= count) {
-		pgr_wait_for_skb(dev);
-		pgr_stop_device(dev);
-	}
+	/* the same @count as the budget above */
+	if (count && dev->sofar >= count)
+		pgr_finish(dev);
 }

@@ -1,17 +1,48 @@
-# rcunet-timeout: 300
+# rcunet-timeout: 400
+# rcunet-tags: stress
 # The races the seed fixed, in both modes:
 #  1. rem_device_all in the background while add_device runs
 #  2. proc writes to a device file while the device is being removed
 #  3. netdev unregister (ip link del) while transmitting
 #  4. rmmod while transmitting (then reload)
+#  5. count lowered during a slow run to exactly what was sent (+0..3),
+#     with burst, clone_skb and pkt_size changing under the run too
 # Each must end with no splat (the harness scans the console), the
 # device files and the thread lists in agreement, and no device left over.
 . /rcunet/guest/lib.sh
 . /rcunet/tests/pktgen_rcu/pgr.lib
 
 ITER=${PGR_RACE_ITER:-60}
+ITER5=${PGR_COUNT_ITER:-16}
 fail=0
 bad() { case_fail "$1" "$2"; fail=1; }
+
+# every background job, so that none outlives the script
+BGPIDS=
+bg_track() { BGPIDS="$BGPIDS $1"; }
+cleanup() {
+	local p
+	for p in $BGPIDS; do
+		kill "$p" 2>/dev/null
+	done
+	for p in $BGPIDS; do
+		wait "$p" 2>/dev/null
+	done
+	BGPIDS=
+	rm -f /tmp/pgr_stop_writer
+}
+trap cleanup EXIT
+
+# wait_gone PID [TENTHS]: wait until PID (a backgrounded pg_ctrl start)
+# has returned; 1 if still running after TENTHS * 0.1 s (default 100)
+wait_gone() {
+	local w=0
+	while kill -0 "$1" 2>/dev/null && [ $w -lt "${2:-100}" ]; do
+		sleep 0.1
+		w=$((w + 1))
+	done
+	! kill -0 "$1" 2>/dev/null
+}
 
 make_dummy pgr1 || { case_fail races/dummy "ip link add failed"; exit 1; }
 pg_reset
@@ -76,6 +107,7 @@ for mode in rcu legacy; do
 		j=$((j + 1))
 	done ) &
 	wp=$!
+	bg_track $wp
 	i=0
 	while [ $i -lt "$ITER" ]; do
 		pg_thread 0 "add_device pgr1" 2>/dev/null
@@ -102,6 +134,7 @@ for mode in rcu legacy; do
 		pg_set pgrx "clone_skb 10"
 		pg_ctrl start 2>/dev/null &
 		sp=$!
+		bg_track $sp
 		sleep 0.3
 		ip link del pgrx
 		# start returns once the device is gone
@@ -123,6 +156,71 @@ for mode in rcu legacy; do
 	done
 	settle && case_ok "races/$mode/unregister_while_xmit_${ITER3}_iterations" ||
 		bad "races/$mode/unregister_settle" "files and lists disagree"
+
+	# 5. "count" lowered during a run to exactly pkts-sofar + 0..3.
+	# A packet slot of 50 ms (ratep or delay) keeps the kthread waiting
+	# between its reads of the parameters and the transmit, so the write
+	# lands there; pkts-sofar is read and count written with shell
+	# builtins, well within one slot. Old code read count before the
+	# wait: count == sofar at the next call gave a burst of 0 that
+	# wrapped and sent the freed skb again (the guest dies in
+	# dummy_xmit), count below sofar sent another burst past it.
+	# The run must end with count <= pkts <= max(count, sofar + burst)
+	# and the netdev's tx_packets delta equal to pkts.
+	pg_thread 0 "add_device pgr1"
+	i=0 bad5=0
+	while [ $i -lt "$ITER5" ]; do
+		d=$((i % 4))
+		b=$((i / 4 % 2 * 2 + 1))
+		pg_set pgr1 "count 0"
+		pg_set pgr1 "burst $b"
+		pg_set pgr1 "clone_skb 0"
+		if [ $((i % 2)) = 0 ]; then
+			pg_set pgr1 "ratep 20"
+		else
+			pg_set pgr1 "delay 50000000"
+		fi
+		tx0=$(txp pgr1)
+		pg_ctrl start 2>/dev/null &
+		sp=$!
+		bg_track $sp
+		w=0
+		get_sofar pgr1
+		while [ "${SOFAR:-0}" -lt 2 ] && [ $w -lt 250 ]; do
+			sleep 0.02
+			get_sofar pgr1
+			w=$((w + 1))
+		done
+		# other parameters change under the run as well
+		pg_set pgr1 "clone_skb $((i % 3))"
+		pg_set pgr1 "pkt_size $((60 + i * 97 % 1400))"
+		get_sofar pgr1
+		c=$((SOFAR + d))
+		pg_set pgr1 "count $c"
+		get_sofar pgr1
+		s2=$SOFAR
+		if ! wait_gone $sp; then
+			bad "races/$mode/count_lowered" "run not ended: count $c, $(grep pkts-sofar "$PGDIR/pgr1")"
+			pg_ctrl stop
+			bad5=1
+		fi
+		wait $sp
+		p=$(result_pkts pgr1)
+		tx=$(($(txp pgr1) - tx0))
+		hi=$((s2 + b))
+		[ "$c" -gt "$hi" ] && hi=$c
+		if [ -z "$p" ] || [ "$p" -lt "$c" ] || [ "$p" -gt "$hi" ] || [ "$tx" != "$p" ]; then
+			bad "races/$mode/count_lowered" "count $c (sofar $s2 burst $b): sent ${p:-?}, tx_packets +$tx, allowed $c..$hi"
+			bad5=1
+			break
+		fi
+		i=$((i + 1))
+	done
+	[ $bad5 = 0 ] && case_ok "races/$mode/count_lowered_mid_run_${ITER5}_iterations"
+	pg_set pgr1 "delay 0"
+	pg_set pgr1 "burst 1"
+	pg_set pgr1 "clone_skb 0"
+	pg_reset
 done
 pg_ctrl "mode rcu"
 
@@ -136,6 +234,7 @@ while [ $n -lt "$N" ]; do
 done
 pg_ctrl start 2>/dev/null &
 sp=$!
+bg_track $sp
 sleep 0.5
 if rmmod pktgen_rcu; then
 	wait $sp
@@ -152,4 +251,5 @@ else
 fi
 pg_reset
 ip link del pgr1
+cleanup
 exit $fail
