@@ -620,7 +620,6 @@ EXPORT_SYMBOL_GPL(ipeer_read_stats);
 struct ipeer_check_ctx {
 	struct ipeer_base *b;
 	int count;
-	int unused;	/* nodes with refcount 0 */
 	char *why;
 	size_t len;
 };
@@ -657,13 +656,11 @@ static int ipeer_check_subtree(struct ipeer_check_ctx *c, struct ipeer_node *p,
 		scnprintf(c->why, c->len, "negative refcount");
 		return -1;
 	}
-	if (!atomic_read(&p->refcnt)) {
-		if (list_empty(&p->unused)) {
-			scnprintf(c->why, c->len, "unused key %u:%08x not listed",
-				  p->key.family, p->key.word[0]);
-			return -1;
-		}
-		c->unused++;
+	/* a count is 0 and unlisted only inside ipeer_put()'s section */
+	if (!atomic_read(&p->refcnt) && list_empty(&p->unused)) {
+		scnprintf(c->why, c->len, "unused key %u:%08x not listed",
+			  p->key.family, p->key.word[0]);
+		return -1;
 	}
 	lh = ipeer_check_subtree(c, ipeer_deref(c->b, p->left), lo, &p->key,
 				 level + 1);
@@ -687,38 +684,35 @@ static int ipeer_check_subtree(struct ipeer_check_ctx *c, struct ipeer_node *p,
 }
 
 /*
- * The unused list, both locks held: at most one entry per node (a node
- * listed twice or linked to itself shows as a longer or endless list),
- * nr_unused is its length, and its refcount-0 entries are exactly the
- * refcount-0 nodes of the tree. Entries with a count above 0 are nodes
- * whose reviver has not reached ipeer_revived() yet.
+ * The unused list, both locks held: no longer than the tree (a node
+ * listed twice or linked to itself makes it longer or endless), nr_unused
+ * is its length, and every entry is a node of the tree (an entry the tree
+ * lost is a dangling LRU pointer once the node is freed). An entry may
+ * have a count above 0: its reviver has not reached ipeer_revived() yet
+ * (the rwlock variant revives under the read lock, which we share).
  */
 static int ipeer_check_unused(struct ipeer_base *b, struct ipeer_check_ctx *c)
 {
-	struct list_head *pos;
-	int n = 0, zero = 0;
+	struct ipeer_node *p;
+	int n = 0;
 
-	list_for_each(pos, &b->unused) {
-		struct ipeer_node *p = list_entry(pos, struct ipeer_node, unused);
-
+	list_for_each_entry(p, &b->unused, unused) {
 		if (++n > c->count) {
 			scnprintf(c->why, c->len,
 				  "unused list longer than the tree (%d nodes)",
 				  c->count);
 			return -EUCLEAN;
 		}
-		if (!atomic_read(&p->refcnt))
-			zero++;
+		if (ipeer_lookup_locked(b, &p->key, NULL, NULL) != p) {
+			scnprintf(c->why, c->len,
+				  "listed key %u:%08x not in the tree",
+				  p->key.family, p->key.word[0]);
+			return -EUCLEAN;
+		}
 	}
 	if (n != b->nr_unused) {
 		scnprintf(c->why, c->len, "unused list has %d, counter says %d",
 			  n, b->nr_unused);
-		return -EUCLEAN;
-	}
-	if (zero != c->unused) {
-		scnprintf(c->why, c->len,
-			  "%d unused nodes in the tree, %d on the list",
-			  c->unused, zero);
 		return -EUCLEAN;
 	}
 	return 0;
@@ -735,9 +729,9 @@ int ipeer_check(struct ipeer_base *b, char *why, size_t len)
 
 	b->ops->lock_tree(b);
 	/*
-	 * unused_lock too: no count can reach or leave 0 while both are held
-	 * (a drop to 0 needs unused_lock, a revival the tree lock or, for the
-	 * GC, unused_lock), so the refcount-0 nodes and the list must agree.
+	 * unused_lock too: no count can drop to 0 and no node can join or
+	 * leave the list while it is held, so the list can be checked against
+	 * the tree.
 	 */
 	spin_lock_bh(&b->unused_lock);
 	if (ipeer_check_subtree(&c, ipeer_deref(b, b->root), NULL, NULL, 1) < 0) {
