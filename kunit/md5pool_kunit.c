@@ -20,6 +20,10 @@
 #include <linux/delay.h>
 #include <linux/hrtimer.h>
 #include <linux/lockdep.h>
+#include <linux/debug_locks.h>
+#include <linux/slab.h>
+#include <linux/cache.h>
+#include <linux/string.h>
 #include <linux/skbuff.h>
 #include <linux/tcp.h>
 #include <linux/ip.h>
@@ -375,6 +379,42 @@ static void md5pool_legacy_freed_by_last_user(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, md5pool_legacy_allocated(lg));
 }
 
+/*
+ * Every CPU writes its own descriptor (the MD5 state) on each signature: it
+ * must start on a cache line and its allocation must fill whole lines, so
+ * that no other CPU's descriptor (or any other object) shares one.
+ */
+static void md5pool_percpu_desc_cache_aligned(struct kunit *test)
+{
+	struct md5pool_domain *d;
+	struct md5pool_pool *pool;
+	int cpu;
+
+	d = kunit_kzalloc(test, sizeof(*d), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, d);
+	md5pool_domain_init(d);
+	KUNIT_ASSERT_EQ(test, md5pool_domain_alloc(d), 0);
+	/* a private domain: nobody else can free it */
+	pool = rcu_dereference_protected(d->pool, true);
+	for_each_possible_cpu(cpu) {
+		const struct shash_desc *desc = per_cpu_ptr(pool->ctx, cpu)->desc;
+		size_t sz = ksize(desc);
+
+		KUNIT_EXPECT_TRUE_MSG(test,
+				      IS_ALIGNED((unsigned long)desc,
+						 L1_CACHE_BYTES),
+				      "cpu%d: descriptor at line offset %lu",
+				      cpu, (unsigned long)desc %
+				      L1_CACHE_BYTES);
+		KUNIT_EXPECT_EQ_MSG(test, sz % L1_CACHE_BYTES, (size_t)0,
+				    "cpu%d: %zu-byte slot shares a line",
+				    cpu, sz);
+		KUNIT_EXPECT_GE(test, sz, sizeof(*desc) +
+				crypto_shash_descsize(pool->tfm));
+	}
+	md5pool_domain_destroy(d);
+}
+
 static struct kunit_case md5pool_cases[] = {
 	KUNIT_CASE(md5pool_md5_rfc1321_vectors),
 	KUNIT_CASE(md5pool_tcp_md5_kernel_vectors),
@@ -383,6 +423,7 @@ static struct kunit_case md5pool_cases[] = {
 	KUNIT_CASE(md5pool_parse_rejects_malformed),
 	KUNIT_CASE(md5pool_get_null_until_alloc),
 	KUNIT_CASE(md5pool_legacy_freed_by_last_user),
+	KUNIT_CASE(md5pool_percpu_desc_cache_aligned),
 	{ }
 };
 
@@ -428,18 +469,28 @@ static int md5pool_racer_fn(void *arg)
 /* Many first callers at once: one pool is built, all of them see it. */
 static void md5pool_alloc_race_allocates_once(struct kunit *test)
 {
-	struct task_struct *tasks[NR_CPUS];
-	unsigned int round, i, cpu;
+	unsigned int round, i, cpu, max_nr;
+	struct task_struct **tasks;
 	struct md5pool_race *r;
 
 	r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, r);
 	r->d = kunit_kzalloc(test, sizeof(*r->d), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, r->d);
+	/*
+	 * One racer per online CPU, at least two: sized by the possible CPUs
+	 * (not NR_CPUS, which may be 8192, or 1 while two racers run) and
+	 * allocated, not on the stack. KUnit frees it on every exit path,
+	 * assertion failures included.
+	 */
+	max_nr = max(num_possible_cpus(), 2U);
+	tasks = kunit_kcalloc(test, max_nr, sizeof(*tasks), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, tasks);
 	cpus_read_lock();	/* keep the racers' CPUs online */
 	for (round = 0; round < MD5POOL_RACE_ROUNDS; round++) {
 		md5pool_domain_init(r->d);
-		r->nr = max(num_online_cpus(), 2U);
+		/* online <= possible: always fits */
+		r->nr = min(max(num_online_cpus(), 2U), max_nr);
 		atomic_set(&r->arrived, 0);
 		atomic_set(&r->left, r->nr);
 		atomic_set(&r->errors, 0);
@@ -569,25 +620,189 @@ static void md5pool_bh_exclusion_process_vs_softirq(struct kunit *test)
 }
 
 /*
- * Which lock does get take? With the pool's allocation mutex held, the
- * percpu get still completes (and lockdep sees no lock taken in it); with
- * the legacy spinlock held, the legacy get waits until it is released.
+ * Which locks does a signature's get/put take? Counted from lockdep's own
+ * records, so a lock counts whatever it is called and wherever it lives.
+ *
+ * lockdep pushes every acquisition onto current->held_locks[] at index
+ * current->lockdep_depth and, when the innermost lock is released, only
+ * lowers the depth: the slot keeps the record (instance, acquire_ip,
+ * irq_context) until the next acquisition at that depth overwrites it.
+ * So: clear the slots above the depth, run get + put, and every slot that
+ * holds a record again was written by an acquisition inside the window.
+ * Records with irq_context != 0 were written by an interrupt or softirq
+ * that ran on this task's stack meanwhile: not get/put's locks. Preemption
+ * is off around the window, else schedule() would leave the runqueue lock.
+ *
+ * A lock that get/put took and released is visible even though it is no
+ * longer held when get returns (lockdep_depth() is back where it was, for
+ * legacy too). An interrupt between put and the scan may overwrite a legacy
+ * record, so legacy must be seen in some of the rounds, percpu in none.
+ */
+#define MD5POOL_LOCK_ROUNDS	16
+
+struct md5pool_lockwatch {
+	unsigned int seen;		/* process-context records in the window */
+	bool target;			/* one of them is the expected lock */
+	unsigned long ip;		/* where the first one was acquired */
+};
+
+#ifdef CONFIG_DEBUG_LOCK_ALLOC
+static void md5pool_lockwatch_arm(int depth)
+{
+	unsigned long flags;
+	int i;
+
+	/* irqs off: an interrupt must not push a record while we clear */
+	local_irq_save(flags);
+	for (i = depth; i < MAX_LOCK_DEPTH; i++)
+		current->held_locks[i].instance = NULL;
+	local_irq_restore(flags);
+}
+
+static void md5pool_lockwatch_scan(int depth, const struct lockdep_map *want,
+				   struct md5pool_lockwatch *w)
+{
+	unsigned long flags;
+	int i;
+
+	local_irq_save(flags);
+	for (i = depth; i < MAX_LOCK_DEPTH; i++) {
+		const struct held_lock *hl = &current->held_locks[i];
+
+		if (!hl->instance)
+			break;
+		if (hl->irq_context)
+			continue;
+		if (!w->seen++)
+			w->ip = hl->acquire_ip;
+		if (hl->instance == want)
+			w->target = true;
+	}
+	local_irq_restore(flags);
+}
+
+/* The lock the legacy variant's get and put take. */
+static const struct lockdep_map *md5pool_legacy_lock_map(void)
+{
+	return &md5pool_legacy_global.lock.dep_map;
+}
+#else
+static void md5pool_lockwatch_arm(int depth)
+{
+}
+
+static void md5pool_lockwatch_scan(int depth, const struct lockdep_map *want,
+				   struct md5pool_lockwatch *w)
+{
+}
+
+static const struct lockdep_map *md5pool_legacy_lock_map(void)
+{
+	return NULL;
+}
+#endif
+
+/* One get + put of @ops inside a watched window; false if get was NULL. */
+static bool md5pool_lockwatch_run(const struct md5pool_ops *ops,
+				  const struct lockdep_map *want,
+				  struct md5pool_lockwatch *w, int *depth_after)
+{
+	struct md5pool_ctx *c;
+	int depth;
+
+	preempt_disable();
+	depth = lockdep_depth(current);
+	md5pool_lockwatch_arm(depth);
+	c = ops->get();
+	if (c)
+		ops->put();
+	md5pool_lockwatch_scan(depth, want, w);
+	*depth_after = lockdep_depth(current) - depth;
+	preempt_enable();
+	return c;
+}
+
+struct md5pool_lock_param {
+	const struct md5pool_ops *ops;
+	bool locked;			/* get/put take the variant's lock */
+};
+
+static const struct md5pool_lock_param md5pool_lock_params[] = {
+	{ .ops = &md5pool_percpu_ops, .locked = false },
+	{ .ops = &md5pool_legacy_ops, .locked = true },
+};
+
+static void md5pool_lock_param_desc(const struct md5pool_lock_param *p,
+				    char *desc)
+{
+	strscpy(desc, p->ops->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(md5pool_lock, md5pool_lock_params, md5pool_lock_param_desc);
+
+/*
+ * percpu: no lock at all in get/put. legacy: its spinlock, seen by the same
+ * check (so the check can fail: see the comment above).
+ */
+static void md5pool_fast_path_takes_no_lock(struct kunit *test)
+{
+	const struct md5pool_lock_param *p = test->param_value;
+	const struct lockdep_map *want = md5pool_legacy_lock_map();
+	unsigned int round, rounds_seen = 0, rounds_want = 0;
+	unsigned long ip = 0;
+	int depth_after;
+
+	if (!IS_ENABLED(CONFIG_DEBUG_LOCK_ALLOC))
+		kunit_skip(test, "kernel without lockdep");
+	KUNIT_ASSERT_TRUE_MSG(test, debug_locks,
+			      "lockdep is off (an earlier report?)");
+	KUNIT_ASSERT_EQ(test, p->ops->hold(), 0);
+	for (round = 0; round < MD5POOL_LOCK_ROUNDS; round++) {
+		struct md5pool_lockwatch w = { };
+
+		if (!md5pool_lockwatch_run(p->ops, want, &w, &depth_after)) {
+			KUNIT_FAIL(test, "%s get returned NULL", p->ops->name);
+			break;
+		}
+		KUNIT_EXPECT_EQ(test, depth_after, 0);
+		if (w.seen) {
+			rounds_seen++;
+			ip = ip ?: w.ip;
+		}
+		rounds_want += w.target;
+	}
+	p->ops->unhold();
+	kunit_info(test, "%s: a lock in %u of %u rounds, the variant's lock in %u, first at %pS\n",
+		   p->ops->name, rounds_seen, MD5POOL_LOCK_ROUNDS, rounds_want,
+		   (void *)ip);
+	if (p->locked) {
+		KUNIT_EXPECT_GT_MSG(test, rounds_want, 0U,
+				    "%s get/put: lockdep never saw its lock",
+				    p->ops->name);
+	} else {
+		KUNIT_EXPECT_EQ_MSG(test, rounds_seen, 0U,
+				    "%s get/put took a lock, at %pS",
+				    p->ops->name, (void *)ip);
+	}
+}
+
+/*
+ * Which lock does get wait for? With the pool's allocation mutex held, the
+ * percpu get still completes; with the legacy spinlock held, the legacy get
+ * waits until it is released.
  */
 struct md5pool_getter {
 	const struct md5pool_ops *ops;
 	struct completion done;
 	bool got;
-	int depth_delta;
 };
 
 static int md5pool_getter_fn(void *arg)
 {
 	struct md5pool_getter *g = arg;
 	struct md5pool_ctx *c;
-	int depth = lockdep_depth(current);
 
 	c = g->ops->get();
-	g->depth_delta = lockdep_depth(current) - depth;
 	if (c)
 		g->ops->put();
 	WRITE_ONCE(g->got, c);
@@ -608,7 +823,7 @@ static struct task_struct *md5pool_getter_create(struct md5pool_getter *g,
 	return IS_ERR(t) ? NULL : t;
 }
 
-static void md5pool_fast_path_takes_no_lock(struct kunit *test)
+static void md5pool_get_waits_only_for_legacy_lock(struct kunit *test)
 {
 	struct md5pool_getter *g;
 	struct task_struct *t;
@@ -628,8 +843,6 @@ static void md5pool_fast_path_takes_no_lock(struct kunit *test)
 	if (!done)
 		wait_for_completion(&g->done);
 	KUNIT_EXPECT_TRUE(test, g->got);
-	KUNIT_EXPECT_EQ_MSG(test, g->depth_delta, 0,
-			    "lockdep saw a lock held after percpu get");
 
 	/* legacy: its spinlock held here, get must spin until released */
 	KUNIT_ASSERT_EQ(test, md5pool_legacy_ops.hold(), 0);
@@ -653,7 +866,9 @@ static void md5pool_fast_path_takes_no_lock(struct kunit *test)
 static struct kunit_case md5pool_stress_cases[] = {
 	KUNIT_CASE(md5pool_alloc_race_allocates_once),
 	KUNIT_CASE(md5pool_bh_exclusion_process_vs_softirq),
-	KUNIT_CASE(md5pool_fast_path_takes_no_lock),
+	KUNIT_CASE_PARAM(md5pool_fast_path_takes_no_lock,
+			 md5pool_lock_gen_params),
+	KUNIT_CASE(md5pool_get_waits_only_for_legacy_lock),
 	{ }
 };
 

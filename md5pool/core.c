@@ -22,6 +22,8 @@
 #include <linux/highmem.h>
 #include <linux/tcp.h>
 #include <linux/in.h>
+#include <linux/log2.h>
+#include <linux/cache.h>
 #include "internal.h"
 
 /* ------------------------------------------------ pool build and teardown */
@@ -43,9 +45,24 @@ static void md5pool_pool_free(struct md5pool_pool *pool)
 }
 
 /*
+ * Bytes to allocate for one CPU's hash descriptor. Each CPU writes its
+ * descriptor (the MD5 state) on every signature, so no two CPUs' descriptors
+ * may share a cache line: a plain kmalloc of the size (96 bytes for md5,
+ * kmalloc-96) packs them at a 96-byte stride and neighbours false-share.
+ * kmalloc() aligns a power-of-two size to that size, so a power of two of
+ * at least L1_CACHE_BYTES both starts the descriptor on a line and fills
+ * its lines alone.
+ */
+static size_t md5pool_desc_alloc_size(size_t desc_size)
+{
+	return roundup_pow_of_two(max_t(size_t, desc_size, L1_CACHE_BYTES));
+}
+
+/*
  * Build a pool: one unkeyed md5 tfm (its state is read-only, so all CPUs
- * share it) and, per possible CPU, a hash descriptor on the CPU's node and
- * the pseudo-header scratch. May sleep.
+ * share it) and, per possible CPU, a cache-line-aligned hash descriptor on
+ * the CPU's node and the pseudo-header scratch (in the per-cpu block, which
+ * is per CPU already). May sleep.
  */
 static struct md5pool_pool *md5pool_pool_create(void)
 {
@@ -66,7 +83,8 @@ static struct md5pool_pool *md5pool_pool_create(void)
 	for_each_possible_cpu(cpu) {
 		struct shash_desc *desc;
 
-		desc = kzalloc_node(desc_size, GFP_KERNEL, cpu_to_node(cpu));
+		desc = kzalloc_node(md5pool_desc_alloc_size(desc_size),
+				    GFP_KERNEL, cpu_to_node(cpu));
 		if (!desc)
 			goto fail;
 		desc->tfm = pool->tfm;
@@ -102,6 +120,7 @@ EXPORT_SYMBOL_GPL(md5pool_domain_allocated);
 
 /**
  * md5pool_domain_alloc - make sure @d has its pool; idempotent, may sleep
+ * @d: the domain
  *
  * Returns 0 once the pool exists, -ENOMEM if it could not be built.
  */
@@ -140,6 +159,7 @@ EXPORT_SYMBOL_GPL(md5pool_domain_alloc);
 
 /**
  * md5pool_domain_get - this CPU's context, with BH disabled
+ * @d: the domain
  *
  * The fast path: no lock, no reference count. Returns NULL (BH enabled
  * again) if the pool was never allocated; otherwise the caller must call

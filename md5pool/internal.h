@@ -9,6 +9,7 @@ struct proc_dir_entry;
 
 struct md5pool_pool *md5pool_pool_new(void);
 void md5pool_pool_delete(struct md5pool_pool *pool);
+const char *md5pool_legacy_lock_name(struct md5pool_legacy *lg);
 
 int md5pool_bench_init(struct proc_dir_entry *dir);
 void md5pool_bench_exit(void);

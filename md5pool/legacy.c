@@ -44,8 +44,23 @@ bool md5pool_legacy_allocated(struct md5pool_legacy *lg)
 }
 EXPORT_SYMBOL_GPL(md5pool_legacy_allocated);
 
+/*
+ * The name lockdep gives @lg's lock class (as /proc/lock_stat lists it), or
+ * "-" without lockdep: tests/lockstat.sh looks the lock up by it instead of
+ * guessing it from a pattern.
+ */
+const char *md5pool_legacy_lock_name(struct md5pool_legacy *lg)
+{
+#ifdef CONFIG_DEBUG_LOCK_ALLOC
+	if (lg->lock.dep_map.name)
+		return lg->lock.dep_map.name;
+#endif
+	return "-";
+}
+
 /**
  * md5pool_legacy_alloc - take a user reference, building the pool if first
+ * @lg: the legacy pool
  *
  * The first user builds the pool outside the lock (it sleeps); later users
  * that arrive before it is published spin until it is (or give up their

@@ -322,6 +322,7 @@ static int md5pool_stats_show(struct seq_file *m, void *v)
 	seq_printf(m, "legacy_allocated=%s legacy_users=%lu legacy_allocs=%d\n",
 		   lg_alloc ? "yes" : "no", users,
 		   atomic_read(&lg->nr_allocs));
+	seq_printf(m, "legacy_lock=%s\n", md5pool_legacy_lock_name(lg));
 	/* the percpu pool, once published, lives until module exit */
 	rcu_read_lock();
 	pool = rcu_dereference(md5pool_global.pool);
