@@ -9,13 +9,17 @@
 . /rcunet/guest/lib.sh
 rc=0
 for t in pairwake nonblock; do
+	case $t in
+	pairwake) name=pair-wakes-blocked-writer ;;
+	nonblock) name=nonblock-eagain-behind-sleeper ;;
+	esac
 	out=$(swq_stress $t -w 10 2>&1)
 	r=$?
 	echo "$out"
 	if [ $r -eq 0 ]; then
-		case_ok "$t"
+		case_ok "$name"
 	else
-		case_fail "$t" "$(echo "$out" | grep FAIL | head -n 3 | tr '\n' ' ')"
+		case_fail "$name" "$(echo "$out" | grep FAIL | head -n 3 | tr '\n' ' ')"
 		rc=1
 	fi
 done
