@@ -54,6 +54,13 @@ while [ $caught -lt 4 ] && [ $i -lt 20 ]; do
 	if [ $((caught % 2)) = 1 ]; then
 		# only the GC holds it: not ours to drop
 		expect_error gc_race/put_while_gc_holds_$caught "Invalid argument" ctlx "put $X"
+		# the GC ends its hold and removes the peer, its count intact
+		n=0
+		while [ "$(refcnt $X)" = 1 ] && [ $n -lt 150 ]; do
+			usleep 20000
+			n=$((n + 1))
+		done
+		check gc_race/gc_removed_it_$caught test -z "$(refcnt $X)"
 	else
 		# a get inside the window: the GC must give the peer up
 		check gc_race/get_while_gc_holds_$caught ctl inetpeer "get $X"
