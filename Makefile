@@ -2,10 +2,11 @@
 #
 #   make                 build every module for KDIR
 #   make bench           the main job: set-up, boot the stock kernel, run every benchmark
-#   make check           the tests: set-up, static gates, debug + stock kernel runs
+#   make check           the tests (6.1 tier): set-up, static gates, self-test,
+#                        debug, KASAN, KCSAN and stock kernel runs, bench smoke
 #   make sparse | cocci | checkpatch | selftest   single gates
-#   make check-kasan | check-kcsan   the tests on an on-demand sanitizer kernel
-#   make setup           packages, stock kernel, debug kernel (idempotent)
+#   make check-kasan | check-kcsan   one sanitizer kernel's part of make check
+#   make setup           packages, stock kernel, test kernels (idempotent)
 #   make clean
 
 # Default KDIR: the running kernel's build tree if it has one, else the
@@ -54,5 +55,5 @@ selftest:
 	scripts/selftest
 
 check-kasan check-kcsan:
-	scripts/setup stock
+	scripts/setup
 	scripts/run-tests $(patsubst check-%,%,$@)

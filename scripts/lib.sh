@@ -11,14 +11,61 @@ RCUNET_OUT=${RCUNET_OUT:-$RCUNET_TOP/out}
 say() { printf '[rcunet %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { say "error: $*"; exit 1; }
 
-# The Debian 6.1 ABI whose headers are installed, e.g. 6.1.0-41-amd64.
-stock_kver() {
-	local d
-	for d in /usr/src/linux-headers-*-amd64; do
+# scripts/kernels.list, the kernels rcunet tests on (see its header).
+RCUNET_KERNELS_LIST=$RCUNET_TOP/scripts/kernels.list
+
+# kernel_field NAME FIELD: name|kind|series|when, or the value of a
+# key=value word (empty when absent). Fails for an unknown kernel.
+kernel_field() {
+	awk -v n="$1" -v f="$2" '
+		$1 ~ /^#/ || NF < 4 || $1 != n { next }
+		{
+			found = 1
+			if (f == "name") v = $1
+			else if (f == "kind") v = $2
+			else if (f == "series") v = $3
+			else if (f == "when") v = $4
+			else for (i = 5; i <= NF; i++)
+				if (index($i, f "=") == 1) v = substr($i, length(f) + 2)
+			print v
+		}
+		END { exit !found }' "$RCUNET_KERNELS_LIST" ||
+		die "no kernel '$1' in $RCUNET_KERNELS_LIST"
+}
+
+# kernel_names [WHEN [KIND]]: the kernels of the list, in list order.
+kernel_names() {
+	awk -v w="${1:-}" -v k="${2:-}" '
+		$1 ~ /^#/ || NF < 4 { next }
+		(w == "" || $4 == w) && (k == "" || $2 == k) { print $1 }' \
+		"$RCUNET_KERNELS_LIST"
+}
+
+# resolve_image_abi NAME: the newest installed headers of an "image"
+# kernel's series and flavour, e.g. 6.1.0-57-amd64. Headers of any other
+# series (a 6.12 from bookworm-security, say) never match.
+resolve_image_abi() {
+	local series flavour d
+	series=$(kernel_field "$1" series)
+	flavour=$(kernel_field "$1" flavour)
+	for d in /usr/src/linux-headers-"$series".0-*-"${flavour:-amd64}"; do
 		[ -d "$d" ] || continue
-		basename "$d" | sed 's/^linux-headers-//'
+		d=$(basename "$d")
+		d=${d#linux-headers-}
+		# 6.1.0-57-amd64 matches flavour amd64; 6.1.0-57-rt-amd64 does not
+		[[ $d =~ ^$series\.0-[0-9]+-${flavour:-amd64}$ ]] && echo "$d"
 	done | sort -V | tail -n 1
 }
+
+# image_abi NAME: the ABI scripts/setup pinned for an "image" kernel.
+image_abi() {
+	local pin=$RCUNET_CACHE/stock/$1.abi
+	[ -s "$pin" ] || die "kernel '$1' not set up: run scripts/setup"
+	cat "$pin"
+}
+
+# The stock kernel's ABI (the "stock" entry of kernels.list), as pinned.
+stock_kver() { image_abi stock; }
 
 # The unpacked linux-source tree (checkpatch.pl, coccinelle scripts).
 source_tree() {

@@ -43,11 +43,39 @@ expect_error() {
 # text ("sh: write error: Invalid argument"), which expect_error matches.
 ctl() { echo "$2" >"/proc/rcunet/$1/control"; }
 
-# A marker the splat scanner honours: splats printed between
-# expect_splat_begin and expect_splat_end (by a test that provokes one on
-# purpose, e.g. a refcount_t underflow) are reported but do not fail.
-expect_splat_begin() { echo "RCUNET-EXPECT-SPLAT-BEGIN $1" >/dev/kmsg; }
+# Markers the splat scanner honours: a test that provokes splats on purpose
+# brackets them with expect_splat_begin NAME COUNT ... expect_splat_end NAME.
+# Exactly COUNT splat reports must start inside the window (more or fewer
+# fail the run); windows do not nest, and a window left open when its test
+# ends (killed, timed out) fails the run and excuses nothing after it.
+expect_splat_begin() { echo "RCUNET-EXPECT-SPLAT-BEGIN $1 ${2:?expected report count}" >/dev/kmsg; }
 expect_splat_end() { echo "RCUNET-EXPECT-SPLAT-END $1" >/dev/kmsg; }
+
+# run_limited SECONDS COMMAND...: run COMMAND in a process group of its own
+# and kill the whole group (background jobs, pipelines) at the limit, so
+# nothing a test started outlives it. Exit: COMMAND's, or 143 on the limit.
+run_limited() {
+	local limit=$1 pid waited=0 rc
+	shift
+	setsid "$@" &
+	pid=$!
+	while kill -0 "$pid" 2>/dev/null; do
+		if [ "$waited" -ge "$((limit * 5))" ]; then
+			kill -TERM -- "-$pid" 2>/dev/null
+			sleep 2
+			kill -KILL -- "-$pid" 2>/dev/null
+			wait "$pid" 2>/dev/null
+			return 143
+		fi
+		sleep 0.2
+		waited=$((waited + 1))
+	done
+	wait "$pid"
+	rc=$?
+	# the test is gone; whatever it left running in its group goes too
+	kill -KILL -- "-$pid" 2>/dev/null
+	return $rc
+}
 
 # RCUNET_MODULES in unload order.
 modules_reversed() { echo $RCUNET_MODULES | awk '{ for (i = NF; i > 0; i--) print $i }'; }
