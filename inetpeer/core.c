@@ -378,7 +378,7 @@ void ipeer_revived(struct ipeer_base *b, struct ipeer_node *p)
 	/* the GC may have taken it off already */
 	if (!list_empty(&p->unused)) {
 		list_del_init(&p->unused);
-		b->nr_unused--;
+		WRITE_ONCE(b->nr_unused, b->nr_unused - 1);
 	}
 	spin_unlock_bh(&b->unused_lock);
 }
@@ -397,7 +397,7 @@ void ipeer_put(struct ipeer_base *b, struct ipeer_node *p)
 		if (unlikely(delay))
 			mdelay(delay);	/* test only: widen the window */
 		list_add_tail(&p->unused, &b->unused);
-		b->nr_unused++;
+		WRITE_ONCE(b->nr_unused, b->nr_unused + 1);
 		WRITE_ONCE(p->dtime, jiffies);
 		spin_unlock(&b->unused_lock);
 	}
@@ -419,7 +419,7 @@ static int __ipeer_gc_once(struct ipeer_base *b, unsigned long ttl,
 		return -EAGAIN;
 	}
 	list_del_init(&p->unused);
-	b->nr_unused--;
+	WRITE_ONCE(b->nr_unused, b->nr_unused - 1);
 	/*
 	 * An artificial reference keeps p alive once it is off the list;
 	 * ->unlink() removes p only if it can take this reference back as
