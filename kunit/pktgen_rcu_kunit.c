@@ -159,7 +159,7 @@ static void pgr_kunit_control_flags(struct kunit *test)
 static void pgr_kunit_dev_commands(struct kunit *test)
 {
 	struct pgr_dev *dev = pgr_dev_alloc("eth0");
-	char line[64];
+	char line[64], num[48];
 
 #define CMD(s) (strscpy(line, s, sizeof(line)), pgr_dev_command(dev, line))
 	KUNIT_ASSERT_NOT_NULL(test, dev);
@@ -207,6 +207,25 @@ static void pgr_kunit_dev_commands(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, CMD("ratep 0"), -EINVAL);
 	KUNIT_EXPECT_EQ(test, CMD("ratep 1000"), 0);
 	KUNIT_EXPECT_EQ(test, dev->delay, 1000000ULL);
+
+	/*
+	 * delay is capped: a near-U64_MAX delay wrapped the next slot
+	 * (a ktime_t) into the past, i.e. full rate instead of almost never
+	 */
+	snprintf(num, sizeof(num), "delay %llu", PGR_MAX_DELAY);
+	KUNIT_EXPECT_EQ(test, CMD(num), 0);
+	KUNIT_EXPECT_EQ(test, dev->delay, PGR_MAX_DELAY);
+	KUNIT_EXPECT_EQ(test, CMD("delay 5"), 0);
+	snprintf(num, sizeof(num), "delay %llu", PGR_MAX_DELAY + 1);
+	KUNIT_EXPECT_EQ(test, CMD(num), -ERANGE);
+	KUNIT_EXPECT_EQ(test, CMD("delay 18446744073709551614"), -ERANGE);
+	KUNIT_EXPECT_EQ(test, CMD("delay 9223372036854775808"), -ERANGE);
+	KUNIT_EXPECT_EQ(test, dev->delay, 5ULL);
+	KUNIT_EXPECT_STREQ(test, dev->result, "OK: delay=5");
+	/* pktgen's "never transmit" value is still accepted */
+	KUNIT_EXPECT_EQ(test, CMD("delay 2147483647"), 0);
+	KUNIT_EXPECT_EQ(test, dev->delay, ULLONG_MAX);
+
 	KUNIT_EXPECT_EQ(test, CMD("no_such_thing 1"), -EINVAL);
 	KUNIT_EXPECT_EQ(test, CMD("count 1 2"), -EINVAL);
 

@@ -165,7 +165,8 @@ static int pgr_mark_odev_rcu(struct pgr_thread *t,
 
 	rcu_read_lock();
 	list_for_each_entry_rcu(dev, &t->if_list, list) {
-		if (dev->odev == odev) {
+		/* the owner may be clearing it (pgr_remove_device()) */
+		if (READ_ONCE(dev->odev) == odev) {
 			WRITE_ONCE(dev->removal_mark, true);
 			n++;
 		}
@@ -307,6 +308,7 @@ struct pgr_dev *pgr_dev_alloc(const char *ifname)
 		return NULL;
 	strscpy(dev->odevname, ifname, sizeof(dev->odevname));
 	INIT_LIST_HEAD(&dev->list);
+	spin_lock_init(&dev->lock);
 	dev->magic = PGR_DEV_MAGIC;
 	pgr_dev_set_defaults(dev);
 	return dev;
@@ -371,7 +373,8 @@ void pgr_remove_device(struct pgr_thread *t, struct pgr_dev *dev)
 
 	if (dev->odev) {
 		netdev_put(dev->odev, &dev->dev_tracker);
-		dev->odev = NULL;
+		/* a notifier's lockless mark_odev walk may still read it */
+		WRITE_ONCE(dev->odev, NULL);
 	}
 	WRITE_ONCE(dev->magic, PGR_DEV_DEAD);
 	/* Lockless readers may still be walking past @dev. */
@@ -554,8 +557,15 @@ static int pgr_thread_worker(void *arg)
 				ktime_t idle_start = ktime_get();
 
 				schedule();
-				dev->idle_acc += ktime_to_ns(ktime_sub(ktime_get(),
-								       idle_start));
+				/*
+				 * Only while it runs: a stopped device's
+				 * counters may be zeroed by clear_counters
+				 * (we alone clear running, so it stays set).
+				 */
+				if (dev->running)
+					dev->idle_acc +=
+						ktime_to_ns(ktime_sub(ktime_get(),
+								      idle_start));
 			}
 		}
 		if (READ_ONCE(t->control))

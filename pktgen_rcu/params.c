@@ -58,6 +58,7 @@ static int pgr_parse_num(const char *val, u64 max, u64 *out)
 
 static int pgr_set_flag(struct pgr_dev *dev, const char *f)
 {
+	char names[160];
 	bool disable = false;
 	unsigned int i;
 	int n;
@@ -73,19 +74,19 @@ static int pgr_set_flag(struct pgr_dev *dev, const char *f)
 			WRITE_ONCE(dev->flags, dev->flags & ~pgr_flag_names[i].flag);
 		else
 			WRITE_ONCE(dev->flags, dev->flags | pgr_flag_names[i].flag);
-		snprintf(dev->result, sizeof(dev->result), "OK: flags=0x%x",
-			 dev->flags);
+		pgr_set_result(dev, "OK: flags=0x%x", dev->flags);
 		return 0;
 	}
 	for (i = 0; i < ARRAY_SIZE(pgr_unsupported_flags); i++)
 		if (!strcmp(f, pgr_unsupported_flags[i]))
 			return -EOPNOTSUPP;
-	n = scnprintf(dev->result, sizeof(dev->result),
-		      "Flag -:%.32s:- unknown\nAvailable flags, (prepend ! to un-set flag):\n",
-		      f);
+	n = 0;
 	for (i = 0; i < ARRAY_SIZE(pgr_flag_names); i++)
-		n += scnprintf(dev->result + n, sizeof(dev->result) - n, "%s%s",
+		n += scnprintf(names + n, sizeof(names) - n, "%s%s",
 			       i ? ", " : "", pgr_flag_names[i].name);
+	pgr_set_result(dev,
+		       "Flag -:%.32s:- unknown\nAvailable flags, (prepend ! to un-set flag):\n%s",
+		       f, names);
 	return -EINVAL;
 }
 
@@ -126,7 +127,7 @@ static int pgr_set_pkt_size(struct pgr_dev *dev, const char *name,
 		WRITE_ONCE(dev->max_pkt_size, v);
 	}
 	WRITE_ONCE(dev->cur_pkt_size, v);
-	snprintf(dev->result, sizeof(dev->result), "OK: %s=%u", name, (u32)v);
+	pgr_set_result(dev, "OK: %s=%u", name, (u32)v);
 	return 0;
 }
 
@@ -142,7 +143,7 @@ static int pgr_set_u16(const char *name, const char *val, u16 *field,
 	WRITE_ONCE(*field, v);
 	if (cur)
 		WRITE_ONCE(*cur, v);
-	snprintf(dev->result, sizeof(dev->result), "OK: %s=%u", name, (u32)v);
+	pgr_set_result(dev, "OK: %s=%u", name, (u32)v);
 	return 0;
 }
 
@@ -166,20 +167,25 @@ static int pgr_dev_exec(struct pgr_dev *dev, int argc, char **argv)
 		if (err)
 			return err;
 		WRITE_ONCE(dev->count, v);
-		snprintf(dev->result, sizeof(dev->result), "OK: count=%llu", v);
+		pgr_set_result(dev, "OK: count=%llu", v);
 		return 0;
 	}
 	if (!strcmp(name, "pkt_size") || !strcmp(name, "min_pkt_size") ||
 	    !strcmp(name, "max_pkt_size"))
 		return pgr_set_pkt_size(dev, name, val);
 	if (!strcmp(name, "delay")) {
-		err = pgr_parse_num(val, U64_MAX - 1, &v);
+		/*
+		 * Capped: the next slot is now + delay in a ktime_t (s64 ns);
+		 * a near-U64_MAX delay wrapped it into the past and sent at
+		 * full rate instead of almost never.
+		 */
+		err = pgr_parse_num(val, PGR_MAX_DELAY, &v);
 		if (err)
 			return err;
 		if (v == 0x7FFFFFFF)	/* pktgen: "never transmit" */
 			v = ULLONG_MAX;
 		WRITE_ONCE(dev->delay, v);
-		snprintf(dev->result, sizeof(dev->result), "OK: delay=%llu", v);
+		pgr_set_result(dev, "OK: delay=%llu", v);
 		return 0;
 	}
 	if (!strcmp(name, "rate")) {	/* Mb/s at min_pkt_size */
@@ -190,7 +196,7 @@ static int pgr_dev_exec(struct pgr_dev *dev, int argc, char **argv)
 			return -EINVAL;
 		WRITE_ONCE(dev->delay,
 			   div64_u64((u64)dev->min_pkt_size * 8 * NSEC_PER_USEC, v));
-		snprintf(dev->result, sizeof(dev->result), "OK: rate=%llu", v);
+		pgr_set_result(dev, "OK: rate=%llu", v);
 		return 0;
 	}
 	if (!strcmp(name, "ratep")) {	/* packets per second */
@@ -200,7 +206,7 @@ static int pgr_dev_exec(struct pgr_dev *dev, int argc, char **argv)
 		if (!v)
 			return -EINVAL;
 		WRITE_ONCE(dev->delay, div64_u64(NSEC_PER_SEC, v));
-		snprintf(dev->result, sizeof(dev->result), "OK: rate=%llu", v);
+		pgr_set_result(dev, "OK: rate=%llu", v);
 		return 0;
 	}
 	if (!strcmp(name, "udp_src_min"))
@@ -227,8 +233,7 @@ static int pgr_dev_exec(struct pgr_dev *dev, int argc, char **argv)
 		if (v > 0 && !pgr_can_share_skb(dev))
 			return -EOPNOTSUPP;
 		WRITE_ONCE(dev->clone_skb, v);
-		snprintf(dev->result, sizeof(dev->result), "OK: clone_skb=%u",
-			 (u32)v);
+		pgr_set_result(dev, "OK: clone_skb=%u", (u32)v);
 		return 0;
 	}
 	if (!strcmp(name, "burst")) {
@@ -238,8 +243,7 @@ static int pgr_dev_exec(struct pgr_dev *dev, int argc, char **argv)
 		if (v > 1 && !pgr_can_share_skb(dev))
 			return -EOPNOTSUPP;
 		WRITE_ONCE(dev->burst, v < 1 ? 1 : v);
-		snprintf(dev->result, sizeof(dev->result), "OK: burst=%u",
-			 dev->burst);
+		pgr_set_result(dev, "OK: burst=%u", dev->burst);
 		return 0;
 	}
 	if (!strcmp(name, "flag")) {
@@ -251,32 +255,28 @@ static int pgr_dev_exec(struct pgr_dev *dev, int argc, char **argv)
 		err = pgr_set_addr(val, dev->dst_min, sizeof(dev->dst_min),
 				   &dev->daddr_min, &dev->cur_daddr);
 		if (!err)
-			snprintf(dev->result, sizeof(dev->result),
-				 "OK: dst_min=%s", dev->dst_min);
+			pgr_set_result(dev, "OK: dst_min=%s", dev->dst_min);
 		return err;
 	}
 	if (!strcmp(name, "dst_max")) {
 		err = pgr_set_addr(val, dev->dst_max, sizeof(dev->dst_max),
 				   &dev->daddr_max, &dev->cur_daddr);
 		if (!err)
-			snprintf(dev->result, sizeof(dev->result),
-				 "OK: dst_max=%s", dev->dst_max);
+			pgr_set_result(dev, "OK: dst_max=%s", dev->dst_max);
 		return err;
 	}
 	if (!strcmp(name, "src_min")) {
 		err = pgr_set_addr(val, dev->src_min, sizeof(dev->src_min),
 				   &dev->saddr_min, &dev->cur_saddr);
 		if (!err)
-			snprintf(dev->result, sizeof(dev->result),
-				 "OK: src_min=%s", dev->src_min);
+			pgr_set_result(dev, "OK: src_min=%s", dev->src_min);
 		return err;
 	}
 	if (!strcmp(name, "src_max")) {
 		err = pgr_set_addr(val, dev->src_max, sizeof(dev->src_max),
 				   &dev->saddr_max, &dev->cur_saddr);
 		if (!err)
-			snprintf(dev->result, sizeof(dev->result),
-				 "OK: src_max=%s", dev->src_max);
+			pgr_set_result(dev, "OK: src_max=%s", dev->src_max);
 		return err;
 	}
 	if (!strcmp(name, "dst_mac") || !strcmp(name, "src_mac")) {
@@ -285,24 +285,35 @@ static int pgr_dev_exec(struct pgr_dev *dev, int argc, char **argv)
 
 		if (!val || !mac_pton(val, mac) || val[17])
 			return -EINVAL;
+		/* the kthread copies it unlocked: see pgr_fill_packet() */
 		ether_addr_copy(dst ? dev->dst_mac : dev->src_mac, mac);
-		snprintf(dev->result, sizeof(dev->result), "OK: %smac %pM",
-			 dst ? "dst" : "src", mac);
+		pgr_set_result(dev, "OK: %smac %pM", dst ? "dst" : "src", mac);
 		return 0;
 	}
 	if (!strcmp(name, "clear_counters")) {
+		bool busy;
+
 		if (val)
 			return -EINVAL;
 		/*
 		 * sofar is the kthread's: zeroing it under a run would race
 		 * with its increments and with the count budget (pktgen
-		 * allows it; here "count N" means exactly N packets).
+		 * allows it; here "count N" means exactly N packets). Check
+		 * and clear under dev->lock, which pgr_start_device() holds
+		 * from its own clearing to running = 1, so a start cannot
+		 * slip in between. After running reads 0 (acquire: pairs
+		 * with the release in pgr_stop_device()) the kthread is done
+		 * with the counters until the next start.
 		 */
-		if (READ_ONCE(dev->running))
+		spin_lock(&dev->lock);
+		/* pairs with smp_store_release() in pgr_stop_device() */
+		busy = smp_load_acquire(&dev->running);
+		if (!busy)
+			pgr_clear_counters(dev);
+		spin_unlock(&dev->lock);
+		if (busy)
 			return -EBUSY;
-		pgr_clear_counters(dev);
-		snprintf(dev->result, sizeof(dev->result),
-			 "OK: Clearing counters.\n");
+		pgr_set_result(dev, "OK: Clearing counters.\n");
 		return 0;
 	}
 	/* accepted for script compatibility, only in their default form */
@@ -312,7 +323,7 @@ static int pgr_dev_exec(struct pgr_dev *dev, int argc, char **argv)
 			return err;
 		if (v)
 			return -EOPNOTSUPP;
-		snprintf(dev->result, sizeof(dev->result), "OK: frags=0");
+		pgr_set_result(dev, "OK: frags=0");
 		return 0;
 	}
 	if (!strcmp(name, "xmit_mode")) {
@@ -320,13 +331,11 @@ static int pgr_dev_exec(struct pgr_dev *dev, int argc, char **argv)
 			return -EINVAL;
 		if (strcmp(val, "start_xmit"))
 			return -EOPNOTSUPP;
-		snprintf(dev->result, sizeof(dev->result),
-			 "OK: xmit_mode=start_xmit");
+		pgr_set_result(dev, "OK: xmit_mode=start_xmit");
 		return 0;
 	}
 
-	snprintf(dev->result, sizeof(dev->result), "No such parameter \"%.32s\"",
-		 name);
+	pgr_set_result(dev, "No such parameter \"%.32s\"", name);
 	return -EINVAL;
 }
 
@@ -363,11 +372,26 @@ static void pgr_show_flags(struct seq_file *seq, u32 flags)
 	seq_puts(seq, "\n");
 }
 
-/* pktgen's listing; the device cannot go away while its file is in use. */
+/*
+ * pktgen's listing; the device cannot go away while its file is in use.
+ * Params are read under pgr_cfg_lock (their only writers hold it). The
+ * Current counters are the running kthread's, read with data_race(): a
+ * listing is a snapshot, and a value one packet old (or, on a 32-bit
+ * machine, torn) is harmless there, as it is in pktgen, which reads them
+ * with no lock at all. The cursors are marked on both sides.
+ */
 void pgr_dev_show(struct seq_file *seq, struct pgr_dev *dev)
 {
+	struct {
+		u64 sofar, errors, idle;
+		ktime_t started;
+		u32 seq_num;
+		u16 queue_map;
+	} c;
 	ktime_t stopped;
+	__be32 saddr, daddr;
 
+	mutex_lock(&pgr_cfg_lock);
 	seq_printf(seq, "Params: count %llu  min_pkt_size: %u  max_pkt_size: %u\n",
 		   dev->count, dev->min_pkt_size, dev->max_pkt_size);
 	seq_printf(seq, "     frags: %d  delay: %llu  clone_skb: %u  ifname: %s\n",
@@ -389,24 +413,44 @@ void pgr_dev_show(struct seq_file *seq, struct pgr_dev *dev)
 	if (dev->burst > 1)
 		seq_printf(seq, "     burst: %u\n", dev->burst);
 	pgr_show_flags(seq, dev->flags);
+	mutex_unlock(&pgr_cfg_lock);
 
 	/* not really stopped, more like last-running-at (as pktgen) */
-	stopped = READ_ONCE(dev->running) ? ktime_get() : dev->stopped_at;
+	if (READ_ONCE(dev->running))
+		stopped = ktime_get();
+	else /* the kthread's: a display snapshot, see above */
+		stopped = data_race(dev->stopped_at);
+	/* the kthread's counters: a display snapshot, see above */
+	c.sofar = data_race(dev->sofar);
+	/* likewise */
+	c.errors = data_race(dev->errors);
+	/* likewise */
+	c.started = data_race(dev->started_at);
+	/* likewise */
+	c.idle = data_race(dev->idle_acc);
+	/* likewise */
+	c.seq_num = data_race(dev->seq_num);
+	/* likewise (only the kthread writes this cursor) */
+	c.queue_map = data_race(dev->cur_queue_map);
 	seq_printf(seq, "Current:\n     pkts-sofar: %llu  errors: %llu\n",
-		   dev->sofar, dev->errors);
+		   c.sofar, c.errors);
 	seq_printf(seq, "     started: %lluus  stopped: %lluus idle: %lluus\n",
-		   (u64)ktime_to_us(dev->started_at), (u64)ktime_to_us(stopped),
-		   div_u64(dev->idle_acc, NSEC_PER_USEC));
+		   (u64)ktime_to_us(c.started), (u64)ktime_to_us(stopped),
+		   div_u64(c.idle, NSEC_PER_USEC));
 	seq_printf(seq, "     seq_num: %u  cur_dst_mac_offset: %d  cur_src_mac_offset: %d\n",
-		   dev->seq_num, 0, 0);
-	seq_printf(seq, "     cur_saddr: %pI4  cur_daddr: %pI4\n",
-		   &dev->cur_saddr, &dev->cur_daddr);
+		   c.seq_num, 0, 0);
+	saddr = READ_ONCE(dev->cur_saddr);
+	daddr = READ_ONCE(dev->cur_daddr);
+	seq_printf(seq, "     cur_saddr: %pI4  cur_daddr: %pI4\n", &saddr, &daddr);
 	seq_printf(seq, "     cur_udp_dst: %u  cur_udp_src: %u\n",
-		   dev->cur_udp_dst, dev->cur_udp_src);
-	seq_printf(seq, "     cur_queue_map: %u\n", dev->cur_queue_map);
+		   READ_ONCE(dev->cur_udp_dst), READ_ONCE(dev->cur_udp_src));
+	seq_printf(seq, "     cur_queue_map: %u\n", c.queue_map);
 	seq_printf(seq, "     flows: %u\n", 0);
+	/* proc writers and the kthread set it: see pgr_set_result() */
+	spin_lock(&dev->lock);
 	if (dev->result[0])
 		seq_printf(seq, "Result: %s\n", dev->result);
 	else
 		seq_puts(seq, "Result: Idle\n");
+	spin_unlock(&dev->lock);
 }

@@ -50,6 +50,8 @@
 #define PGR_MIN_PKT_SIZE	(ETH_HLEN + 20 + 8)
 #define PGR_MAX_PKT_SIZE	9216
 #define PGR_MAX_BURST		1024
+/* longest "delay" accepted: an hour between packets (ktime never overflows) */
+#define PGR_MAX_DELAY		(3600ULL * NSEC_PER_SEC)
 #define PGR_DEV_MAGIC		0x70677264u	/* "pgrd" */
 #define PGR_DEV_DEAD		0xdeadbeefu
 
@@ -96,9 +98,19 @@ struct pgr_dev {
 	netdevice_tracker dev_tracker;
 	char odevname[PGR_IFNAME_LEN];	/* "eth0" or "eth0@1" */
 	int running;			/* read locklessly: READ_ONCE/WRITE_ONCE */
+	/*
+	 * Protects result (written by proc writers and the kthread, read by
+	 * the device file), and makes "clear_counters" (a proc writer) and
+	 * pgr_start_device() (the kthread) exclusive: clear_counters zeroes
+	 * the counters only if it sees the device stopped under it.
+	 */
+	spinlock_t lock;
 	bool removal_mark;		/* T_REMDEV removes it */
 
-	/* configuration, written by proc writes under pgr_cfg_lock */
+	/*
+	 * configuration, written by proc writes under pgr_cfg_lock; the
+	 * kthread reads it with READ_ONCE() (the MACs: see pgr_fill_packet())
+	 */
 	u64 count;			/* 0 = run forever */
 	u64 delay;			/* ns between packets, ULLONG_MAX = never */
 	u32 min_pkt_size;
@@ -113,7 +125,11 @@ struct pgr_dev {
 	u8 dst_mac[ETH_ALEN];
 	u8 src_mac[ETH_ALEN];
 
-	/* run state, owned by the kthread */
+	/*
+	 * run state, owned by the kthread; the device file reads the
+	 * counters with data_race() (a display snapshot). The cur_* cursors
+	 * are also reset by proc writes: both sides READ_ONCE/WRITE_ONCE.
+	 */
 	struct sk_buff *skb;		/* the packet being (re)sent */
 	u64 sofar, errors, tx_bytes;
 	u64 idle_acc;			/* ns spent waiting */
@@ -124,7 +140,7 @@ struct pgr_dev {
 	__be32 cur_saddr, cur_daddr;
 	u16 cur_udp_src, cur_udp_dst, cur_queue_map;
 
-	char result[PGR_RESULT_LEN];
+	char result[PGR_RESULT_LEN];	/* under lock */
 };
 
 /*
@@ -169,6 +185,7 @@ bool pgr_is_legacy(void);
 /* xmit.c */
 void pgr_dev_set_defaults(struct pgr_dev *dev);
 void pgr_clear_counters(struct pgr_dev *dev);
+__printf(2, 3) void pgr_set_result(struct pgr_dev *dev, const char *fmt, ...);
 void pgr_start_device(struct pgr_dev *dev);
 int pgr_stop_device(struct pgr_dev *dev);
 u32 pgr_xmit_budget(u64 count, u64 sofar, u32 burst);

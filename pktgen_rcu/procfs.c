@@ -237,10 +237,13 @@ static int pgr_thread_show(struct seq_file *seq, void *v)
 			rcu_read_unlock();
 		}
 	}
+	/* thread writes set it under pgr_thread_lock */
+	mutex_lock(&pgr_thread_lock);
 	if (t->result[0])
 		seq_printf(seq, "\nResult: %s\n", t->result);
 	else
 		seq_puts(seq, "\nResult: NA\n");
+	mutex_unlock(&pgr_thread_lock);
 	return 0;
 }
 
@@ -376,12 +379,17 @@ static ssize_t pgr_thread_write(struct file *file, const char __user *ubuf,
 		 */
 		if (!err) {
 			schedule_timeout_interruptible(msecs_to_jiffies(125));
+			/* other thread writes and the listing: under the lock */
+			mutex_lock(&pgr_thread_lock);
 			snprintf(t->result, sizeof(t->result),
 				 "OK: rem_device_all");
+			mutex_unlock(&pgr_thread_lock);
 		}
 	} else if (argc == 1 && !strcmp(argv[0], "max_before_softirq")) {
+		mutex_lock(&pgr_thread_lock);
 		snprintf(t->result, sizeof(t->result),
 			 "OK: Note! max_before_softirq is obsoleted -- Do not use");
+		mutex_unlock(&pgr_thread_lock);
 		err = 0;
 	}
 	if (err)

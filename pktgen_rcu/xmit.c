@@ -61,11 +61,32 @@ void pgr_clear_counters(struct pgr_dev *dev)
 	dev->errors = 0;
 }
 
+/* pktgen's "Result:" line; proc writers and the kthread both set it */
+void pgr_set_result(struct pgr_dev *dev, const char *fmt, ...)
+{
+	va_list args;
+
+	spin_lock(&dev->lock);
+	va_start(args, fmt);
+	vscnprintf(dev->result, sizeof(dev->result), fmt, args);
+	va_end(args);
+	spin_unlock(&dev->lock);
+}
+
 /* Called under rcu_read_lock() or if_lock: must not sleep. */
 void pgr_start_device(struct pgr_dev *dev)
 {
+	u32 cur, min, max;
+
+	/*
+	 * Under dev->lock from the counters to running: a "clear_counters"
+	 * either zeroes them before (and we zero them again) or sees running
+	 * set and refuses; it never zeroes sofar under the run.
+	 */
+	spin_lock(&dev->lock);
 	if (!dev->odev) {
 		strscpy(dev->result, "Error starting", sizeof(dev->result));
+		spin_unlock(&dev->lock);
 		return;
 	}
 	pgr_clear_counters(dev);
@@ -73,9 +94,12 @@ void pgr_start_device(struct pgr_dev *dev)
 	dev->skb = NULL;
 	dev->last_ok = 1;
 	dev->clone_count = 0;
-	if (dev->cur_pkt_size < dev->min_pkt_size ||
-	    dev->cur_pkt_size > dev->max_pkt_size)
-		dev->cur_pkt_size = dev->min_pkt_size;
+	/* the sizes and the cursor may be written by a proc write meanwhile */
+	cur = READ_ONCE(dev->cur_pkt_size);
+	min = READ_ONCE(dev->min_pkt_size);
+	max = READ_ONCE(dev->max_pkt_size);
+	if (cur < min || cur > max)
+		WRITE_ONCE(dev->cur_pkt_size, min);
 	dev->started_at = ktime_get();
 	dev->next_tx = dev->started_at;
 	strscpy(dev->result, "Starting", sizeof(dev->result));
@@ -85,6 +109,7 @@ void pgr_start_device(struct pgr_dev *dev)
 	 * one reader that uses that state is this same kthread).
 	 */
 	smp_store_release(&dev->running, 1);
+	spin_unlock(&dev->lock);
 }
 
 static void pgr_show_results(struct pgr_dev *dev, int nr_frags)
@@ -92,21 +117,18 @@ static void pgr_show_results(struct pgr_dev *dev, int nr_frags)
 	ktime_t elapsed = ktime_sub(dev->stopped_at, dev->started_at);
 	u64 elapsed_ns = max_t(s64, ktime_to_ns(elapsed), 1);
 	u64 idle_ns = min_t(u64, dev->idle_acc, elapsed_ns);
+	u32 size = READ_ONCE(dev->cur_pkt_size);	/* proc writes reset it */
 	u64 pps, bps, mbps;
-	int n;
 
-	n = scnprintf(dev->result, sizeof(dev->result),
-		      "OK: %llu(c%llu+d%llu) usec, %llu (%ubyte,%dfrags)\n",
-		      div_u64(elapsed_ns, NSEC_PER_USEC),
-		      div_u64(elapsed_ns - idle_ns, NSEC_PER_USEC),
-		      div_u64(idle_ns, NSEC_PER_USEC),
-		      dev->sofar, dev->cur_pkt_size, nr_frags);
 	pps = div64_u64(dev->sofar * NSEC_PER_SEC, elapsed_ns);
-	bps = pps * 8 * dev->cur_pkt_size;
+	bps = pps * 8 * size;
 	mbps = div_u64(bps, 1000000);
-	scnprintf(dev->result + n, sizeof(dev->result) - n,
-		  "  %llupps %lluMb/sec (%llubps) errors: %llu",
-		  pps, mbps, bps, dev->errors);
+	pgr_set_result(dev,
+		       "OK: %llu(c%llu+d%llu) usec, %llu (%ubyte,%dfrags)\n  %llupps %lluMb/sec (%llubps) errors: %llu",
+		       div_u64(elapsed_ns, NSEC_PER_USEC),
+		       div_u64(elapsed_ns - idle_ns, NSEC_PER_USEC),
+		       div_u64(idle_ns, NSEC_PER_USEC),
+		       dev->sofar, size, nr_frags, pps, mbps, bps, dev->errors);
 }
 
 int pgr_stop_device(struct pgr_dev *dev)
@@ -175,29 +197,40 @@ static void pgr_mod_cur_headers(struct pgr_dev *dev, struct net_device *odev)
 				      READ_ONCE(dev->queue_map_min),
 				      READ_ONCE(dev->queue_map_max) + 1,
 				      flags & PGR_F_QUEUE_MAP_RND);
-	/* never index past the device's queues */
+	/* never index past the device's queues (only we write it) */
 	dev->cur_queue_map = nq ? q % nq : 0;
 
-	dev->cur_udp_src = pgr_next_in_range(READ_ONCE(dev->cur_udp_src),
-					     READ_ONCE(dev->udp_src_min),
-					     READ_ONCE(dev->udp_src_max),
-					     flags & PGR_F_UDPSRC_RND);
-	dev->cur_udp_dst = pgr_next_in_range(READ_ONCE(dev->cur_udp_dst),
-					     READ_ONCE(dev->udp_dst_min),
-					     READ_ONCE(dev->udp_dst_max),
-					     flags & PGR_F_UDPDST_RND);
-	dev->cur_saddr = pgr_next_addr(READ_ONCE(dev->cur_saddr),
-				       READ_ONCE(dev->saddr_min),
-				       READ_ONCE(dev->saddr_max),
-				       flags & PGR_F_IPSRC_RND);
-	dev->cur_daddr = pgr_next_addr(READ_ONCE(dev->cur_daddr),
-				       READ_ONCE(dev->daddr_min),
-				       READ_ONCE(dev->daddr_max),
-				       flags & PGR_F_IPDST_RND);
-	dev->cur_pkt_size = pgr_next_in_range(READ_ONCE(dev->cur_pkt_size),
-					      READ_ONCE(dev->min_pkt_size),
-					      READ_ONCE(dev->max_pkt_size),
-					      flags & PGR_F_TXSIZE_RND);
+	/*
+	 * The cursors are also reset by proc writes (a new range): one
+	 * marked store each. Whichever store lands last wins; either value
+	 * is inside a range the user set, and pgr_fill_packet() rereads each
+	 * cursor once.
+	 */
+	WRITE_ONCE(dev->cur_udp_src,
+		   pgr_next_in_range(READ_ONCE(dev->cur_udp_src),
+				     READ_ONCE(dev->udp_src_min),
+				     READ_ONCE(dev->udp_src_max),
+				     flags & PGR_F_UDPSRC_RND));
+	WRITE_ONCE(dev->cur_udp_dst,
+		   pgr_next_in_range(READ_ONCE(dev->cur_udp_dst),
+				     READ_ONCE(dev->udp_dst_min),
+				     READ_ONCE(dev->udp_dst_max),
+				     flags & PGR_F_UDPDST_RND));
+	WRITE_ONCE(dev->cur_saddr,
+		   pgr_next_addr(READ_ONCE(dev->cur_saddr),
+				 READ_ONCE(dev->saddr_min),
+				 READ_ONCE(dev->saddr_max),
+				 flags & PGR_F_IPSRC_RND));
+	WRITE_ONCE(dev->cur_daddr,
+		   pgr_next_addr(READ_ONCE(dev->cur_daddr),
+				 READ_ONCE(dev->daddr_min),
+				 READ_ONCE(dev->daddr_max),
+				 flags & PGR_F_IPDST_RND));
+	WRITE_ONCE(dev->cur_pkt_size,
+		   pgr_next_in_range(READ_ONCE(dev->cur_pkt_size),
+				     READ_ONCE(dev->min_pkt_size),
+				     READ_ONCE(dev->max_pkt_size),
+				     flags & PGR_F_TXSIZE_RND));
 }
 
 static struct sk_buff *pgr_fill_packet(struct net_device *odev,
@@ -208,6 +241,7 @@ static struct sk_buff *pgr_fill_packet(struct net_device *odev,
 				    PGR_MIN_PKT_SIZE, PGR_MAX_PKT_SIZE);
 	unsigned int hh = LL_RESERVED_SPACE(odev);
 	unsigned int datalen = size - PGR_MIN_PKT_SIZE;
+	u8 dst_mac[ETH_ALEN] __aligned(2), src_mac[ETH_ALEN] __aligned(2);
 	struct sk_buff *skb;
 	struct ethhdr *eth;
 	struct iphdr *iph;
@@ -219,11 +253,21 @@ static struct sk_buff *pgr_fill_packet(struct net_device *odev,
 		return NULL;
 	skb_reserve(skb, hh);
 
+	/*
+	 * A "dst_mac"/"src_mac" write (under pgr_cfg_lock, which we do not
+	 * take per packet) may be copying the 6 bytes right now. A torn
+	 * copy only gives the packets of this skb a MAC mixed of the old
+	 * and the new one, which pktgen accepts too; the next skb has the
+	 * new MAC. Copied once each, so the zero test and the use agree.
+	 */
+	data_race(memcpy(dst_mac, dev->dst_mac, ETH_ALEN));
+	/* the same for the source MAC */
+	data_race(memcpy(src_mac, dev->src_mac, ETH_ALEN));
 	skb_reset_mac_header(skb);
 	eth = skb_put(skb, ETH_HLEN);
-	ether_addr_copy(eth->h_dest, dev->dst_mac);
-	ether_addr_copy(eth->h_source, is_zero_ether_addr(dev->src_mac) ?
-			odev->dev_addr : dev->src_mac);
+	ether_addr_copy(eth->h_dest, dst_mac);
+	ether_addr_copy(eth->h_source, is_zero_ether_addr(src_mac) ?
+			odev->dev_addr : src_mac);
 	eth->h_proto = htons(ETH_P_IP);
 
 	skb_set_network_header(skb, skb->len);
@@ -244,8 +288,9 @@ static struct sk_buff *pgr_fill_packet(struct net_device *odev,
 		pgh->tv_usec = htonl(ts.tv_nsec / NSEC_PER_USEC);
 	}
 
-	udph->source = htons(dev->cur_udp_src);
-	udph->dest = htons(dev->cur_udp_dst);
+	/* the cursors: see pgr_mod_cur_headers() */
+	udph->source = htons(READ_ONCE(dev->cur_udp_src));
+	udph->dest = htons(READ_ONCE(dev->cur_udp_dst));
 	udph->len = htons(datalen + sizeof(*udph));
 	udph->check = 0;
 
@@ -254,8 +299,8 @@ static struct sk_buff *pgr_fill_packet(struct net_device *odev,
 	iph->ttl = 32;
 	iph->tos = 0;
 	iph->protocol = IPPROTO_UDP;
-	iph->saddr = dev->cur_saddr;
-	iph->daddr = dev->cur_daddr;
+	iph->saddr = READ_ONCE(dev->cur_saddr);
+	iph->daddr = READ_ONCE(dev->cur_daddr);
 	iph->id = htons(dev->seq_num & 0xffff);
 	iph->frag_off = 0;
 	iph->tot_len = htons(sizeof(*iph) + sizeof(*udph) + datalen);

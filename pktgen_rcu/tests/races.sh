@@ -7,6 +7,7 @@
 #  4. rmmod while transmitting (then reload)
 #  5. count lowered during a slow run to exactly what was sent (+0..3),
 #     with burst, clone_skb and pkt_size changing under the run too
+#  6. every device setting, Result and listing during a run (KCSAN)
 # Each must end with no splat (the harness scans the console), the
 # device files and the thread lists in agreement, and no device left over.
 . /rcunet/guest/lib.sh
@@ -220,6 +221,73 @@ for mode in rcu legacy; do
 	pg_set pgr1 "delay 0"
 	pg_set pgr1 "burst 1"
 	pg_set pgr1 "clone_skb 0"
+	pg_reset
+
+	# 6. every per-device setting and listing during a run: the kthread
+	# reads the configuration without the config lock (the MACs too) and
+	# resets/advances the cur_* cursors that proc writes also reset, sets
+	# Result as proc writes do, and the device/thread files are read
+	# meanwhile. On the KCSAN kernel any unmarked access among these is a
+	# reported race (the old code: dst_mac/src_mac, cur_*, Result,
+	# the thread Result). Checked here: no splat, the run stops, and
+	# clear_counters under the run is refused with EBUSY every time.
+	T6=$(($(ncpus) - 1))
+	pg_thread $T6 "add_device pgr1"
+	pg_set pgr1 "count 0"
+	pg_set pgr1 "delay 100000"
+	pg_ctrl start 2>/dev/null &
+	sp=$!
+	bg_track $sp
+	( j=0
+	while [ $j -lt 150 ]; do
+		h=$(printf %02x $((j % 256)))
+		pg_set pgr1 "dst_mac 02:00:00:00:01:$h"
+		pg_set pgr1 "src_mac 02:00:00:00:02:$h"
+		pg_set pgr1 "dst_min 10.0.$((j % 200)).1"
+		pg_set pgr1 "dst_max 10.0.$((j % 200)).9"
+		pg_set pgr1 "src_min 10.1.0.$((j % 200))"
+		pg_set pgr1 "src_max 10.1.1.$((j % 200))"
+		pg_set pgr1 "udp_src_min $j"
+		pg_set pgr1 "udp_src_max $((j + 5))"
+		pg_set pgr1 "udp_dst_max $((j + 3))"
+		pg_set pgr1 "flag UDPDST_RND"
+		pg_set pgr1 "min_pkt_size $((60 + j))"
+		pg_set pgr1 "max_pkt_size $((200 + j))"
+		pg_set pgr1 "flag !UDPDST_RND"
+		pg_set pgr1 "no_such_param 1" 2>/dev/null
+		j=$((j + 1))
+	done ) &
+	wp=$!
+	bg_track $wp
+	busy=0 other=0 k=0
+	while kill -0 $wp 2>/dev/null; do
+		cat "$PGDIR/pgr1" "$PGDIR/kpktgend_$T6" >/dev/null
+		pg_thread $T6 "max_before_softirq"
+		if err=$(pg_set pgr1 "clear_counters" 2>&1); then
+			other=$((other + 1))
+			echo "clear_counters during a run succeeded"
+		elif echo "$err" | grep -q "busy"; then
+			busy=$((busy + 1))
+		else
+			other=$((other + 1))
+			echo "clear_counters during a run: $err"
+		fi
+		k=$((k + 1))
+	done
+	wait $wp
+	pg_ctrl stop
+	if ! wait_gone $sp; then
+		bad "races/$mode/settings_during_run" "start did not return after stop"
+	elif [ $other -gt 0 ]; then
+		bad "races/$mode/settings_during_run" "$other clear_counters not refused with EBUSY"
+	elif ! grep -q "^Result: OK: " "$PGDIR/pgr1"; then
+		bad "races/$mode/settings_during_run" "no result: $(grep ^Result "$PGDIR/pgr1")"
+	else
+		case_ok "races/$mode/settings_during_run # $k listings, $busy clear_counters refused"
+	fi
+	wait $sp
+	pg_set pgr1 "clear_counters" ||
+		bad "races/$mode/clear_counters_stopped" "refused after the run"
 	pg_reset
 done
 pg_ctrl "mode rcu"
