@@ -19,6 +19,7 @@
 
 #include <linux/module.h>
 #include <linux/miscdevice.h>
+#include <linux/delay.h>
 #include <linux/slab.h>
 #include <linux/poll.h>
 #include <linux/uaccess.h>
@@ -45,6 +46,15 @@ struct swq_file {
 
 static DEFINE_MUTEX(swq_pair_mutex);
 static const struct file_operations swq_fops;
+
+/*
+ * Testing only (tests/blocking.sh, swq_stress pollpair): sleep this long
+ * at the start of ->poll(), before the poller is on the wait queue, so a
+ * SOCKWQ_IOC_PAIR can land in that window.
+ */
+static unsigned int poll_delay_us;
+module_param(poll_delay_us, uint, 0644);
+MODULE_PARM_DESC(poll_delay_us, "testing: delay at the start of poll() (us)");
 
 static int swq_dev_open(struct inode *inode, struct file *file)
 {
@@ -237,10 +247,21 @@ out:
 static __poll_t swq_dev_poll(struct file *file, poll_table *pt)
 {
 	struct swq_file *sf = file->private_data;
-	struct swq_sock *target = swq_target(sf);
+	struct swq_sock *target;
 	__poll_t mask = 0;
 
+	if (READ_ONCE(poll_delay_us))
+		fsleep(READ_ONCE(poll_delay_us));
 	swq_poll_wait(file, sf->wq, pt);
+	/*
+	 * Load the target only now that we are on the wait queue: a
+	 * SOCKWQ_IOC_PAIR that ran before then found no sleeper to wake, so
+	 * we must see its new peer. swq_poll_wait()'s smp_mb() pairs with
+	 * the barrier in the has-sleeper check of the pair's ->state_change:
+	 * either it sees us queued and wakes us to poll again, or we see
+	 * sf->peer here (POLLOUT then means room at the peer).
+	 */
+	target = swq_target(sf);
 	if (swq_sock_readable(sf->sk))
 		mask |= EPOLLIN | EPOLLRDNORM;
 	if (READ_ONCE(target->dead))

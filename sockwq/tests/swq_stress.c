@@ -26,6 +26,10 @@
  *	A blocking reader sleeps on an empty queue (a blocking writer on a
  *	full one); then an O_NONBLOCK read (write) on the same file must
  *	give EAGAIN within SEC s instead of waiting behind the sleeper.
+ *   swq_stress pollpair [-w SEC]
+ *	poll(POLLOUT) on a full loopback endpoint, held inside ->poll() by
+ *	the poll_delay_us module parameter, while the endpoint is paired with
+ *	an empty one: POLLOUT must show within SEC s.
  *   swq_stress bench [-n MSGS] [-r RUNS]
  *	Messages/s and wakeups/s writer -> blocked reader through an AF_UNIX
  *	datagram socketpair (the live kernel) and /dev/sockwq pairs (rcu,
@@ -988,7 +992,96 @@ static void nonblock_case(int mode, int is_read, int sec)
 }
 
 /*
- * pairwake / nonblock: each case in both modes, with the flag both ways;
+ * poll(POLLOUT) on a full loopback endpoint that is paired, while the
+ * poller is inside ->poll() but not yet on the wait queue, with an empty
+ * endpoint: POLLOUT (room at the new peer) must show. The module's
+ * poll_delay_us holds the poller in that window (it sleeps uninterruptibly:
+ * 'D'), so the pair and its ->state_change land there for certain. Old
+ * code: ->poll() loaded the target (the full loopback queue) before the
+ * delay, the pair found no sleeper to wake, and the poller slept on (a
+ * lost wakeup; poll()'s own timeout of @sec s reports it).
+ */
+struct poller {
+	int fd, ret;
+	short revents;
+	int sec, started;
+	pid_t tid;
+};
+
+static void *poller_fn(void *arg)
+{
+	struct poller *p = arg;
+	struct pollfd pfd = { .fd = p->fd, .events = POLLOUT };
+
+	p->tid = syscall(SYS_gettid);
+	__atomic_store_n(&p->started, 1, __ATOMIC_SEQ_CST);
+	p->ret = poll(&pfd, 1, p->sec * 1000);
+	p->revents = pfd.revents;
+	return NULL;
+}
+
+#define POLL_DELAY_PARAM "/sys/module/sockwq/parameters/poll_delay_us"
+
+static int set_poll_delay(unsigned int us)
+{
+	FILE *f = fopen(POLL_DELAY_PARAM, "w");
+	int ok;
+
+	if (!f)
+		return -1;
+	ok = fprintf(f, "%u\n", us) > 0;
+	return fclose(f) || !ok ? -1 : 0;
+}
+
+static void pollpair_case(int mode, int from_poller, int sec)
+{
+	struct poller p = { .sec = sec };
+	char name[64];
+	pthread_t th;
+	int a, b, i;
+
+	snprintf(name, sizeof(name), "pollpair/%s/%s", mode_name(mode),
+		 from_poller ? "ioctl-on-poller" : "ioctl-on-peer");
+	a = dev_open(mode, 0);
+	b = dev_open(mode, O_NONBLOCK);
+	fill_queue(a);
+	p.fd = a;
+	if (set_poll_delay(500000)) {
+		FAIL("%s: %s: %s\n", name, POLL_DELAY_PARAM, strerror(errno));
+		goto out;
+	}
+	if (pthread_create(&th, NULL, poller_fn, &p)) {
+		perror("pthread_create");
+		exit(2);
+	}
+	/* until the poller sleeps in the delay (uninterruptible: 'D') */
+	for (i = 0; i < 3000; i++) {
+		if (__atomic_load_n(&p.started, __ATOMIC_SEQ_CST) &&
+		    task_state(p.tid) == 'D')
+			break;
+		usleep(1000);
+	}
+	if (i == 3000)
+		FAIL("%s: poller never seen inside the poll delay\n", name);
+	if (from_poller ? ioctl(a, SOCKWQ_IOC_PAIR, &b) :
+			  ioctl(b, SOCKWQ_IOC_PAIR, &a))
+		FAIL("%s: pair: %s\n", name, strerror(errno));
+	set_poll_delay(0);
+	pthread_join(th, NULL);	/* poll() has its own timeout */
+	if (p.ret != 1 || !(p.revents & POLLOUT))
+		FAIL("%s: poll() = %d revents %#x, want POLLOUT (lost wakeup)\n",
+		     name, p.ret, p.revents);
+	else
+		printf("ok %s\n", name);
+out:
+	set_poll_delay(0);
+	close(a);
+	close(b);
+}
+
+/*
+ * pairwake / nonblock / pollpair: each case in both modes, with the flag
+ * both ways;
  * -w SEC bounds every wait for a call that should return.
  */
 static int cmd_blocked(int argc, char **argv, const char *name,
@@ -1139,7 +1232,10 @@ int main(int argc, char **argv)
 	if (!strcmp(argv[1], "nonblock"))
 		return cmd_blocked(argc - 1, argv + 1, "nonblock",
 				   nonblock_case);
+	if (!strcmp(argv[1], "pollpair"))
+		return cmd_blocked(argc - 1, argv + 1, "pollpair",
+				   pollpair_case);
 usage:
-	fprintf(stderr, "usage: swq_stress stress|closerace|sigio|badinput|bench|pairwake|nonblock [options]\n");
+	fprintf(stderr, "usage: swq_stress stress|closerace|sigio|badinput|bench|pairwake|nonblock|pollpair [options]\n");
 	return 2;
 }
