@@ -311,8 +311,38 @@ static void pcref_kt_register_errors(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, parsed, *v);
 	/* the failed registrations changed nothing */
 	KUNIT_EXPECT_EQ(test, pcref_refcnt_read(dev), 1);
-	KUNIT_EXPECT_EQ(test, pcref_unregister_by_name("kt_dup"), 0);
+	pcref_unregister(dev);
 	KUNIT_EXPECT_PTR_EQ(test, pcref_get_by_name("kt_dup"), NULL);
+}
+
+/*
+ * A device registered with pcref_register() is its caller's, who will
+ * pcref_unregister() it through its pointer. Unregister by name (the
+ * control file's "unregister NAME") must refuse it and leave it listed and
+ * working: had it freed the device, the owner's own unregister would lock
+ * and unlist freed memory.
+ */
+static void pcref_kt_by_name_spares_owned(struct kunit *test)
+{
+	const enum pcref_variant *v = test->param_value;
+	struct pcref_dev *dev = pcref_kt_register(test, "kt_owned", *v);
+	struct pcref_dev *found;
+	int err;
+
+	if (!dev)
+		return;
+	err = pcref_unregister_by_name("kt_owned");
+	KUNIT_EXPECT_EQ_MSG(test, err, -EPERM,
+			    "unregister by name took a device its owner still has");
+	if (!err)
+		return;		/* freed under us: nothing of ours is left */
+	found = pcref_get_by_name("kt_owned");
+	KUNIT_EXPECT_PTR_EQ(test, found, dev);
+	if (found)
+		pcref_put(found);
+	KUNIT_EXPECT_EQ(test, pcref_refcnt_read(dev), 1);
+	pcref_unregister(dev);
+	KUNIT_EXPECT_PTR_EQ(test, pcref_get_by_name("kt_owned"), NULL);
 }
 
 /*
@@ -346,6 +376,8 @@ static void pcref_kt_refcount_refuses_underflow(struct kunit *test)
 static struct kunit_case pcref_kt_cases[] = {
 	KUNIT_CASE(pcref_kt_variants_agree),
 	KUNIT_CASE_PARAM(pcref_kt_register_errors, pcref_kt_variant_gen_params),
+	KUNIT_CASE_PARAM(pcref_kt_by_name_spares_owned,
+			 pcref_kt_variant_gen_params),
 	KUNIT_CASE(pcref_kt_refcount_refuses_underflow),
 	{}
 };
@@ -617,8 +649,11 @@ static void pcref_kt_unregister_waits_for_ref(struct kunit *test)
 		pcref_kt_run(test, &dropper, -1);
 		held = !dropper.ran;
 	}
-	/* cleanup: our reference (if the dropper did not put it) ends it */
-	if (held)
+	/*
+	 * cleanup: our reference (if the dropper did not put it) ends it;
+	 * an unregister that already returned has freed the device with it
+	 */
+	if (held && !done)
 		pcref_put(dev);
 	KUNIT_EXPECT_TRUE(test, pcref_kt_wait(&unreg));
 	pcref_kt_stop(&unreg);
@@ -685,7 +720,11 @@ static void pcref_kt_warns_past_timeout(struct kunit *test)
 	/* a re-announcement means it waited over a second: > 50 ms */
 	KUNIT_EXPECT_TRUE(test, pcref_kt_wait_announces(&l, 2,
 							PCREF_KT_WAIT_MS));
-	pcref_put(dev);
+	/* an unregister that returned with our reference held freed @dev */
+	if (completion_done(&unreg.done))
+		KUNIT_FAIL(test, "unregister returned while a reference was held");
+	else
+		pcref_put(dev);
 	KUNIT_EXPECT_TRUE(test, pcref_kt_wait(&unreg));
 	pcref_kt_stop(&unreg);
 	KUNIT_EXPECT_GE(test, unreg.stats.warnings, 1U);
@@ -816,7 +855,8 @@ out:
 		pcref_kt_wait(&reader);
 		pcref_kt_stop(&reader);
 	}
-	if (reader.found)
+	/* unless a (wrongly) finished unregister freed it with the hold */
+	if (reader.found && !(unreg_on && completion_done(&unreg.done)))
 		pcref_put(reader.found);
 	if (unreg_on) {
 		KUNIT_EXPECT_TRUE(test, pcref_kt_wait(&unreg));

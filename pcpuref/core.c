@@ -58,7 +58,7 @@ MODULE_PARM_DESC(unregister_warn_secs,
 /* A waiting unregister re-announces itself this often. */
 #define PCREF_ANNOUNCE_MS	1000
 
-/* Serialises registry writers (list, state) and control-file commands. */
+/* Serialises registry writers (the list) and control-file commands. */
 DEFINE_MUTEX(pcref_lock);
 LIST_HEAD(pcref_devices);
 static BLOCKING_NOTIFIER_HEAD(pcref_notifier_chain);
@@ -167,7 +167,8 @@ struct pcref_dev *pcref_find_locked(const char *name)
 /* Most registered devices: keeps every list walk short. */
 #define PCREF_MAX_DEVICES	64
 
-struct pcref_dev *pcref_register(const char *name, enum pcref_variant v)
+static struct pcref_dev *pcref_do_register(const char *name,
+					   enum pcref_variant v, bool ctl_owned)
 {
 	struct pcref_dev *dev, *pos;
 	unsigned int n = 0;
@@ -179,6 +180,7 @@ struct pcref_dev *pcref_register(const char *name, enum pcref_variant v)
 	if (!dev)
 		return ERR_PTR(-ENOMEM);
 	strscpy(dev->name, name, sizeof(dev->name));
+	dev->ctl_owned = ctl_owned;
 	err = pcref_counter_init(dev, v);
 	if (err) {
 		kfree(dev);
@@ -200,14 +202,29 @@ struct pcref_dev *pcref_register(const char *name, enum pcref_variant v)
 		kfree(dev);
 		return ERR_PTR(err);
 	}
-	dev->state = PCREF_REGISTERED;
 	/* publishes the initialised counter to RCU readers */
 	list_add_tail_rcu(&dev->list, &pcref_devices);
 	atomic_long_inc(&pcref_totals.registered);
 	mutex_unlock(&pcref_lock);
 	return dev;
 }
+
+/*
+ * Register a device owned by the caller: only the caller unregisters it,
+ * with pcref_unregister*() on its pointer (pcref_unregister_by_name()
+ * refuses it, see there).
+ */
+struct pcref_dev *pcref_register(const char *name, enum pcref_variant v)
+{
+	return pcref_do_register(name, v, false);
+}
 EXPORT_SYMBOL_GPL(pcref_register);
+
+/* Register a device owned by the control file: unregistered by name. */
+struct pcref_dev *pcref_register_ctl(const char *name, enum pcref_variant v)
+{
+	return pcref_do_register(name, v, true);
+}
 
 /* Testing only: see pcref_test_set_hooks(). */
 static const struct pcref_test_hooks __rcu *pcref_test_hooks;
@@ -261,7 +278,6 @@ void pcref_unlist_locked(struct pcref_dev *dev)
 {
 	lockdep_assert_held(&pcref_lock);
 	list_del_rcu(&dev->list);
-	dev->state = PCREF_UNREGISTERING;
 }
 
 int pcref_register_notifier(struct notifier_block *nb)
@@ -286,9 +302,9 @@ static void pcref_announce(struct pcref_dev *dev, struct pcref_unreg_stats *st)
 }
 
 /*
- * Second half of an unregister, for a device already unlisted (state
- * UNREGISTERING): wait for the references, then free. Warns every
- * @warn_ms while references remain. Sleeps; no locks held.
+ * Second half of an unregister, for a device already unlisted: wait for
+ * the references, then free. Warns every @warn_ms while references
+ * remain. Sleeps; no locks held.
  */
 static void pcref_unregister_wait(struct pcref_dev *dev, unsigned int warn_ms,
 				  struct pcref_unreg_stats *stats)
@@ -355,15 +371,20 @@ static unsigned int pcref_warn_ms(void)
 /*
  * Unregister and free @dev, waiting for every reference to go; warn every
  * @warn_ms while some remain and report what the wait did in @stats.
+ *
+ * Only the owner that registered @dev with pcref_register() calls this,
+ * once, as with unregister_netdevice(). Nobody else can unlist or free an
+ * owned device while the owner has it: pcref_unregister_by_name() refuses
+ * owned devices, and pcref_unregister_all() runs only at rmmod, which the
+ * owner's module prevents while it is loaded (it uses our symbols). So
+ * @dev is listed here, and there is no state worth checking: a second
+ * unregister by the owner reads a freed device, which no check on @dev
+ * could detect reliably (KASAN reports it).
  */
 void pcref_unregister_timed(struct pcref_dev *dev, unsigned int warn_ms,
 			    struct pcref_unreg_stats *stats)
 {
 	mutex_lock(&pcref_lock);
-	if (WARN_ON_ONCE(dev->state != PCREF_REGISTERED)) {
-		mutex_unlock(&pcref_lock);
-		return;
-	}
 	pcref_unlist_locked(dev);
 	mutex_unlock(&pcref_lock);
 	pcref_unregister_wait(dev, warn_ms, stats);
@@ -377,16 +398,24 @@ void pcref_unregister(struct pcref_dev *dev)
 }
 EXPORT_SYMBOL_GPL(pcref_unregister);
 
-/* Unregister by name with the module's warning interval. */
+/*
+ * Unregister by name with the module's warning interval: only devices the
+ * control file registered (pcref_register_ctl()). A device registered with
+ * pcref_register() belongs to the caller that holds its pointer and will
+ * pcref_unregister() it; freeing it here would make that call a use after
+ * free (it locks and unlists a freed device), so it is refused with -EPERM,
+ * as rtnetlink refuses to delete a device whose driver did not create it
+ * through rtnetlink.
+ */
 int pcref_unregister_by_name(const char *name)
 {
 	struct pcref_dev *dev;
 
 	mutex_lock(&pcref_lock);
 	dev = pcref_find_locked(name);
-	if (!dev) {
+	if (!dev || !dev->ctl_owned) {
 		mutex_unlock(&pcref_lock);
-		return -ENODEV;
+		return dev ? -EPERM : -ENODEV;
 	}
 	pcref_unlist_locked(dev);
 	mutex_unlock(&pcref_lock);
@@ -395,6 +424,11 @@ int pcref_unregister_by_name(const char *name)
 }
 EXPORT_SYMBOL_GPL(pcref_unregister_by_name);
 
+/*
+ * rmmod: every device still listed, owned ones included. An owner that is
+ * still loaded keeps this module loaded, so an owned device still listed
+ * here was leaked by an owner that is gone: nobody else will unregister it.
+ */
 void pcref_unregister_all(void)
 {
 	struct pcref_dev *dev;

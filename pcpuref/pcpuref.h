@@ -45,11 +45,6 @@ enum pcref_variant {
 	PCREF_NR_VARIANTS,
 };
 
-enum pcref_state {
-	PCREF_REGISTERED,
-	PCREF_UNREGISTERING,
-};
-
 /* Notifier events on pcref_notifier_chain; the data is the pcref_dev. */
 enum pcref_event {
 	/*
@@ -72,10 +67,14 @@ struct pcref_dev {
 		atomic_t refcnt;		/* PCREF_ATOMIC */
 		refcount_t refs;		/* PCREF_REFCOUNT */
 	};
-	enum pcref_state state;		/* written under pcref_lock */
+	/* registered by the control file: pcref_unregister_by_name() may go */
+	bool ctl_owned;
 	/* in pcref_devices (RCU list, writers under pcref_lock) */
 	struct list_head list;
-	/* refs held by the control file; pcref_lock */
+	/*
+	 * refs held by the control file; written under pcref_lock, read
+	 * locklessly (READ_ONCE) by the devices file
+	 */
 	unsigned int ctl_refs;
 	/* refcount variant: puts refused because only the base was left */
 	atomic_t underflows;
@@ -178,7 +177,12 @@ static inline int pcref_refcnt_read(const struct pcref_dev *dev)
 					      pcref_legacy_read(dev);
 }
 
-/* The registry. */
+/*
+ * The registry. A device has one owner, who unregisters it exactly once:
+ * the caller of pcref_register() (through pcref_unregister*() on its
+ * pointer), or the control file (pcref_register_ctl(), unregistered with
+ * pcref_unregister_by_name(), which refuses other devices with -EPERM).
+ */
 struct pcref_dev *pcref_register(const char *name, enum pcref_variant v);
 struct pcref_dev *pcref_get_by_name(const char *name);
 void pcref_unregister(struct pcref_dev *dev);
@@ -209,6 +213,7 @@ void pcref_procfs_exit(void);
 int pcref_bench_init(struct proc_dir_entry *dir);
 void pcref_bench_exit(void);
 void pcref_unregister_all(void);
+struct pcref_dev *pcref_register_ctl(const char *name, enum pcref_variant v);
 
 /* Valid names: 1..PCREF_NAME_MAX of [A-Za-z0-9_.-]. */
 bool pcref_name_valid(const char *name);

@@ -77,7 +77,7 @@ static int pcref_cmd_register(void *ctx, int argc, char **argv)
 		if (err)
 			return err;
 	}
-	dev = pcref_register(argv[1], v);
+	dev = pcref_register_ctl(argv[1], v);
 	return PTR_ERR_OR_ZERO(dev);
 }
 
@@ -106,7 +106,8 @@ static int pcref_cmd_hold(void *ctx, int argc, char **argv)
 	} else {
 		for (i = 0; i < count; i++)
 			pcref_hold(dev);
-		dev->ctl_refs += count;
+		/* the devices file reads it locklessly */
+		WRITE_ONCE(dev->ctl_refs, dev->ctl_refs + count);
 	}
 	mutex_unlock(&pcref_lock);
 	return err;
@@ -129,7 +130,7 @@ static int pcref_cmd_put(void *ctx, int argc, char **argv)
 		/* not ours to put: refuse rather than underflow */
 		err = -ERANGE;
 	} else {
-		dev->ctl_refs -= count;
+		WRITE_ONCE(dev->ctl_refs, dev->ctl_refs - count);
 		for (i = 0; i < count; i++)
 			pcref_put(dev);
 	}
@@ -192,7 +193,7 @@ static int pcref_ctl_event(struct notifier_block *nb, unsigned long event,
 		return NOTIFY_DONE;
 	mutex_lock(&pcref_lock);
 	n = dev->ctl_refs;
-	dev->ctl_refs = 0;
+	WRITE_ONCE(dev->ctl_refs, 0);
 	mutex_unlock(&pcref_lock);
 	while (n--)
 		pcref_put(dev);
