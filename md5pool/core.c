@@ -265,7 +265,13 @@ EXPORT_SYMBOL_GPL(md5pool_hash_update);
 
 int md5pool_hash_final(struct md5pool_ctx *c, u8 *digest)
 {
-	c->nr_signed++;
+	/*
+	 * Only this CPU writes its counter (BH is off between get and put),
+	 * so a plain load suffices for the increment; the store is marked
+	 * because the stats file reads every CPU's counter locklessly
+	 * (READ_ONCE() in md5pool_stats_show()).
+	 */
+	WRITE_ONCE(c->nr_signed, c->nr_signed + 1);
 	return crypto_shash_final(c->desc, digest);
 }
 EXPORT_SYMBOL_GPL(md5pool_hash_final);

@@ -4,9 +4,11 @@
 # committed kernel-signed vectors to the sign file, each write a user
 # reference of its own (through legacy, a first user builds the pool and a
 # last one frees it, over and over, while the other signer is in get), a
-# third process flips sign_variant under them, and a two-thread bench of
-# legacy then percpu runs beside. Every signature must match, every bench
-# run must succeed, and at the end no legacy user may be left.
+# third process flips sign_variant under them, a two-thread bench of
+# legacy then percpu runs beside, and a fourth reads the stats file (every
+# CPU's signature counter, locklessly) all along. Every signature must
+# match, every bench run must succeed, and at the end no legacy user may be
+# left.
 . /rcunet/guest/lib.sh
 
 P=/proc/rcunet/md5pool
@@ -49,7 +51,18 @@ s2=$!
 	done
 ) &
 flip=$!
+(
+	bad=0
+	while [ ! -e "$tmp/stop" ]; do
+		grep -q '^cpu[0-9]* signed=[0-9]' "$P/stats" || bad=$((bad + 1))
+		sleep 0.02	# leave the CPUs to the signers
+	done
+	echo "$bad" >"$tmp/stats_bad"
+) &
+stats=$!
 wait $s1 $s2 $flip $bench
+touch "$tmp/stop"
+wait $stats
 ctl md5pool "sign_variant percpu"
 
 cat "$tmp/bench"
@@ -59,6 +72,7 @@ head -5 "$tmp/s1" "$tmp/s2"
 check race/bench_legacy_ok grep -q 'variant=legacy .*threads=2' "$tmp/bench"
 check race/bench_percpu_ok grep -q 'variant=percpu .*threads=2' "$tmp/bench"
 check race/bench_no_error sh -c "! grep -q 'error=\|failed' '$tmp/bench'"
+check race/stats_read_throughout grep -qx 0 "$tmp/stats_bad"
 check race/no_legacy_user_left grep -q '^legacy_allocated=no legacy_users=0 ' "$P/stats"
 for a in 127.0.0.1 ::1; do
 	ctl md5pool "key_del $a"
