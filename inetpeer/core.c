@@ -277,7 +277,8 @@ struct ipeer_node *ipeer_link_new(struct ipeer_base *b,
 	 */
 	rcu_assign_pointer(*stack[depth - 1], n);
 	ipeer_rebalance(b, stack, depth - 1);
-	b->total++;
+	/* read locklessly by ipeer_maybe_gc(), ipeer_ttl() and the stats */
+	WRITE_ONCE(b->total, b->total + 1);
 	this_cpu_inc(b->stats->inserts);
 	return n;
 }
@@ -320,7 +321,8 @@ bool ipeer_unlink_locked(struct ipeer_base *b, struct ipeer_node *p)
 		stack[delp + 1] = &t->left;
 	}
 	ipeer_rebalance(b, stack, depth);
-	b->total--;
+	/* read locklessly, see ipeer_link_new() */
+	WRITE_ONCE(b->total, b->total - 1);
 	return true;
 }
 
@@ -602,17 +604,21 @@ void ipeer_read_stats(struct ipeer_base *b, struct ipeer_stats *out)
 	int cpu;
 
 	memset(out, 0, sizeof(*out));
+	/*
+	 * Other CPUs may be incrementing their counters right now (with
+	 * this_cpu_inc(), no lock): read each one once, marked.
+	 */
 	for_each_possible_cpu(cpu) {
 		const struct ipeer_stats *s = per_cpu_ptr(b->stats, cpu);
 
-		out->lockless_hits += s->lockless_hits;
-		out->lockless_misses += s->lockless_misses;
-		out->fallback_hits += s->fallback_hits;
-		out->locked_hits += s->locked_hits;
-		out->inserts += s->inserts;
-		out->gc_removed += s->gc_removed;
-		out->freed_seen += s->freed_seen;
-		out->unlink_failed += s->unlink_failed;
+		out->lockless_hits += READ_ONCE(s->lockless_hits);
+		out->lockless_misses += READ_ONCE(s->lockless_misses);
+		out->fallback_hits += READ_ONCE(s->fallback_hits);
+		out->locked_hits += READ_ONCE(s->locked_hits);
+		out->inserts += READ_ONCE(s->inserts);
+		out->gc_removed += READ_ONCE(s->gc_removed);
+		out->freed_seen += READ_ONCE(s->freed_seen);
+		out->unlink_failed += READ_ONCE(s->unlink_failed);
 	}
 }
 EXPORT_SYMBOL_GPL(ipeer_read_stats);

@@ -127,7 +127,11 @@ struct ipeer_base {
 	struct ipeer_node __rcu *root;
 	spinlock_t lock;	/* rcu variant: tree writers, locked lookups */
 	rwlock_t rwlock;	/* rwlock variant: everything */
-	int total;		/* nodes in the tree; under the tree lock */
+	/*
+	 * Nodes in the tree. Written under the tree lock with WRITE_ONCE(),
+	 * read locklessly with READ_ONCE() (GC threshold and TTL, stats).
+	 */
+	int total;
 	spinlock_t unused_lock;	/* protects unused, nr_unused, node->unused */
 	struct list_head unused;	/* LRU: oldest first */
 	int nr_unused;		/* length of @unused; read with READ_ONCE */

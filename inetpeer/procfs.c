@@ -89,18 +89,23 @@ static int ipeer_cmd_put(void *ctx, int argc, char **argv)
 	if (err)
 		return err;
 	mutex_lock(&ipeer_ctl_mutex);
-	p = ipeer_get(b, &key, false);
-	if (!p) {
+	/*
+	 * Look, but take no reference: a get would revive an unused peer
+	 * and its put would list it again at the LRU tail with a new dtime,
+	 * a change a refused put must not make. A peer we hold (ctl_holds
+	 * above 0) stays in the tree after the unlock: our hold pins it.
+	 */
+	b->ops->lock_tree(b);
+	p = ipeer_lookup_locked(b, &key, NULL, NULL);
+	if (!p)
 		err = -ENOENT;
-	} else if (!p->ctl_holds) {
-		/* put without a get: only drop our lookup reference */
-		ipeer_put(b, p);
+	else if (!p->ctl_holds)
 		err = -EINVAL;
-	} else {
+	else
 		p->ctl_holds--;
-		ipeer_put(b, p);	/* the lookup */
+	b->ops->unlock_tree(b);
+	if (!err)
 		ipeer_put(b, p);	/* the hold */
-	}
 	mutex_unlock(&ipeer_ctl_mutex);
 	return err;
 }

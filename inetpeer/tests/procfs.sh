@@ -11,6 +11,7 @@ ctlx() { sh -c 'echo "$1" >/proc/rcunet/inetpeer/control' sh "$1"; }
 # the peers listing without the ages, which move on their own
 peers_noage() { sed 's/ age_ms=[0-9]*//' $D/peers; }
 refcnt() { awk -v a="$1" '$1 == a { sub("refcnt=", "", $2); print $2 }' $D/peers; }
+age() { awk -v a="$1" '$1 == a { sub("age_ms=", "", $3); print $3 }' $D/peers; }
 fail=0
 t() { if "$@"; then :; else fail=1; fi; }
 
@@ -42,9 +43,14 @@ check state_unchanged_after_errors test "$before" = "$(peers_noage)"
 check put_once ctl inetpeer "put 10.1.2.3"
 check put_twice ctl inetpeer "put 10.1.2.3"
 check refcnt_zero test "$(refcnt 10.1.2.3)" = 0
+# a refused put leaves the peer's age (its place in the LRU) alone too:
+# ages only grow unless a put to 0 restarts them
+sleep 1
+age0=$(age 10.1.2.3)
 before=$(peers_noage)
 expect_error put_without_hold "Invalid argument" ctlx "put 10.1.2.3"
 check put_without_hold_unchanged test "$before" = "$(peers_noage)"
+check put_without_hold_age_kept test "$(age 10.1.2.3)" -ge "$age0" -a "$age0" -ge 500
 check unused_counted test "$(stat unused)" -ge 1
 
 # flush removes unused peers only; remove removes one unused peer
