@@ -3,9 +3,9 @@
 # blocked_callers_interleavings: a loopback writer asleep on its full queue
 # must be woken when its endpoint is paired (from either side), and an
 # O_NONBLOCK read/write must give EAGAIN at once while a blocking call
-# sleeps on the same file, and a poll(POLLOUT) caught between entering
-# ->poll() and joining the wait queue (poll_delay_us) when its full loopback
-# endpoint is paired must see the room at the new peer. swq_stress waits a
+# sleeps on the same file, and an epoll watch for EPOLLOUT caught between
+# entering ->poll() and joining the wait queue (poll_delay_us) when its full
+# loopback endpoint is paired must see the room at the new peer. swq_stress waits a
 # bounded time for each call and reports FAIL (then gets the stuck call out
 # with a signal) instead of hanging.
 . /rcunet/guest/lib.sh

@@ -27,9 +27,10 @@
  *	full one); then an O_NONBLOCK read (write) on the same file must
  *	give EAGAIN within SEC s instead of waiting behind the sleeper.
  *   swq_stress pollpair [-w SEC]
- *	poll(POLLOUT) on a full loopback endpoint, held inside ->poll() by
- *	the poll_delay_us module parameter, while the endpoint is paired with
- *	an empty one: POLLOUT must show within SEC s.
+ *	epoll_ctl(ADD, EPOLLOUT) on a full loopback endpoint, held inside
+ *	->poll() by the poll_delay_us module parameter, while the endpoint
+ *	is paired with an empty one: epoll_wait() must give EPOLLOUT within
+ *	SEC s.
  *   swq_stress bench [-n MSGS] [-r RUNS]
  *	Messages/s and wakeups/s writer -> blocked reader through an AF_UNIX
  *	datagram socketpair (the live kernel) and /dev/sockwq pairs (rcu,
@@ -992,18 +993,20 @@ static void nonblock_case(int mode, int is_read, int sec)
 }
 
 /*
- * poll(POLLOUT) on a full loopback endpoint that is paired, while the
- * poller is inside ->poll() but not yet on the wait queue, with an empty
- * endpoint: POLLOUT (room at the new peer) must show. The module's
- * poll_delay_us holds the poller in that window (it sleeps uninterruptibly:
- * 'D'), so the pair and its ->state_change land there for certain. Old
- * code: ->poll() loaded the target (the full loopback queue) before the
- * delay, the pair found no sleeper to wake, and the poller slept on (a
- * lost wakeup; poll()'s own timeout of @sec s reports it).
+ * An epoll watch for EPOLLOUT on a full loopback endpoint that is paired,
+ * while epoll_ctl(ADD) is inside ->poll() but not yet on the wait queue,
+ * with an empty endpoint: epoll_wait() must report EPOLLOUT (room at the
+ * new peer). The module's poll_delay_us holds the poller in that window
+ * (it sleeps uninterruptibly: 'D'), so the pair and its ->state_change
+ * land there for certain. Old code: ->poll() loaded the target (the full
+ * loopback queue) before the delay, the pair found no sleeper to wake,
+ * the item never became ready, and epoll_wait() timed out after @sec s (a
+ * lost wakeup). epoll, not poll(): poll() polls once more after its
+ * timeout and would then see the peer anyway.
  */
 struct poller {
-	int fd, ret;
-	short revents;
+	int fd, ep, ctl, ret;
+	unsigned int events;
 	int sec, started;
 	pid_t tid;
 };
@@ -1011,12 +1014,16 @@ struct poller {
 static void *poller_fn(void *arg)
 {
 	struct poller *p = arg;
-	struct pollfd pfd = { .fd = p->fd, .events = POLLOUT };
+	struct epoll_event ev = { .events = EPOLLOUT };
 
 	p->tid = syscall(SYS_gettid);
 	__atomic_store_n(&p->started, 1, __ATOMIC_SEQ_CST);
-	p->ret = poll(&pfd, 1, p->sec * 1000);
-	p->revents = pfd.revents;
+	p->ctl = epoll_ctl(p->ep, EPOLL_CTL_ADD, p->fd, &ev);
+	if (p->ctl)
+		return NULL;
+	memset(&ev, 0, sizeof(ev));
+	p->ret = epoll_wait(p->ep, &ev, 1, p->sec * 1000);
+	p->events = ev.events;
 	return NULL;
 }
 
@@ -1046,6 +1053,11 @@ static void pollpair_case(int mode, int from_poller, int sec)
 	b = dev_open(mode, O_NONBLOCK);
 	fill_queue(a);
 	p.fd = a;
+	p.ep = epoll_create1(0);
+	if (p.ep < 0) {
+		FAIL("%s: epoll_create1: %s\n", name, strerror(errno));
+		goto out;
+	}
 	if (set_poll_delay(500000)) {
 		FAIL("%s: %s: %s\n", name, POLL_DELAY_PARAM, strerror(errno));
 		goto out;
@@ -1067,14 +1079,18 @@ static void pollpair_case(int mode, int from_poller, int sec)
 			  ioctl(b, SOCKWQ_IOC_PAIR, &a))
 		FAIL("%s: pair: %s\n", name, strerror(errno));
 	set_poll_delay(0);
-	pthread_join(th, NULL);	/* poll() has its own timeout */
-	if (p.ret != 1 || !(p.revents & POLLOUT))
-		FAIL("%s: poll() = %d revents %#x, want POLLOUT (lost wakeup)\n",
-		     name, p.ret, p.revents);
+	pthread_join(th, NULL);	/* epoll_wait() has its own timeout */
+	if (p.ctl)
+		FAIL("%s: epoll_ctl: %s\n", name, strerror(errno));
+	else if (p.ret != 1 || !(p.events & EPOLLOUT))
+		FAIL("%s: epoll_wait() = %d events %#x after %d s, want EPOLLOUT (lost wakeup)\n",
+		     name, p.ret, p.events, sec);
 	else
 		printf("ok %s\n", name);
 out:
 	set_poll_delay(0);
+	if (p.ep >= 0)
+		close(p.ep);
 	close(a);
 	close(b);
 }
