@@ -385,19 +385,24 @@ void ipeer_revived(struct ipeer_base *b, struct ipeer_node *p)
 	spin_unlock_bh(&b->unused_lock);
 }
 
+/* Test only: hold the put inside its window (b->put_delay_ms, KUnit). */
+static void ipeer_put_window_pause(struct ipeer_base *b)
+{
+	unsigned int ms = READ_ONCE(b->put_delay_ms);
+
+	if (unlikely(ms))
+		mdelay(ms);
+}
+
 void ipeer_put(struct ipeer_base *b, struct ipeer_node *p)
 {
-	unsigned int delay;
-
 	local_bh_disable();
 	/*
 	 * The drop to 0 and the list insertion form one unused_lock section;
 	 * a getter that revives p from 0 waits for it in ipeer_revived().
 	 */
 	if (atomic_dec_and_lock(&p->refcnt, &b->unused_lock)) {
-		delay = READ_ONCE(b->put_delay_ms);
-		if (unlikely(delay))
-			mdelay(delay);	/* test only: widen the window */
+		ipeer_put_window_pause(b);
 		list_add_tail(&p->unused, &b->unused);
 		WRITE_ONCE(b->nr_unused, b->nr_unused + 1);
 		WRITE_ONCE(p->dtime, jiffies);
