@@ -42,8 +42,14 @@ fi
 # (not countable under KASAN: its quarantine holds freed objects back, so
 # every failed load's frees still show as in use; the rcunet KASAN kernel is
 # booted with kasan.fault=report)
+# Nor on Debian's own kernel: its module loader itself leaves about three
+# kmalloc-32 objects per failed load (295 after 100 loads, seen on
+# 6.1.0-57-amd64), as many as one leak of ours would. Our debug kernel,
+# where a failed load of this module grows nothing, judges the leak.
 if grep -q 'kasan\.' /proc/cmdline; then
 	case_skip init_fail/no_leak "KASAN quarantine keeps freed objects counted"
+elif uname -r | grep -q -- '-amd64$'; then
+	case_skip init_fail/no_leak "Debian's kernel allocates per failed module load; judged on the debug kernel"
 elif [ -r /proc/slabinfo ]; then
 	kmalloc_objs >/tmp/pgr_slab_before
 	i=0 ok=0
