@@ -6,6 +6,10 @@
 #                        debug, KASAN, KCSAN and stock kernel runs, bench smoke
 #   make sparse | cocci | checkpatch | selftest   single gates
 #   make check-kasan | check-kcsan   one sanitizer kernel's part of make check
+#   make torture [KERNEL=kasan|kcsan|debug|stock|all] [MODULES=a,b] [DURATION=10m]
+#                [TORMENTS=hotplug,fault,rmmod,stall] [CPUS=n]
+#                        rcunet-torture: randomized self-checking stress
+#   make torture-selftest [DURATION=5m]   planted defects torture must catch
 #   make setup           packages, stock kernel, test kernels (idempotent)
 #   make clean
 
@@ -17,7 +21,7 @@ KDIR ?= $(firstword $(wildcard /lib/modules/$(shell uname -r)/build) \
 SHELL := /bin/bash
 
 .PHONY: all modules clean setup kernels check bench sparse cocci checkpatch selftest \
-	check-kasan check-kcsan
+	check-kasan check-kcsan torture torture-selftest
 
 all: modules
 
@@ -57,3 +61,13 @@ selftest:
 check-kasan check-kcsan:
 	scripts/setup
 	scripts/run-tests $(patsubst check-%,%,$@)
+
+torture:
+	scripts/setup
+	scripts/torture $(if $(KERNEL),--kernel $(KERNEL)) $(if $(MODULES),--modules $(MODULES)) \
+		$(if $(DURATION),--duration $(DURATION)) $(if $(TORMENTS),--torments $(TORMENTS)) \
+		$(if $(CPUS),--smp $(CPUS))
+
+torture-selftest:
+	scripts/setup
+	scripts/torture-selftest $(if $(DURATION),--duration $(DURATION)) $(if $(ONLY),--only $(ONLY))
