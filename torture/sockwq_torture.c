@@ -263,6 +263,25 @@ static bool swt_writable(struct swt_file *f)
 }
 
 /*
+ * A wait_event() style sleeper that also records being woken: a wakeup
+ * landing between a slice's timeout and our next look must not read as
+ * "nobody woke us" (xchg() takes the flag; the waker's store is never lost).
+ */
+struct swt_waiter {
+	struct wait_queue_entry entry;
+	bool woken;
+};
+
+static int swt_wake(struct wait_queue_entry *entry, unsigned int mode,
+		    int sync, void *key)
+{
+	struct swt_waiter *w = container_of(entry, struct swt_waiter, entry);
+
+	WRITE_ONCE(w->woken, true);
+	return autoremove_wake_function(entry, mode, sync, key);
+}
+
+/*
  * Sleep on @f's wait queue as wait_event_interruptible() does until
  * @cond. 0: it holds; -EPIPE: closing; -EAGAIN: gave up (nothing came
  * within SWT_WAIT_MAX, or the session stops); -ETIMEDOUT: lost wakeup.
@@ -271,12 +290,15 @@ static int swt_wait(struct rtort_thread *t, struct swt_file *f,
 		    bool (*cond)(struct swt_file *f), const char *what)
 {
 	unsigned long start = jiffies, since = 0;
-	DEFINE_WAIT(w);
-	long left;
+	struct swt_waiter w = { };
 	int ret;
 
+	init_wait(&w.entry);
+	w.entry.func = swt_wake;
 	for (;;) {
-		prepare_to_wait(&f->wq->wait, &w, TASK_INTERRUPTIBLE);
+		prepare_to_wait(&f->wq->wait, &w.entry, TASK_INTERRUPTIBLE);
+		if (xchg(&w.woken, false))
+			since = 0;
 		/* while watching, only a wakeup gets us out */
 		if (!since) {
 			ret = 0;
@@ -292,12 +314,12 @@ static int swt_wait(struct rtort_thread *t, struct swt_file *f,
 		ret = -EAGAIN;
 		if (rtort_should_stop(t))
 			break;
-		left = schedule_timeout(SWT_SLICE);
+		schedule_timeout(SWT_SLICE);
 		ret = -ETIMEDOUT;
-		if (swt_watch(t, &since, left, cond(f), f, what))
+		if (swt_watch(t, &since, READ_ONCE(w.woken), cond(f), f, what))
 			break;
 	}
-	finish_wait(&f->wq->wait, &w);
+	finish_wait(&f->wq->wait, &w.entry);
 	return ret;
 }
 
@@ -307,7 +329,7 @@ struct swt_poller {
 	struct wait_queue_entry entry;
 	wait_queue_head_t *head;
 	struct task_struct *task;
-	bool woken;		/* set by the callback, cleared by us */
+	bool woken;		/* set by the callback, taken with xchg() */
 };
 
 static int swt_poll_wake(struct wait_queue_entry *entry, unsigned int mode,
@@ -340,8 +362,6 @@ static int swt_poll(struct rtort_thread *t, struct swt_file *f,
 {
 	struct swt_poller p = { .task = current };
 	unsigned long start = jiffies, since = 0;
-	bool woken;
-	long left;
 	int ret;
 
 	init_poll_funcptr(&p.pt, swt_poll_queue);
@@ -352,9 +372,8 @@ static int swt_poll(struct rtort_thread *t, struct swt_file *f,
 	}
 	for (;;) {
 		set_current_state(TASK_INTERRUPTIBLE);
-		woken = READ_ONCE(p.woken);
-		if (woken)
-			WRITE_ONCE(p.woken, false);
+		if (xchg(&p.woken, false))
+			since = 0;
 		if (!since) {
 			ret = 0;
 			if (cond(f))
@@ -369,10 +388,9 @@ static int swt_poll(struct rtort_thread *t, struct swt_file *f,
 		ret = -EAGAIN;
 		if (rtort_should_stop(t))
 			break;
-		left = woken ? 1 : schedule_timeout(SWT_SLICE);
+		schedule_timeout(SWT_SLICE);
 		ret = -ETIMEDOUT;
-		if (swt_watch(t, &since, left || READ_ONCE(p.woken), cond(f),
-			      f, what))
+		if (swt_watch(t, &since, READ_ONCE(p.woken), cond(f), f, what))
 			break;
 	}
 	__set_current_state(TASK_RUNNING);
