@@ -14,8 +14,12 @@
 #   make clean
 
 # Default KDIR: the running kernel's build tree if it has one, else the
-# newest installed Debian amd64 headers.
+# headers of the stock kernel scripts/setup pinned (so that installing
+# another series' headers, a 6.12 say, changes nothing), else the newest
+# installed Debian amd64 headers.
+RCUNET_CACHE ?= /var/cache/rcunet
 KDIR ?= $(firstword $(wildcard /lib/modules/$(shell uname -r)/build) \
+	$(wildcard $(addprefix /usr/src/linux-headers-,$(shell cat $(RCUNET_CACHE)/stock/stock.abi 2>/dev/null))) \
 	$(lastword $(sort $(wildcard /usr/src/linux-headers-*-amd64))))
 
 SHELL := /bin/bash
