@@ -113,7 +113,9 @@ op_stats() {
 op_peers() {
 	out=$(cat $D/peers 2>/dev/null) || return 0
 	ops=$((ops + 1))
+	# an empty listing is one empty line here
 	bad=$(echo "$out" | awk '
+		NF == 0 { next }
 		{ sub("refcnt=", "", $2) }
 		$2 !~ /^[0-9]+$/ { print "negative or bad count: " $0; exit }
 		index($1, ":") { v6 = 1; next }
