@@ -150,6 +150,13 @@ struct pt_ctx {
 	struct delayed_work watchdog;
 	bool stopping;
 	struct rtort_session *session;
+	/* what the windows saw, printed at exit: proof the races ran */
+	atomic_long_t dwells;		/* lookups that dwelled on a dying device */
+	atomic_long_t swept;		/* references our notifier dropped */
+	atomic_long_t clone_refused;	/* clones refused after the event */
+	atomic_long_t deaf;		/* holders deaf to the event */
+	atomic_long_t remote;		/* holds and puts in another CPU's hardirq */
+	atomic_long_t foreign;		/* references on the load script's devices */
 };
 
 static struct pt_ctx pt_ctx;
@@ -257,8 +264,10 @@ static void pt_put_anywhere(struct rtort_thread *t, struct pcref_dev *dev)
 	case 1:
 		cpu = pt_other_cpu(t);
 		/* -ENXIO: the CPU went offline meanwhile; put here */
-		if (cpu >= 0 && !smp_call_function_single(cpu, pt_put_ipi, dev, 1))
+		if (cpu >= 0 && !smp_call_function_single(cpu, pt_put_ipi, dev, 1)) {
+			atomic_long_inc(&pt_ctx.remote);
 			return;
+		}
 		fallthrough;
 	default:
 		pcref_put(dev);
@@ -425,6 +434,7 @@ static int pt_event(struct notifier_block *nb, unsigned long event, void *data)
 			}
 			r = pt_unrecord_locked(pt, j);
 			pt_drop(c, NULL, &r);
+			atomic_long_inc(&c->swept);
 		}
 		spin_unlock(&pt->lock);
 	}
@@ -461,6 +471,8 @@ static bool pt_lookup_found(struct pcref_dev *dev, void *arg)
 	s = &c->slots[pt->lookup_slot];
 	id = pt->lookup_id;
 	atomic_inc(&s->in_lookup);
+	if (READ_ONCE(s->cur) == PT_CUR(id, PT_DYING))
+		atomic_long_inc(&c->dwells);
 	for (us = 0; ; us += PT_DWELL_STEP_US) {
 		if (READ_ONCE(s->returned_id) == id) {
 			/* freed under us: report, and do not touch it */
@@ -579,6 +591,7 @@ static int pt_op_lookup(void *ctx, struct rtort_thread *t)
 			rtort_fail(t, "lookup of %s returned device %s", name, dev->name);
 			return -EIO;
 		}
+		atomic_long_inc(&c->foreign);
 		spin_lock(&pt->lock);
 		pt_record_locked(pt, dev, -1, 0);
 		pt_check_exact_locked(t, pt, dev, 0);
@@ -613,6 +626,7 @@ static int pt_clone(struct pt_ctx *c, struct rtort_thread *t,
 	}
 	s = &c->slots[r->slot];
 	if (READ_ONCE(s->announced_id) == r->id) {
+		atomic_long_inc(&c->clone_refused);
 		err = -ENOENT;		/* dying: only puts from now on */
 		goto out;
 	}
@@ -620,6 +634,8 @@ static int pt_clone(struct pt_ctx *c, struct rtort_thread *t,
 	/* a hold in another CPU's hardirq, or here */
 	if (cpu < 0 || smp_call_function_single(cpu, pt_hold_ipi, r->dev, 1))
 		pcref_hold(r->dev);
+	else
+		atomic_long_inc(&c->remote);
 	pt_shadow_inc(s);
 	*seq = pt_record_locked(pt, r->dev, r->slot, r->id);
 	pt_check_exact_locked(t, pt, r->dev, 0);
@@ -687,6 +703,8 @@ static int pt_op_migrate(void *ctx, struct rtort_thread *t)
 		return err == -ENOENT ? 0 : err;
 	if (deaf && !pt_unrecord_seq(pt, seq, &r))
 		return 0;		/* swept already */
+	if (deaf)
+		atomic_long_inc(&c->deaf);
 	cpu = pt_other_cpu(t);
 	/* may fail under CPU hotplug: then the put stays on this CPU */
 	if (cpu >= 0)
@@ -1016,7 +1034,8 @@ static int pt_op_private(void *ctx, struct rtort_thread *t)
 	if (cnt != 1)
 		rtort_fail(t, "private %s: %d after as many puts, want 1",
 			   pcref_variant_name(v), cnt);
-	if (v == PCREF_REFCOUNT && !rtort_random(t, 16)) {
+	/* rarely: each one logs a (rate-limited) line */
+	if (v == PCREF_REFCOUNT && !rtort_random(t, 256)) {
 		/* a put nobody holds: refused, logged, count unchanged */
 		pcref_put(d);
 		if (pcref_refcnt_read(d) != 1 || atomic_read(&d->underflows) != 1)
@@ -1251,6 +1270,11 @@ static void __exit pt_exit(void)
 	/* waits for a grace period: no lookup runs our hook after this */
 	pcref_test_set_hooks(NULL);
 	pcref_unregister_notifier(&c->nb);
+	pr_info("windows: dwells=%ld swept=%ld clone_refused=%ld deaf=%ld remote=%ld foreign=%ld ids=%d\n",
+		atomic_long_read(&c->dwells), atomic_long_read(&c->swept),
+		atomic_long_read(&c->clone_refused), atomic_long_read(&c->deaf),
+		atomic_long_read(&c->remote), atomic_long_read(&c->foreign),
+		atomic_read(&c->next_id));
 }
 
 module_init(pt_init);
