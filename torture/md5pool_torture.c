@@ -108,7 +108,6 @@ struct md5t_thread {
 	u64 period_ns;
 	u32 seed;			/* the timer's private generator */
 	bool timer_legacy;		/* we hold a legacy user reference */
-	unsigned long soft_signed;
 	struct md5t_bad bad;
 };
 
@@ -133,6 +132,9 @@ static struct md5t {
 	bool tl_legacy;
 	u32 tl_round;
 	struct md5t_bad tl_bad;
+
+	/* softirq signatures done, printed at exit: the softirq side ran */
+	atomic_long_t soft_timer, soft_tasklet;
 
 	struct rtort_session *session;
 } md5t = {
@@ -520,7 +522,7 @@ static enum hrtimer_restart md5t_timer_fn(struct hrtimer *h)
 
 	md5t_soft_sign(md5t_next(&th->seed), READ_ONCE(th->timer_legacy),
 		       &th->bad, "timer");
-	th->soft_signed++;
+	atomic_long_inc(&md5t.soft_timer);
 	hrtimer_forward_now(h, ns_to_ktime(th->period_ns));
 	return HRTIMER_RESTART;
 }
@@ -546,7 +548,6 @@ static int md5t_op_bh_race(void *ctx, struct rtort_thread *t)
 	WRITE_ONCE(th->timer_legacy, legacy);
 	th->period_ns = (10 + rtort_random(t, 50)) * NSEC_PER_USEC;
 	th->seed = rtort_random(t, U32_MAX) | 1;
-	th->soft_signed = 0;
 	for (i = 0; i < 16 && !err && !rtort_should_stop(t); i++) {
 		if (raw_smp_processor_id() != cpu) {
 			hrtimer_cancel(&th->timer);
@@ -573,6 +574,7 @@ static void md5t_tasklet_fn(struct tasklet_struct *tl)
 
 	md5t_soft_sign(md5t_next(&r) | 1, READ_ONCE(md5t.tl_legacy),
 		       &md5t.tl_bad, "tasklet");
+	atomic_long_inc(&md5t.soft_tasklet);
 	/* fully ordered: the record above is visible to the waiter */
 	if (atomic_dec_return(&md5t.tl_pending) == 0)
 		wake_up(&md5t.tl_wq);
@@ -1159,6 +1161,9 @@ static void __exit md5t_exit(void)
 	/* every tasklet_all op waited for its tasklets: none is queued */
 	for_each_possible_cpu(cpu)
 		tasklet_kill(per_cpu_ptr(&md5t_tasklet, cpu));
+	pr_info("softirq signatures: timer=%ld tasklet=%ld\n",
+		atomic_long_read(&md5t.soft_timer),
+		atomic_long_read(&md5t.soft_tasklet));
 	md5t_free();
 }
 
