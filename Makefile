@@ -6,6 +6,8 @@
 #                        debug, KASAN, KCSAN and stock kernel runs, bench smoke
 #   make sparse | cocci | checkpatch | selftest   single gates
 #   make check-kasan | check-kcsan   one sanitizer kernel's part of make check
+#   make check-matrix    the 6.12 tier: debug-6.12 (KUnit + integration), Debian's
+#                        6.12 and 6.12-rt (integration)
 #   make torture [KERNEL=kasan|kcsan|debug|stock|all] [MODULES=a,b] [DURATION=10m]
 #                [TORMENTS=hotplug,fault,rmmod,stall] [CPUS=n]
 #                        rcunet-torture: randomized self-checking stress
@@ -25,7 +27,7 @@ KDIR ?= $(firstword $(wildcard /lib/modules/$(shell uname -r)/build) \
 SHELL := /bin/bash
 
 .PHONY: all modules clean setup kernels check bench sparse cocci checkpatch selftest \
-	check-kasan check-kcsan torture torture-selftest
+	check-kasan check-kcsan torture torture-selftest check-matrix
 
 all: modules
 
@@ -75,3 +77,6 @@ torture:
 torture-selftest:
 	scripts/setup
 	scripts/torture-selftest $(if $(DURATION),--duration $(DURATION)) $(if $(ONLY),--only $(ONLY))
+
+check-matrix:
+	scripts/check-matrix

@@ -42,19 +42,33 @@ kernel_names() {
 }
 
 # resolve_image_abi NAME: the newest installed headers of an "image"
-# kernel's series and flavour, e.g. 6.1.0-57-amd64. Headers of any other
-# series (a 6.12 from bookworm-security, say) never match.
+# kernel's series and flavour: 6.1.0-57-amd64 (bookworm's ABI names),
+# 6.12.117+deb12-rt-amd64 (bookworm-security's). Headers of any other
+# series or flavour never match (6.1.0-57-rt-amd64 is not flavour amd64).
 resolve_image_abi() {
 	local series flavour d
 	series=$(kernel_field "$1" series)
 	flavour=$(kernel_field "$1" flavour)
-	for d in /usr/src/linux-headers-"$series".0-*-"${flavour:-amd64}"; do
+	for d in /usr/src/linux-headers-"$series".*-"${flavour:-amd64}"; do
 		[ -d "$d" ] || continue
 		d=$(basename "$d")
 		d=${d#linux-headers-}
-		# 6.1.0-57-amd64 matches flavour amd64; 6.1.0-57-rt-amd64 does not
-		[[ $d =~ ^$series\.0-[0-9]+-${flavour:-amd64}$ ]] && echo "$d"
+		if [[ $d =~ ^${series//./\\.}\.(0-[0-9]+|[0-9]+\+deb[0-9]+)-${flavour:-amd64}$ ]]; then
+			echo "$d"
+		fi
 	done | sort -V | tail -n 1
+}
+
+# available_image_abi NAME: the newest ABI of an "image" kernel's series
+# and flavour that apt offers (for set-up to install its headers).
+available_image_abi() {
+	local series flavour
+	series=$(kernel_field "$1" series)
+	flavour=$(kernel_field "$1" flavour)
+	apt-cache search --names-only "^linux-headers-${series//./\\.}\\..*-${flavour:-amd64}\$" 2>/dev/null |
+		awk '{ print $1 }' | sed 's/^linux-headers-//' |
+		grep -E "^${series//./\\.}\\.(0-[0-9]+|[0-9]+\\+deb[0-9]+)-${flavour:-amd64}\$" |
+		sort -V | tail -n 1
 }
 
 # image_abi NAME: the ABI scripts/setup pinned for an "image" kernel.
