@@ -50,7 +50,8 @@ check:
 
 bench:
 	scripts/bench $(if $(QUICK),--quick) $(if $(CPUS),--cpus $(CPUS)) \
-		$(if $(LOOPS),--loops $(LOOPS)) $(if $(MODULES),--modules $(MODULES))
+		$(if $(LOOPS),--loops $(LOOPS)) $(if $(MODULES),--modules $(MODULES)) \
+		$(if $(KERNEL),--kernel $(KERNEL))
 
 sparse:
 	scripts/gate-sparse
