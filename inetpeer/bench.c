@@ -214,11 +214,12 @@ static int ipeer_bench_run_mix(void *ctx, unsigned int tid, u64 n)
  * Since the 6.1.y backport of "inetpeer: do not get a refcount in
  * inet_getpeer()", inet_getpeer(base, daddr) creates on a miss, takes no
  * reference and must be called under rcu_read_lock(); older kernels have
- * inet_getpeer(base, daddr, create) returning a reference. Kbuild probes
- * the header and defines IPEER_KERNEL_GETPEER_NOREF for the new API; with
- * the old one the "kernel" variant reports -EOPNOTSUPP.
+ * inet_getpeer(base, daddr, create) returning a reference. 6.12.y has the
+ * new form too. compat/probes/inet_getpeer_noref.c compiles a call of the
+ * new prototype (RCUNET_HAVE_INET_GETPEER_NOREF); with the old one the
+ * "kernel" variant reports -EOPNOTSUPP.
  */
-#ifdef IPEER_KERNEL_GETPEER_NOREF
+#ifdef RCUNET_HAVE_INET_GETPEER_NOREF
 static void ipeer_bench_kernel_teardown(void *ctx)
 {
 	struct ipeer_bench_ctx *c = ctx;

@@ -756,6 +756,14 @@ static void md5pool_fast_path_takes_no_lock(struct kunit *test)
 
 	if (!IS_ENABLED(CONFIG_PROVE_LOCKING))
 		kunit_skip(test, "kernel without lockdep's PROVE_LOCKING");
+	/*
+	 * On PREEMPT_RT local_bh_disable() takes the per-CPU softirq lock
+	 * (a lockdep class of its own), so the percpu get is not lock-free
+	 * there, and the legacy get's spinlock sleeps: it must not run in
+	 * the preempt_disable() window of md5pool_lockwatch_run().
+	 */
+	if (IS_ENABLED(CONFIG_PREEMPT_RT))
+		kunit_skip(test, "PREEMPT_RT: BH-off takes the per-CPU softirq lock");
 	KUNIT_ASSERT_TRUE_MSG(test, debug_locks,
 			      "lockdep is off (an earlier report?)");
 	KUNIT_ASSERT_EQ(test, p->ops->hold(), 0);

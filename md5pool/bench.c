@@ -5,7 +5,9 @@
  *
  *   legacy  the spinlocked, refcounted pool (get and put take the lock)
  *   percpu  the lock-free pool (the seed's change)
- *   kernel  the running kernel's own tcp_v4_md5_hash_skb(), the peer
+ *   kernel  the running kernel's own TCP-MD5 signing, the peer: its
+ *           tcp_v4_md5_hash_skb() (6.1), or the same steps around its
+ *           tcp_sigpool (6.7+, see md5pool_kernel_sign4())
  *
  * Spec key: size=N payload bytes (0..8192, default 64).
  */
@@ -32,9 +34,7 @@ struct md5pool_bench_ctx {
 	u8 key[MD5POOL_BENCH_KEYLEN];
 	u8 expect[MD5POOL_DIGEST_LEN];
 	const struct md5pool_ops *held;
-#if IS_ENABLED(CONFIG_TCP_MD5SIG)
-	struct tcp_md5sig_key *kkey;
-#endif
+	struct tcp_md5sig_key *kkey;	/* the kernel peer's copy of key */
 };
 
 static struct md5pool_bench_ctx md5pool_bctx = { .size = 64 };
@@ -91,10 +91,8 @@ static void md5pool_bench_free(struct md5pool_bench_ctx *b)
 	b->skb = NULL;
 	kfree(b->pkt);
 	b->pkt = NULL;
-#if IS_ENABLED(CONFIG_TCP_MD5SIG)
 	kfree_sensitive(b->kkey);
 	b->kkey = NULL;
-#endif
 }
 
 static int md5pool_bench_setup_pool(void *ctx, const struct md5pool_ops *ops)
@@ -168,7 +166,6 @@ static int md5pool_bench_run_legacy(void *ctx, unsigned int tid, u64 n)
 	return md5pool_bench_run_pool(ctx, &md5pool_legacy_ops, n);
 }
 
-#if IS_ENABLED(CONFIG_TCP_MD5SIG)
 static int md5pool_bench_setup_kernel(void *ctx, unsigned int nthreads)
 {
 	struct md5pool_bench_ctx *b = ctx;
@@ -178,9 +175,14 @@ static int md5pool_bench_setup_kernel(void *ctx, unsigned int nthreads)
 	err = md5pool_bench_build(b);
 	if (err)
 		goto fail;
-	err = -ENOMEM;
-	if (!tcp_alloc_md5sig_pool())
+	err = md5pool_kpeer_prepare();
+	if (err) {
+		/* no TCP-MD5 pool a module can use on this kernel */
+		if (err == -EOPNOTSUPP)
+			err = -ENODEV;
 		goto fail;
+	}
+	err = -ENOMEM;
 	b->kkey = kzalloc(sizeof(*b->kkey), GFP_KERNEL);
 	if (!b->kkey)
 		goto fail;
@@ -194,7 +196,7 @@ static int md5pool_bench_setup_kernel(void *ctx, unsigned int nthreads)
 	if (err)
 		goto fail;
 	/* the peer must sign exactly what we sign, or timing it is moot */
-	if (tcp_v4_md5_hash_skb((char *)b->expect, b->kkey, NULL, b->skb) ||
+	if (md5pool_kpeer_sign4(b->kkey, b->skb, b->expect) ||
 	    memcmp(b->expect, mine, sizeof(mine))) {
 		err = -EIO;
 		goto fail;
@@ -211,21 +213,10 @@ static int md5pool_bench_run_kernel(void *ctx, unsigned int tid, u64 n)
 	u8 digest[MD5POOL_DIGEST_LEN];
 
 	while (n--)
-		if (tcp_v4_md5_hash_skb((char *)digest, b->kkey, NULL, b->skb))
+		if (md5pool_kpeer_sign4(b->kkey, b->skb, digest))
 			return -EIO;
 	return memcmp(digest, b->expect, sizeof(digest)) ? -EIO : 0;
 }
-#else
-static int md5pool_bench_setup_kernel(void *ctx, unsigned int nthreads)
-{
-	return -ENODEV;
-}
-
-static int md5pool_bench_run_kernel(void *ctx, unsigned int tid, u64 n)
-{
-	return -ENODEV;
-}
-#endif
 
 static const struct rcunet_bench_variant md5pool_bench_variants[] = {
 	{

@@ -366,6 +366,7 @@ static void __exit md5pool_exit(void)
 	/* no file is open any more after this: no signer, no new key */
 	proc_remove(md5pool_dir);
 	md5pool_keys_flush();
+	md5pool_kpeer_exit();
 	md5pool_domain_destroy(&md5pool_global);
 	WARN_ON_ONCE(md5pool_legacy_allocated(&md5pool_legacy_global));
 }

@@ -17,6 +17,9 @@
 #include <linux/ipv6.h>
 #include <linux/tcp.h>
 #include <linux/in.h>
+#include <linux/mutex.h>
+#include <linux/scatterlist.h>
+#include <crypto/hash.h>
 #include <net/tcp.h>
 #include "internal.h"
 
@@ -262,23 +265,161 @@ fail:
 EXPORT_SYMBOL_GPL(md5pool_seg_to_skb);
 
 /*
- * The peer: the running kernel's own TCP-MD5 code on the same segment.
- * tcp_v4_md5_hash_skb() signs an skb whose data is the TCP header, with
- * the addresses taken from ip_hdr() when no socket is given. Its pool is
- * the kernel's (tcp_alloc_md5sig_pool()).
+ * The peer: the running kernel's own TCP-MD5 code on the same segment,
+ * whichever form this kernel has (compat/probe decides):
+ *
+ * - the pre-6.7 pool (RCUNET_HAVE_TCP_MD5SIG_POOL): tcp_alloc_md5sig_pool()
+ *   builds it, and the exported tcp_v4_md5_hash_skb() signs the skb with
+ *   it, addresses from ip_hdr() when no socket is given. The kernel never
+ *   frees that pool.
+ * - tcp_sigpool (RCUNET_HAVE_TCP_SIGPOOL, 6.7+): tcp_v4_md5_hash_skb() is
+ *   no longer exported, and the pool it uses (tcp_md5_sigpool_id) only
+ *   exists once a socket got a key. So the peer takes a reference on the
+ *   kernel's "md5" sigpool itself (tcp_sigpool_alloc_ahash() shares one
+ *   pool per algorithm: the one TCP-MD5 signs with) and repeats the steps
+ *   of tcp_v4_md5_hash_skb() around the kernel's exported pieces:
+ *   tcp_sigpool_start()/end() (BH off, this CPU's ahash request and
+ *   scratch) and tcp_sigpool_hash_skb_data() (the skb walk). Only the
+ *   pseudo-header, TCP header and key updates, static in the kernel, are
+ *   ours. The reference is kept until module exit, as the old pool was
+ *   never freed: a signature then costs what the kernel's costs.
+ * - neither: -EOPNOTSUPP.
  */
+#if defined(RCUNET_HAVE_TCP_SIGPOOL)
+
+/*
+ * What tcp_v4_md5_hash_skb() hashes before the payload, laid out in the
+ * pool's per-CPU scratch (a scatterlist cannot point into the stack).
+ */
+struct md5pool_kpeer_hdr {
+	struct tcp4_pseudohdr ph;
+	struct tcphdr th;
+};
+
+static DEFINE_MUTEX(md5pool_kpeer_mutex);
+static int md5pool_kpeer_id = -1;	/* our sigpool reference, or -1 */
+
+int md5pool_kpeer_prepare(void)
+{
+	int id;
+
+	/* the pair must be hashed as one contiguous block */
+	BUILD_BUG_ON(sizeof(struct md5pool_kpeer_hdr) !=
+		     sizeof(struct tcp4_pseudohdr) + sizeof(struct tcphdr));
+	mutex_lock(&md5pool_kpeer_mutex);
+	id = md5pool_kpeer_id;
+	if (id < 0) {
+		id = tcp_sigpool_alloc_ahash("md5",
+					     sizeof(struct md5pool_kpeer_hdr));
+		/* published once; signers read it after their own prepare */
+		if (id >= 0)
+			WRITE_ONCE(md5pool_kpeer_id, id);
+	}
+	mutex_unlock(&md5pool_kpeer_mutex);
+	return id < 0 ? id : 0;
+}
+
+void md5pool_kpeer_exit(void)
+{
+	if (md5pool_kpeer_id >= 0)
+		tcp_sigpool_release(md5pool_kpeer_id);
+	md5pool_kpeer_id = -1;
+}
+
+static int md5pool_kpeer_update(struct tcp_sigpool *hp, const void *buf,
+				unsigned int len)
+{
+	struct scatterlist sg;
+
+	sg_init_one(&sg, buf, len);
+	ahash_request_set_crypt(hp->req, &sg, NULL, len);
+	return crypto_ahash_update(hp->req);
+}
+
+int md5pool_kpeer_sign4(const struct tcp_md5sig_key *key,
+			const struct sk_buff *skb, u8 *digest)
+{
+	const struct tcphdr *th = tcp_hdr(skb);
+	const struct iphdr *iph = ip_hdr(skb);
+	struct md5pool_kpeer_hdr *h;
+	struct tcp_sigpool hp;
+	int err;
+
+	err = tcp_sigpool_start(READ_ONCE(md5pool_kpeer_id), &hp);
+	if (err)
+		return err;
+	h = hp.scratch;
+	h->ph.saddr = iph->saddr;
+	h->ph.daddr = iph->daddr;
+	h->ph.pad = 0;
+	h->ph.protocol = IPPROTO_TCP;
+	h->ph.len = cpu_to_be16(skb->len);
+	h->th = *th;
+	h->th.check = 0;
+	err = crypto_ahash_init(hp.req);
+	if (!err)
+		err = md5pool_kpeer_update(&hp, h, sizeof(*h));
+	if (!err)
+		err = tcp_sigpool_hash_skb_data(&hp, skb, th->doff << 2);
+	/* the key lives in the heap (kmalloc'd tcp_md5sig_key) */
+	if (!err)
+		err = md5pool_kpeer_update(&hp, key->key, key->keylen);
+	if (!err) {
+		ahash_request_set_crypt(hp.req, NULL, digest, 0);
+		err = crypto_ahash_final(hp.req);
+	}
+	tcp_sigpool_end(&hp);
+	return err ? -EIO : 0;
+}
+
+#elif defined(RCUNET_HAVE_TCP_MD5SIG_POOL)
+
+int md5pool_kpeer_prepare(void)
+{
+	return tcp_alloc_md5sig_pool() ? 0 : -ENOMEM;
+}
+
+void md5pool_kpeer_exit(void)
+{
+}
+
+int md5pool_kpeer_sign4(const struct tcp_md5sig_key *key,
+			const struct sk_buff *skb, u8 *digest)
+{
+	return tcp_v4_md5_hash_skb((char *)digest, key, NULL, skb) ? -EIO : 0;
+}
+
+#else
+
+int md5pool_kpeer_prepare(void)
+{
+	return -EOPNOTSUPP;
+}
+
+void md5pool_kpeer_exit(void)
+{
+}
+
+int md5pool_kpeer_sign4(const struct tcp_md5sig_key *key,
+			const struct sk_buff *skb, u8 *digest)
+{
+	return -EOPNOTSUPP;
+}
+
+#endif
+
 int md5pool_kernel_sign4(const struct md5pool_seg *seg, const u8 *key,
 			 unsigned int keylen, u8 *digest)
 {
-#if IS_ENABLED(CONFIG_TCP_MD5SIG)
 	struct tcp_md5sig_key *k;
 	struct sk_buff *skb;
-	int err = 0;
+	int err;
 
 	if (seg->family != AF_INET || keylen > TCP_MD5SIG_MAXKEYLEN)
 		return -EAFNOSUPPORT;
-	if (!tcp_alloc_md5sig_pool())
-		return -ENOMEM;
+	err = md5pool_kpeer_prepare();
+	if (err)
+		return err;
 	k = kzalloc(sizeof(*k), GFP_KERNEL);
 	skb = md5pool_seg_to_skb(seg, seg->payload_len);
 	if (!k || !skb) {
@@ -288,14 +429,10 @@ int md5pool_kernel_sign4(const struct md5pool_seg *seg, const u8 *key,
 	memcpy(k->key, key, keylen);
 	k->keylen = keylen;
 	k->family = AF_INET;
-	if (tcp_v4_md5_hash_skb((char *)digest, k, NULL, skb))
-		err = -EIO;
+	err = md5pool_kpeer_sign4(k, skb, digest);
 out:
 	kfree_skb(skb);
 	kfree_sensitive(k);
 	return err;
-#else
-	return -EOPNOTSUPP;
-#endif
 }
 EXPORT_SYMBOL_GPL(md5pool_kernel_sign4);

@@ -21,6 +21,7 @@
 #include <linux/kthread.h>
 #include <linux/math64.h>
 #include <net/ip.h>
+#include "../common/compat.h"
 #include "pktgen_rcu.h"
 
 #define PGR_MAGIC	0xbe9be955	/* pktgen's payload header magic */
@@ -155,7 +156,7 @@ static u32 pgr_next_in_range(u32 cur, u32 min, u32 max, bool rnd)
 	if (min >= max)
 		return min;
 	if (rnd)
-		return min + prandom_u32_max(max - min);
+		return min + get_random_u32_below(max - min);
 	cur++;
 	return (cur >= max || cur < min) ? min : cur;
 }
@@ -168,7 +169,7 @@ static __be32 pgr_next_addr(__be32 cur, __be32 min, __be32 max, bool rnd)
 	if (lo >= hi)
 		return min;
 	if (rnd) {
-		v = lo + prandom_u32_max(hi - lo + 1 ? hi - lo + 1 : U32_MAX);
+		v = lo + get_random_u32_below(hi - lo + 1 ? hi - lo + 1 : U32_MAX);
 	} else {
 		v = ntohl(cur) + 1;
 		if (v > hi || v < lo)

@@ -25,6 +25,7 @@
 #include <linux/uaccess.h>
 #include <linux/file.h>
 #include <linux/mutex.h>
+#include "../common/compat.h"
 #include "sockwq.h"
 
 struct swq_file {
@@ -298,13 +299,13 @@ static long swq_ioc_pair(struct swq_file *sf, int fd)
 	long err = 0;
 
 	f = fdget(fd);
-	if (!f.file)
+	if (!fd_file(f))
 		return -EBADF;
-	if (f.file->f_op != &swq_fops) {
+	if (fd_file(f)->f_op != &swq_fops) {
 		err = -EINVAL;
 		goto out;
 	}
-	other = f.file->private_data;
+	other = fd_file(f)->private_data;
 	if (other == sf) {
 		err = -EINVAL;
 		goto out;
@@ -392,7 +393,7 @@ static const struct file_operations swq_fops = {
 	.fasync		= swq_dev_fasync,
 	.unlocked_ioctl	= swq_dev_ioctl,
 	.compat_ioctl	= compat_ptr_ioctl,
-	.llseek		= no_llseek,
+	/* no .llseek: lseek() fails with ESPIPE (6.1's no_llseek was NULL) */
 };
 
 static struct miscdevice swq_miscdev = {

@@ -20,7 +20,6 @@
 #include <linux/list.h>
 #include <linux/wait.h>
 #include <linux/spinlock.h>
-#include <linux/rwlock.h>
 #include <linux/refcount.h>
 #include <linux/rcupdate.h>
 #include <linux/atomic.h>
