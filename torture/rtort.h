@@ -64,7 +64,8 @@ struct rtort_op {
  *	as /proc/rcunet/torture/<name>
  * @ops: the operations, @nops of them (at most RTORT_MAX_OPS)
  * @nthreads: default worker count (the "threads" parameter overrides; 0:
- *	two per online CPU)
+ *	two per present CPU, so a session started while a CPU is
+ *	offline is as loaded as any other)
  * @ctx: passed to every callback
  * @thread_init: optional, run by each worker before its first op (per
  *	thread state: rtort_thread_data() is the worker's private pointer)

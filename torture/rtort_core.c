@@ -573,7 +573,7 @@ struct rtort_session *rtort_start(const struct rtort_target *tg)
 	ret = rtort_check_target(tg, &total);
 	if (ret)
 		return ERR_PTR(ret);
-	n = threads ? threads : tg->nthreads ? tg->nthreads : 2 * num_online_cpus();
+	n = threads ? threads : tg->nthreads ? tg->nthreads : 2 * num_present_cpus();
 	n = clamp(n, 1U, (unsigned int)RTORT_MAX_THREADS);
 	s = kzalloc(sizeof(*s), GFP_KERNEL);
 	if (!s)
