@@ -37,6 +37,7 @@ T=/tmp/torture
 ops=0
 gone=0
 runs=0
+scen=0
 sp=
 
 setup() {
@@ -546,6 +547,9 @@ load() {
 		*) sc_misc ;;
 		esac
 		echo $ops >$T/pktgen_rcu.load-ops
+		scen=$((scen + 1))
+		[ $((scen % 10)) = 0 ] &&
+			echo "rcunet-torture: note: pktgen_rcu load: scenarios=$scen runs=$runs ops=$ops gone=$gone" >/dev/kmsg
 	done
 	finish
 }

@@ -46,7 +46,7 @@
 
 #define PGT_LISTS	2
 #define PGT_IDS		256	/* names per list */
-#define PGT_MAX_LIVE	48	/* devices per list at most */
+#define PGT_MAX_LIVE	16	/* devices per list: small, so removals hit walkers */
 
 struct pgt_list {
 	struct pgr_thread t;		/* detached: no kthread, no proc file */
@@ -618,11 +618,11 @@ static int pgt_op_mode(void *ctx, struct rtort_thread *t)
 
 static const struct rtort_op pgt_ops[] = {
 	{ "add",	20, pgt_op_add },
-	{ "mark",	8,  pgt_op_mark },
+	{ "mark",	10, pgt_op_mark },
 	{ "notify",	1,  pgt_op_notify },
 	{ "post",	4,  pgt_op_post },
 	{ "find",	12, pgt_op_find },
-	{ "walk",	12, pgt_op_walk },
+	{ "walk",	16, pgt_op_walk },
 	{ "process",	10, pgt_op_process },
 	{ "remall",	1,  pgt_op_remall },
 	{ "check",	2,  pgt_op_check },
