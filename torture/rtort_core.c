@@ -166,11 +166,13 @@ static void rtort_record_failure(struct rtort_session *s, const char *who,
 				 const char *op, const char *reason)
 {
 	int n = atomic_inc_return(&s->failures);
+	unsigned long flags;
 
-	spin_lock(&s->fail_lock);
+	/* irqsave: rtort_fail_target() takes these locks from any context */
+	spin_lock_irqsave(&s->fail_lock, flags);
 	if (n == 1)
 		strscpy(s->reason, reason, sizeof(s->reason));
-	spin_unlock(&s->fail_lock);
+	spin_unlock_irqrestore(&s->fail_lock, flags);
 	if (n <= RTORT_FAIL_PRINTS)
 		pr_err("rcunet-torture: FAILURE module=%s %s op=%s: %s\n",
 		       s->target->name, who, op, reason);
@@ -180,6 +182,7 @@ void rtort_fail(struct rtort_thread *t, const char *fmt, ...)
 {
 	struct rtort_session *s = NULL, *it;
 	char reason[192], who[24];
+	unsigned long flags;
 	va_list args;
 
 	va_start(args, fmt);
@@ -191,21 +194,21 @@ void rtort_fail(struct rtort_thread *t, const char *fmt, ...)
 		rtort_record_failure(s, who, rtort_op_name(s, READ_ONCE(t->cur_op)), reason);
 		return;
 	}
-	spin_lock(&rtort_sessions_lock);
+	spin_lock_irqsave(&rtort_sessions_lock, flags);
 	list_for_each_entry(it, &rtort_sessions, node)
 		if (READ_ONCE(it->quiescer) == current)
 			s = it;
-	spin_unlock(&rtort_sessions_lock);
+	spin_unlock_irqrestore(&rtort_sessions_lock, flags);
 	if (s) {
 		rtort_record_failure(s, "thread=quiesce", "quiesce", reason);
 		return;
 	}
 	/* Not ours to attribute: fail every session rather than lose it. */
 	pr_err("rcunet-torture: FAILURE (unattributed, from %s): %s\n", current->comm, reason);
-	spin_lock(&rtort_sessions_lock);
+	spin_lock_irqsave(&rtort_sessions_lock, flags);
 	list_for_each_entry(it, &rtort_sessions, node)
 		atomic_inc(&it->failures);
-	spin_unlock(&rtort_sessions_lock);
+	spin_unlock_irqrestore(&rtort_sessions_lock, flags);
 }
 EXPORT_SYMBOL_GPL(rtort_fail);
 
@@ -432,12 +435,12 @@ static int rtort_report(struct rtort_session *s)
 	if (!ops && !failures)
 		rtort_record_failure(s, "thread=all", "-", "no operation completed");
 	failures = atomic_read(&s->failures);
-	spin_lock(&s->fail_lock);
+	spin_lock_irq(&s->fail_lock);
 	pr_info("rcunet-torture: session module=%s secs=%u threads=%u ops=%llu errors=%llu failures=%d%s verdict=%s%s%s\n",
 		s->target->name, rtort_secs(s), s->nthreads, ops, errors, failures,
 		unrun, failures ? "FAILURE" : "SUCCESS",
 		failures ? " reason=" : "", failures ? s->reason : "");
-	spin_unlock(&s->fail_lock);
+	spin_unlock_irq(&s->fail_lock);
 out:
 	mutex_unlock(&rtort_report_mutex);
 	return failures ? -EIO : 0;
@@ -511,9 +514,9 @@ static int rtort_proc_show(struct seq_file *m, void *v)
 	seq_printf(m, "ops: %llu\n", ops);
 	seq_printf(m, "errors: %llu\n", errors);
 	seq_printf(m, "failures: %d\n", atomic_read(&s->failures));
-	spin_lock(&s->fail_lock);
+	spin_lock_irq(&s->fail_lock);
 	seq_printf(m, "reason: %s\n", s->reason[0] ? s->reason : "-");
-	spin_unlock(&s->fail_lock);
+	spin_unlock_irq(&s->fail_lock);
 	for (j = 0; j < s->target->nops; j++) {
 		u64 e = 0;
 
@@ -591,13 +594,13 @@ struct rtort_session *rtort_start(const struct rtort_target *tg)
 	init_waitqueue_head(&s->parked_wq);
 	spin_lock_init(&s->fail_lock);
 
-	spin_lock(&rtort_sessions_lock);
+	spin_lock_irq(&rtort_sessions_lock);
 	list_for_each_entry(it, &rtort_sessions, node)
 		if (!strcmp(it->target->name, tg->name))
 			ret = -EEXIST;
 	if (!ret)
 		list_add_tail(&s->node, &rtort_sessions);
-	spin_unlock(&rtort_sessions_lock);
+	spin_unlock_irq(&rtort_sessions_lock);
 	if (ret) {
 		rtort_free(s);
 		return ERR_PTR(ret);
@@ -643,9 +646,9 @@ stop:
 	rtort_reap_workers(s);
 	proc_remove(s->proc);
 unlist:
-	spin_lock(&rtort_sessions_lock);
+	spin_lock_irq(&rtort_sessions_lock);
 	list_del(&s->node);
-	spin_unlock(&rtort_sessions_lock);
+	spin_unlock_irq(&rtort_sessions_lock);
 	rtort_free(s);
 	return ERR_PTR(ret);
 }
@@ -668,9 +671,9 @@ int rtort_stop(struct rtort_session *s)
 	}
 	ret = rtort_report(s);
 	proc_remove(s->proc);
-	spin_lock(&rtort_sessions_lock);
+	spin_lock_irq(&rtort_sessions_lock);
 	list_del(&s->node);
-	spin_unlock(&rtort_sessions_lock);
+	spin_unlock_irq(&rtort_sessions_lock);
 	rtort_free(s);
 	return ret;
 }
