@@ -59,6 +59,16 @@ MODULE_PARM_DESC(stall_secs, "a worker stuck in one op this long fails the sessi
 
 /* Longest reader stall, whatever the parameter says: a busy-wait. */
 #define RTORT_READER_DELAY_MAX_US	10000
+/* cur_op values outside the op table: between ops, in ->thread_init/_exit */
+#define RTORT_OP_NONE		(-1)
+#define RTORT_OP_INIT		(-2)
+#define RTORT_OP_EXIT		(-3)
+/*
+ * How long a quiescent check waits for the workers to park: an op may block
+ * for a second or two (a blocking read with its own timeout); a round that
+ * does not get them all is skipped and counted.
+ */
+#define RTORT_PARK_WAIT		(3 * HZ)
 /* At most this many failure lines per session reach the log. */
 #define RTORT_FAIL_PRINTS		5
 
@@ -69,7 +79,7 @@ struct rtort_thread {
 	bool faulty;
 	struct rnd_state rnd;
 	void *data;
-	int cur_op;			/* op running, -1 between ops */
+	int cur_op;			/* op running, or RTORT_OP_* */
 	unsigned long op_start;		/* jiffies when cur_op began */
 	bool stall_reported;
 	u64 ops[RTORT_MAX_OPS];
@@ -96,6 +106,8 @@ struct rtort_session {
 	spinlock_t fail_lock;		/* guards reason */
 	char reason[192];
 	bool reported;			/* session line printed */
+	unsigned int quiesced;		/* quiescent checks run (stats thread only) */
+	unsigned int quiesce_skipped;	/* rounds whose workers did not all park */
 	struct proc_dir_entry *proc;
 };
 
@@ -159,17 +171,24 @@ EXPORT_SYMBOL_GPL(rtort_reader_delay);
 
 static const char *rtort_op_name(struct rtort_session *s, int op)
 {
-	return op >= 0 ? s->target->ops[op].name : "-";
+	if (op >= 0)
+		return s->target->ops[op].name;
+	return op == RTORT_OP_INIT ? "thread_init" : op == RTORT_OP_EXIT ? "thread_exit" : "-";
 }
 
 static void rtort_record_failure(struct rtort_session *s, const char *who,
 				 const char *op, const char *reason)
 {
-	int n = atomic_inc_return(&s->failures);
 	unsigned long flags;
+	int n;
 
-	/* irqsave: rtort_fail_target() takes these locks from any context */
+	/*
+	 * Count and reason change together under the lock, so a report never
+	 * sees a failure without its reason. irqsave: rtort_fail_target()
+	 * takes these locks from any context.
+	 */
 	spin_lock_irqsave(&s->fail_lock, flags);
+	n = atomic_inc_return(&s->failures);
 	if (n == 1)
 		strscpy(s->reason, reason, sizeof(s->reason));
 	spin_unlock_irqrestore(&s->fail_lock, flags);
@@ -195,8 +214,9 @@ void rtort_fail(struct rtort_thread *t, const char *fmt, ...)
 		return;
 	}
 	spin_lock_irqsave(&rtort_sessions_lock, flags);
+	/* an interrupt on the quiescer's CPU is not the quiescer */
 	list_for_each_entry(it, &rtort_sessions, node)
-		if (READ_ONCE(it->quiescer) == current)
+		if (in_task() && READ_ONCE(it->quiescer) == current)
 			s = it;
 	spin_unlock_irqrestore(&rtort_sessions_lock, flags);
 	if (s) {
@@ -206,8 +226,12 @@ void rtort_fail(struct rtort_thread *t, const char *fmt, ...)
 	/* Not ours to attribute: fail every session rather than lose it. */
 	pr_err("rcunet-torture: FAILURE (unattributed, from %s): %s\n", current->comm, reason);
 	spin_lock_irqsave(&rtort_sessions_lock, flags);
-	list_for_each_entry(it, &rtort_sessions, node)
-		atomic_inc(&it->failures);
+	list_for_each_entry(it, &rtort_sessions, node) {
+		spin_lock(&it->fail_lock);
+		if (atomic_inc_return(&it->failures) == 1)
+			scnprintf(it->reason, sizeof(it->reason), "unattributed: %s", reason);
+		spin_unlock(&it->fail_lock);
+	}
 	spin_unlock_irqrestore(&rtort_sessions_lock, flags);
 }
 EXPORT_SYMBOL_GPL(rtort_fail);
@@ -228,9 +252,10 @@ void rtort_fail_target(const struct rtort_target *target, const char *fmt, ...)
 		if (it->target == target)
 			s = it;
 	if (s) {
-		int n = atomic_inc_return(&s->failures);
+		int n;
 
 		spin_lock(&s->fail_lock);
+		n = atomic_inc_return(&s->failures);
 		if (n == 1)
 			strscpy(s->reason, reason, sizeof(s->reason));
 		spin_unlock(&s->fail_lock);
@@ -264,11 +289,14 @@ static int rtort_pick_op(struct rtort_thread *t)
 /* Between two ops: park while a quiescent check runs. */
 static void rtort_maybe_park(struct rtort_session *s)
 {
-	if (!atomic_read(&s->park_req))
+	if (!atomic_read_acquire(&s->park_req))
 		return;
+	/* the last op's effects before the quiescer's read of "parked" */
+	smp_mb__before_atomic();
 	atomic_inc(&s->parked);
 	wake_up(&s->parked_wq);
-	wait_event(s->park_wq, !atomic_read(&s->park_req) || kthread_should_stop());
+	/* acquire: ->quiesce's effects before this worker's next op */
+	wait_event(s->park_wq, !atomic_read_acquire(&s->park_req) || kthread_should_stop());
 	atomic_dec(&s->parked);
 }
 
@@ -284,8 +312,11 @@ static int rtort_worker(void *arg)
 	if (t->faulty)
 		current->make_it_fail = true;
 #endif
+	WRITE_ONCE(t->op_start, jiffies);
+	WRITE_ONCE(t->cur_op, RTORT_OP_INIT);
 	if (tg->thread_init)
 		ret = tg->thread_init(tg->ctx, t);
+	WRITE_ONCE(t->cur_op, RTORT_OP_NONE);
 	if (ret) {
 		rtort_fail(t, "thread_init failed: %d", ret);
 	} else {
@@ -297,19 +328,23 @@ static int rtort_worker(void *arg)
 			WRITE_ONCE(t->op_start, jiffies);
 			WRITE_ONCE(t->cur_op, op);
 			ret = tg->ops[op].run(tg->ctx, t);
-			WRITE_ONCE(t->cur_op, -1);
+			WRITE_ONCE(t->cur_op, RTORT_OP_NONE);
 			WRITE_ONCE(t->ops[op], t->ops[op] + 1);
 			if (ret)
 				WRITE_ONCE(t->errors[op], t->errors[op] + 1);
 			cond_resched();
 		}
+		WRITE_ONCE(t->op_start, jiffies);
+		WRITE_ONCE(t->cur_op, RTORT_OP_EXIT);
 		if (tg->thread_exit)
 			tg->thread_exit(tg->ctx, t);
+		WRITE_ONCE(t->cur_op, RTORT_OP_NONE);
 	}
 #ifdef CONFIG_FAULT_INJECTION
 	current->make_it_fail = false;
 #endif
 	/* a quiescer waiting for "all parked" counts one fewer now */
+	smp_mb__before_atomic();
 	atomic_dec(&s->running);
 	wake_up(&s->parked_wq);
 	while (!kthread_should_stop()) {
@@ -377,7 +412,7 @@ static void rtort_check_stalls(struct rtort_session *s)
 		struct rtort_thread *t = &s->threads[i];
 		int op = READ_ONCE(t->cur_op);
 
-		if (op < 0 || t->stall_reported ||
+		if (op == RTORT_OP_NONE || t->stall_reported ||
 		    !time_after(jiffies, READ_ONCE(t->op_start) + limit))
 			continue;
 		t->stall_reported = true;
@@ -403,14 +438,19 @@ static void rtort_quiesce(struct rtort_session *s)
 	 * business: give up on this round after a second and try again later.
 	 */
 	all = wait_event_timeout(s->parked_wq,
-				 atomic_read(&s->parked) == atomic_read(&s->running),
-				 HZ) > 0;
+				 atomic_read_acquire(&s->parked) ==
+				 atomic_read_acquire(&s->running),
+				 RTORT_PARK_WAIT) > 0;
 	if (all) {
 		WRITE_ONCE(s->quiescer, current);
 		tg->quiesce(tg->ctx);
 		WRITE_ONCE(s->quiescer, NULL);
+		s->quiesced++;
+	} else {
+		s->quiesce_skipped++;
 	}
-	atomic_set(&s->park_req, 0);
+	/* release: ->quiesce's effects before the workers' next ops */
+	atomic_set_release(&s->park_req, 0);
 	wake_up_all(&s->park_wq);
 }
 
@@ -436,8 +476,9 @@ static int rtort_report(struct rtort_session *s)
 		rtort_record_failure(s, "thread=all", "-", "no operation completed");
 	failures = atomic_read(&s->failures);
 	spin_lock_irq(&s->fail_lock);
-	pr_info("rcunet-torture: session module=%s secs=%u threads=%u ops=%llu errors=%llu failures=%d%s verdict=%s%s%s\n",
-		s->target->name, rtort_secs(s), s->nthreads, ops, errors, failures,
+	pr_info("rcunet-torture: session module=%s secs=%u threads=%u ops=%llu errors=%llu quiesces=%u/%u failures=%d%s verdict=%s%s%s\n",
+		s->target->name, rtort_secs(s), s->nthreads, ops, errors, s->quiesced,
+		s->quiesced + s->quiesce_skipped, failures,
 		unrun, failures ? "FAILURE" : "SUCCESS",
 		failures ? " reason=" : "", failures ? s->reason : "");
 	spin_unlock_irq(&s->fail_lock);
@@ -452,7 +493,9 @@ static void rtort_end_workers(struct rtort_session *s)
 	WRITE_ONCE(s->stop, true);
 	atomic_set(&s->park_req, 0);
 	wake_up_all(&s->park_wq);
-	wait_event(s->parked_wq, atomic_read(&s->running) == 0);
+	/* a worker stuck in an op or in ->thread_exit is reported, not waited on quietly */
+	while (!wait_event_timeout(s->parked_wq, atomic_read_acquire(&s->running) == 0, HZ))
+		rtort_check_stalls(s);
 	if (!READ_ONCE(s->end))
 		WRITE_ONCE(s->end, jiffies ? jiffies : 1);
 }
@@ -618,7 +661,7 @@ struct rtort_session *rtort_start(const struct rtort_target *tg)
 
 		t->s = s;
 		t->tid = i;
-		t->cur_op = -1;
+		t->cur_op = RTORT_OP_NONE;
 		t->faulty = i < fault_threads;
 		prandom_seed_state(&t->rnd, get_random_u64());
 		task = kthread_create(rtort_worker, t, "rtort_%.8s/%u", tg->name, i);
@@ -669,11 +712,16 @@ int rtort_stop(struct rtort_session *s)
 		rtort_progress(s);
 		rtort_final_quiesce(s);
 	}
-	ret = rtort_report(s);
-	proc_remove(s->proc);
+	/*
+	 * Unlisted first: a failure a driver's timer reports from now on goes
+	 * to the log as "(no session)", which the runner fails the module on,
+	 * instead of into a count nobody prints again.
+	 */
 	spin_lock_irq(&rtort_sessions_lock);
 	list_del(&s->node);
 	spin_unlock_irq(&rtort_sessions_lock);
+	ret = rtort_report(s);
+	proc_remove(s->proc);
 	rtort_free(s);
 	return ret;
 }

@@ -36,8 +36,9 @@ load() {
 		pid=$!
 		wait $pid
 		rc=$?
-		[ -f $T/stop ] && break
+		# a crash in the final check after the stop counts too
 		[ $rc -gt 1 ] && echo "swq_torture exited with $rc" >>$T/sockwq.fail
+		[ -f $T/stop ] && break
 		sleep 1
 	done
 }
