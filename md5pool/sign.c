@@ -316,7 +316,9 @@ int md5pool_kpeer_prepare(void)
 			WRITE_ONCE(md5pool_kpeer_id, id);
 	}
 	mutex_unlock(&md5pool_kpeer_mutex);
-	return id < 0 ? id : 0;
+	if (id < 0)
+		return id;	/* the errno of the failed allocation */
+	return 0;
 }
 
 void md5pool_kpeer_exit(void)
