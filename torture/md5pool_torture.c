@@ -1074,8 +1074,9 @@ static void md5t_free(void)
 	unsigned int i;
 
 	for (i = 0; i < MD5T_NSLOT; i++) {
-		k = rcu_replace_pointer(md5t.slot[i], NULL, true);
 		/* readers are gone (the session stopped): no grace period */
+		k = rcu_dereference_protected(md5t.slot[i], true);
+		RCU_INIT_POINTER(md5t.slot[i], NULL);
 		kfree(k);
 	}
 	for (i = 0; i < RTORT_MAX_THREADS; i++)

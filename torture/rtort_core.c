@@ -103,7 +103,7 @@ struct rtort_session {
 	wait_queue_head_t parked_wq;	/* the quiescer waits here */
 	struct task_struct *quiescer;	/* who runs ->quiesce now */
 	atomic_t failures;
-	spinlock_t fail_lock;		/* guards reason */
+	raw_spinlock_t fail_lock;	/* guards reason; raw: taken from hardirq, on RT too */
 	char reason[192];
 	bool reported;			/* session line printed */
 	unsigned int quiesced;		/* quiescent checks run (stats thread only) */
@@ -114,7 +114,8 @@ struct rtort_session {
 static struct proc_dir_entry *rtort_dir;
 /* Live sessions, so rtort_fail(NULL)/rtort_fail_target() find theirs. */
 static LIST_HEAD(rtort_sessions);
-static DEFINE_SPINLOCK(rtort_sessions_lock);
+/* raw: rtort_fail_target() runs in hardirq (an IPI), on PREEMPT_RT too */
+static DEFINE_RAW_SPINLOCK(rtort_sessions_lock);
 /* Serialises the end of a session (duration vs rtort_stop()). */
 static DEFINE_MUTEX(rtort_report_mutex);
 
@@ -187,11 +188,11 @@ static void rtort_record_failure(struct rtort_session *s, const char *who,
 	 * sees a failure without its reason. irqsave: rtort_fail_target()
 	 * takes these locks from any context.
 	 */
-	spin_lock_irqsave(&s->fail_lock, flags);
+	raw_spin_lock_irqsave(&s->fail_lock, flags);
 	n = atomic_inc_return(&s->failures);
 	if (n == 1)
 		strscpy(s->reason, reason, sizeof(s->reason));
-	spin_unlock_irqrestore(&s->fail_lock, flags);
+	raw_spin_unlock_irqrestore(&s->fail_lock, flags);
 	if (n <= RTORT_FAIL_PRINTS)
 		pr_err("rcunet-torture: FAILURE module=%s %s op=%s: %s\n",
 		       s->target->name, who, op, reason);
@@ -213,26 +214,26 @@ void rtort_fail(struct rtort_thread *t, const char *fmt, ...)
 		rtort_record_failure(s, who, rtort_op_name(s, READ_ONCE(t->cur_op)), reason);
 		return;
 	}
-	spin_lock_irqsave(&rtort_sessions_lock, flags);
+	raw_spin_lock_irqsave(&rtort_sessions_lock, flags);
 	/* an interrupt on the quiescer's CPU is not the quiescer */
 	list_for_each_entry(it, &rtort_sessions, node)
 		if (in_task() && READ_ONCE(it->quiescer) == current)
 			s = it;
-	spin_unlock_irqrestore(&rtort_sessions_lock, flags);
+	raw_spin_unlock_irqrestore(&rtort_sessions_lock, flags);
 	if (s) {
 		rtort_record_failure(s, "thread=quiesce", "quiesce", reason);
 		return;
 	}
 	/* Not ours to attribute: fail every session rather than lose it. */
 	pr_err("rcunet-torture: FAILURE (unattributed, from %s): %s\n", current->comm, reason);
-	spin_lock_irqsave(&rtort_sessions_lock, flags);
+	raw_spin_lock_irqsave(&rtort_sessions_lock, flags);
 	list_for_each_entry(it, &rtort_sessions, node) {
-		spin_lock(&it->fail_lock);
+		raw_spin_lock(&it->fail_lock);
 		if (atomic_inc_return(&it->failures) == 1)
 			scnprintf(it->reason, sizeof(it->reason), "unattributed: %s", reason);
-		spin_unlock(&it->fail_lock);
+		raw_spin_unlock(&it->fail_lock);
 	}
-	spin_unlock_irqrestore(&rtort_sessions_lock, flags);
+	raw_spin_unlock_irqrestore(&rtort_sessions_lock, flags);
 }
 EXPORT_SYMBOL_GPL(rtort_fail);
 
@@ -247,23 +248,23 @@ void rtort_fail_target(const struct rtort_target *target, const char *fmt, ...)
 	vscnprintf(reason, sizeof(reason), fmt, args);
 	va_end(args);
 	/* callers may be in softirq or hardirq context: irqsave */
-	spin_lock_irqsave(&rtort_sessions_lock, flags);
+	raw_spin_lock_irqsave(&rtort_sessions_lock, flags);
 	list_for_each_entry(it, &rtort_sessions, node)
 		if (it->target == target)
 			s = it;
 	if (s) {
 		int n;
 
-		spin_lock(&s->fail_lock);
+		raw_spin_lock(&s->fail_lock);
 		n = atomic_inc_return(&s->failures);
 		if (n == 1)
 			strscpy(s->reason, reason, sizeof(s->reason));
-		spin_unlock(&s->fail_lock);
+		raw_spin_unlock(&s->fail_lock);
 		if (n <= RTORT_FAIL_PRINTS)
 			pr_err("rcunet-torture: FAILURE module=%s context=%s: %s\n",
 			       target->name, in_task() ? current->comm : "irq", reason);
 	}
-	spin_unlock_irqrestore(&rtort_sessions_lock, flags);
+	raw_spin_unlock_irqrestore(&rtort_sessions_lock, flags);
 	if (!s)
 		pr_err("rcunet-torture: FAILURE module=%s (no session): %s\n",
 		       target->name, reason);
@@ -475,13 +476,13 @@ static int rtort_report(struct rtort_session *s)
 	if (!ops && !failures)
 		rtort_record_failure(s, "thread=all", "-", "no operation completed");
 	failures = atomic_read(&s->failures);
-	spin_lock_irq(&s->fail_lock);
+	raw_spin_lock_irq(&s->fail_lock);
 	pr_info("rcunet-torture: session module=%s secs=%u threads=%u ops=%llu errors=%llu quiesces=%u/%u failures=%d%s verdict=%s%s%s\n",
 		s->target->name, rtort_secs(s), s->nthreads, ops, errors, s->quiesced,
 		s->quiesced + s->quiesce_skipped, failures,
 		unrun, failures ? "FAILURE" : "SUCCESS",
 		failures ? " reason=" : "", failures ? s->reason : "");
-	spin_unlock_irq(&s->fail_lock);
+	raw_spin_unlock_irq(&s->fail_lock);
 out:
 	mutex_unlock(&rtort_report_mutex);
 	return failures ? -EIO : 0;
@@ -557,9 +558,9 @@ static int rtort_proc_show(struct seq_file *m, void *v)
 	seq_printf(m, "ops: %llu\n", ops);
 	seq_printf(m, "errors: %llu\n", errors);
 	seq_printf(m, "failures: %d\n", atomic_read(&s->failures));
-	spin_lock_irq(&s->fail_lock);
+	raw_spin_lock_irq(&s->fail_lock);
 	seq_printf(m, "reason: %s\n", s->reason[0] ? s->reason : "-");
-	spin_unlock_irq(&s->fail_lock);
+	raw_spin_unlock_irq(&s->fail_lock);
 	for (j = 0; j < s->target->nops; j++) {
 		u64 e = 0;
 
@@ -635,15 +636,15 @@ struct rtort_session *rtort_start(const struct rtort_target *tg)
 	atomic_set(&s->running, 0);
 	init_waitqueue_head(&s->park_wq);
 	init_waitqueue_head(&s->parked_wq);
-	spin_lock_init(&s->fail_lock);
+	raw_spin_lock_init(&s->fail_lock);
 
-	spin_lock_irq(&rtort_sessions_lock);
+	raw_spin_lock_irq(&rtort_sessions_lock);
 	list_for_each_entry(it, &rtort_sessions, node)
 		if (!strcmp(it->target->name, tg->name))
 			ret = -EEXIST;
 	if (!ret)
 		list_add_tail(&s->node, &rtort_sessions);
-	spin_unlock_irq(&rtort_sessions_lock);
+	raw_spin_unlock_irq(&rtort_sessions_lock);
 	if (ret) {
 		rtort_free(s);
 		return ERR_PTR(ret);
@@ -689,9 +690,9 @@ stop:
 	rtort_reap_workers(s);
 	proc_remove(s->proc);
 unlist:
-	spin_lock_irq(&rtort_sessions_lock);
+	raw_spin_lock_irq(&rtort_sessions_lock);
 	list_del(&s->node);
-	spin_unlock_irq(&rtort_sessions_lock);
+	raw_spin_unlock_irq(&rtort_sessions_lock);
 	rtort_free(s);
 	return ERR_PTR(ret);
 }
@@ -717,9 +718,9 @@ int rtort_stop(struct rtort_session *s)
 	 * to the log as "(no session)", which the runner fails the module on,
 	 * instead of into a count nobody prints again.
 	 */
-	spin_lock_irq(&rtort_sessions_lock);
+	raw_spin_lock_irq(&rtort_sessions_lock);
 	list_del(&s->node);
-	spin_unlock_irq(&rtort_sessions_lock);
+	raw_spin_unlock_irq(&rtort_sessions_lock);
 	ret = rtort_report(s);
 	proc_remove(s->proc);
 	rtort_free(s);
