@@ -11,6 +11,11 @@ RCUNET_OUT=${RCUNET_OUT:-$RCUNET_TOP/out}
 say() { printf '[rcunet %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { say "error: $*"; exit 1; }
 
+# The first sign of a failed torture on a console: a torture FAILURE line
+# or the head of a kernel report (scripts/torture stops on it, and both
+# torture scripts time and quote the first one).
+RCUNET_TORTURE_FAILURE_RE='rcunet-torture: FAILURE|BUG:|WARNING:|Oops|list_(add|del) corruption|refcount_t:|INFO: task .* blocked|general protection'
+
 # scripts/kernels.list, the kernels rcunet tests on (see its header).
 RCUNET_KERNELS_LIST=$RCUNET_TOP/scripts/kernels.list
 

@@ -177,31 +177,38 @@ static const char *rtort_op_name(struct rtort_session *s, int op)
 	return op == RTORT_OP_INIT ? "thread_init" : op == RTORT_OP_EXIT ? "thread_exit" : "-";
 }
 
-static void rtort_record_failure(struct rtort_session *s, const char *who,
-				 const char *op, const char *reason)
+/*
+ * Count one failure of @s, keeping the first reason; returns the count.
+ * Count and reason change together under the lock, so a report never sees
+ * a failure without its reason. irqsave: rtort_fail_target() takes these
+ * locks from any context.
+ */
+static int rtort_count_failure(struct rtort_session *s, const char *reason)
 {
 	unsigned long flags;
 	int n;
 
-	/*
-	 * Count and reason change together under the lock, so a report never
-	 * sees a failure without its reason. irqsave: rtort_fail_target()
-	 * takes these locks from any context.
-	 */
 	raw_spin_lock_irqsave(&s->fail_lock, flags);
 	n = atomic_inc_return(&s->failures);
 	if (n == 1)
 		strscpy(s->reason, reason, sizeof(s->reason));
 	raw_spin_unlock_irqrestore(&s->fail_lock, flags);
-	if (n <= RTORT_FAIL_PRINTS)
-		pr_err("rcunet-torture: FAILURE module=%s %s op=%s: %s\n",
-		       s->target->name, who, op, reason);
+	return n;
+}
+
+/* Count a failure and print its line (the first few); @op may be NULL. */
+static void rtort_record_failure(struct rtort_session *s, const char *who,
+				 const char *op, const char *reason)
+{
+	if (rtort_count_failure(s, reason) <= RTORT_FAIL_PRINTS)
+		pr_err("rcunet-torture: FAILURE module=%s %s%s%s: %s\n",
+		       s->target->name, who, op ? " op=" : "", op ? op : "", reason);
 }
 
 void rtort_fail(struct rtort_thread *t, const char *fmt, ...)
 {
 	struct rtort_session *s = NULL, *it;
-	char reason[192], who[24];
+	char reason[192], who[24], unattributed[192];
 	unsigned long flags;
 	va_list args;
 
@@ -226,13 +233,10 @@ void rtort_fail(struct rtort_thread *t, const char *fmt, ...)
 	}
 	/* Not ours to attribute: fail every session rather than lose it. */
 	pr_err("rcunet-torture: FAILURE (unattributed, from %s): %s\n", current->comm, reason);
+	scnprintf(unattributed, sizeof(unattributed), "unattributed: %s", reason);
 	raw_spin_lock_irqsave(&rtort_sessions_lock, flags);
-	list_for_each_entry(it, &rtort_sessions, node) {
-		raw_spin_lock(&it->fail_lock);
-		if (atomic_inc_return(&it->failures) == 1)
-			scnprintf(it->reason, sizeof(it->reason), "unattributed: %s", reason);
-		raw_spin_unlock(&it->fail_lock);
-	}
+	list_for_each_entry(it, &rtort_sessions, node)
+		rtort_count_failure(it, unattributed);
 	raw_spin_unlock_irqrestore(&rtort_sessions_lock, flags);
 }
 EXPORT_SYMBOL_GPL(rtort_fail);
@@ -253,16 +257,10 @@ void rtort_fail_target(const struct rtort_target *target, const char *fmt, ...)
 		if (it->target == target)
 			s = it;
 	if (s) {
-		int n;
+		char who[32];
 
-		raw_spin_lock(&s->fail_lock);
-		n = atomic_inc_return(&s->failures);
-		if (n == 1)
-			strscpy(s->reason, reason, sizeof(s->reason));
-		raw_spin_unlock(&s->fail_lock);
-		if (n <= RTORT_FAIL_PRINTS)
-			pr_err("rcunet-torture: FAILURE module=%s context=%s: %s\n",
-			       target->name, in_task() ? current->comm : "irq", reason);
+		snprintf(who, sizeof(who), "context=%s", in_task() ? current->comm : "irq");
+		rtort_record_failure(s, who, NULL, reason);
 	}
 	raw_spin_unlock_irqrestore(&rtort_sessions_lock, flags);
 	if (!s)
