@@ -43,6 +43,7 @@ static DEFINE_MUTEX(rcunet_bench_mutex);
 
 struct rcunet_bench_state {
 	struct proc_dir_entry *pde;
+	struct proc_dir_entry *variants_pde;
 	struct mutex result_lock;	/* protects result */
 	char *result;
 };
@@ -255,6 +256,9 @@ static void bench_measure(const struct rcunet_bench *bench,
 	off += put_ns(buf + off, len - off, " ns_per_op_min=", samples[0]);
 	off += put_ns(buf + off, len - off, " ns_per_op_max=", samples[n - 1]);
 	off += scnprintf(buf + off, len - off, " ops_per_sec=%llu", ops);
+	off += scnprintf(buf + off, len - off, " role=%s twin=%s same_work_as=%s",
+			 rcunet_role_name(var->role), var->twin ?: "-",
+			 rcunet_bench_same_work(var) ?: "-");
 	for (t = 0; t < nthreads; t++) {
 		memcpy(column, per_thread + t * runs, runs * sizeof(u64));
 		off += put_ns(buf + off, len - off,
@@ -338,7 +342,7 @@ int rcunet_bench_parse(const struct rcunet_bench *bench, char *spec,
 	*out = s;
 	return 0;
 }
-EXPORT_SYMBOL_GPL(rcunet_bench_parse);
+RCUNET_EXPORT_FOR_TESTS(rcunet_bench_parse);
 
 int rcunet_bench_run(const struct rcunet_bench *bench,
 		     const struct rcunet_bench_spec *spec, char *buf,
@@ -362,7 +366,7 @@ int rcunet_bench_run(const struct rcunet_bench *bench,
 	}
 	return 0;
 }
-EXPORT_SYMBOL_GPL(rcunet_bench_run);
+RCUNET_EXPORT_FOR_TESTS(rcunet_bench_run);
 
 static ssize_t rcunet_bench_write(struct file *file, const char __user *ubuf,
 				  size_t count, loff_t *ppos)
@@ -408,6 +412,84 @@ out:
 	return err ? err : count;
 }
 
+static const struct rcunet_bench_variant *
+bench_variant_by_name(const struct rcunet_bench *bench, const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < bench->nr_variants; i++)
+		if (!strcmp(bench->variants[i].name, name))
+			return &bench->variants[i];
+	return NULL;
+}
+
+const char *rcunet_bench_same_work(const struct rcunet_bench_variant *var)
+{
+	if (var->same_work_as)
+		return var->same_work_as;
+	if (var->role == RCUNET_ROLE_PEER)
+		return NULL;
+	return var->twin ?: var->name;
+}
+RCUNET_EXPORT_FOR_TESTS(rcunet_bench_same_work);
+
+/* One broken role declaration: say which, for the module's author. */
+static int bench_role_error(const struct rcunet_bench *bench,
+			    const struct rcunet_bench_variant *var,
+			    const char *what)
+{
+	pr_err("rcunet %s: bench variant %s: %s\n", bench->module, var->name,
+	       what);
+	return -EINVAL;
+}
+
+int rcunet_bench_check_roles(const struct rcunet_bench *bench)
+{
+	const struct rcunet_bench_variant *var, *twin;
+	unsigned int i;
+
+	for (i = 0; i < bench->nr_variants; i++) {
+		var = &bench->variants[i];
+		switch (var->role) {
+		case RCUNET_ROLE_LOCKED:
+			if (var->twin)
+				return bench_role_error(bench, var,
+							"a locked variant has no twin");
+			break;
+		case RCUNET_ROLE_LOCKLESS:
+		case RCUNET_ROLE_PEER:
+			twin = var->twin ? bench_variant_by_name(bench, var->twin) : NULL;
+			if (!twin || twin->role != RCUNET_ROLE_LOCKED)
+				return bench_role_error(bench, var,
+							"twin is not a locked variant");
+			break;
+		default:
+			return bench_role_error(bench, var, "no role");
+		}
+		if (var->same_work_as &&
+		    !bench_variant_by_name(bench, var->same_work_as))
+			return bench_role_error(bench, var,
+						"same_work_as names no variant");
+	}
+	return 0;
+}
+RCUNET_EXPORT_FOR_TESTS(rcunet_bench_check_roles);
+
+static int rcunet_bench_variants_show(struct seq_file *m, void *v)
+{
+	const struct rcunet_bench *bench = m->private;
+	const struct rcunet_bench_variant *var;
+	unsigned int i;
+
+	for (i = 0; i < bench->nr_variants; i++) {
+		var = &bench->variants[i];
+		seq_printf(m, "variant=%s op=%s role=%s twin=%s same_work_as=%s\n",
+			   var->name, var->op ?: "op", rcunet_role_name(var->role),
+			   var->twin ?: "-", rcunet_bench_same_work(var) ?: "-");
+	}
+	return 0;
+}
+
 static int rcunet_bench_show(struct seq_file *m, void *v)
 {
 	struct rcunet_bench_state *st = m->private;
@@ -438,15 +520,24 @@ int rcunet_bench_create(struct proc_dir_entry *parent,
 			struct rcunet_bench *bench)
 {
 	struct rcunet_bench_state *st;
+	int err;
 
+	err = rcunet_bench_check_roles(bench);
+	if (err)
+		return err;
 	st = kzalloc(sizeof(*st), GFP_KERNEL);
 	if (!st)
 		return -ENOMEM;
 	mutex_init(&st->result_lock);
 	bench->state = st;
+	st->variants_pde = proc_create_single_data("variants", 0444, parent,
+						   rcunet_bench_variants_show,
+						   bench);
 	st->pde = proc_create_data("bench", 0600, parent, &rcunet_bench_ops,
 				   bench);
-	if (!st->pde) {
+	if (!st->pde || !st->variants_pde) {
+		proc_remove(st->pde);
+		proc_remove(st->variants_pde);
 		bench->state = NULL;
 		kfree(st);
 		return -ENOMEM;
@@ -463,6 +554,7 @@ void rcunet_bench_remove(struct rcunet_bench *bench)
 		return;
 	/* waits for a write (a running benchmark) to return */
 	proc_remove(st->pde);
+	proc_remove(st->variants_pde);
 	kfree(st->result);
 	kfree(st);
 	bench->state = NULL;

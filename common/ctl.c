@@ -77,7 +77,7 @@ int rcunet_ctl_exec(const struct rcunet_ctl *ctl, char *line)
 	}
 	return -EINVAL;
 }
-EXPORT_SYMBOL_GPL(rcunet_ctl_exec);
+RCUNET_EXPORT_FOR_TESTS(rcunet_ctl_exec);
 
 static ssize_t rcunet_ctl_write(struct file *file, const char __user *ubuf,
 				size_t count, loff_t *ppos)
@@ -157,7 +157,6 @@ int rcunet_parse_u64(const char *s, u64 min, u64 max, u64 *out)
 	*out = v;
 	return 0;
 }
-EXPORT_SYMBOL_GPL(rcunet_parse_u64);
 
 int rcunet_parse_u32(const char *s, u32 min, u32 max, u32 *out)
 {
@@ -265,7 +264,7 @@ int rcunet_parse_kv(char *tok, char **key, char **val)
 	*val = eq + 1;
 	return 0;
 }
-EXPORT_SYMBOL_GPL(rcunet_parse_kv);
+RCUNET_EXPORT_FOR_TESTS(rcunet_parse_kv);
 
 static int __init rcunet_core_init(void)
 {

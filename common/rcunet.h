@@ -11,6 +11,32 @@
 #include <linux/types.h>
 #include <linux/in6.h>
 #include <linux/proc_fs.h>
+#include <linux/export.h>
+#include <linux/module.h>
+
+/* --------------------------------------------------------------- exports */
+
+/*
+ * A module exports its real API (what another module calls) with
+ * EXPORT_SYMBOL_GPL(). What only rcunet's own tests call (the KUnit suites
+ * and the torture drivers) goes through RCUNET_EXPORT_FOR_TESTS(): it is
+ * exported only on a kernel built with CONFIG_KUNIT, into a namespace the
+ * tests import with RCUNET_IMPORT_TEST_EXPORTS(). On a stock kernel such a
+ * symbol stays local to its module. Where the kernel has
+ * EXPORT_SYMBOL_IF_KUNIT() (6.2 on) that is what it maps to.
+ */
+#ifdef RCUNET_HAVE_KUNIT_VISIBILITY
+#include <kunit/visibility.h>
+#define RCUNET_EXPORT_FOR_TESTS(sym)	EXPORT_SYMBOL_IF_KUNIT(sym)
+#define RCUNET_IMPORT_TEST_EXPORTS()	\
+	MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING)
+#elif IS_ENABLED(CONFIG_KUNIT)
+#define RCUNET_EXPORT_FOR_TESTS(sym)	EXPORT_SYMBOL_NS_GPL(sym, RCUNET_KUNIT)
+#define RCUNET_IMPORT_TEST_EXPORTS()	MODULE_IMPORT_NS(RCUNET_KUNIT)
+#else
+#define RCUNET_EXPORT_FOR_TESTS(sym)
+#define RCUNET_IMPORT_TEST_EXPORTS()
+#endif
 
 /* ---------------------------------------------------------------- procfs */
 
@@ -126,11 +152,61 @@ int rcunet_parse_kv(char *tok, char **key, char **val);
 #define RCUNET_BENCH_MAX_COUNTS		8
 #define RCUNET_BENCH_MAX_RUNS		50
 
+/**
+ * enum rcunet_role - what a variant is in the history of its lock
+ * @RCUNET_ROLE_LOCKED: the locked original, before the upstream change
+ * @RCUNET_ROLE_LOCKLESS: the lock-free conversion (the upstream change, or
+ *	a later mainline step)
+ * @RCUNET_ROLE_PEER: the live kernel's own implementation
+ *
+ * Names stay free ("rwlock", "atomic", "percpu"); the role is what makes
+ * variants of different modules comparable, and what the report reads.
+ */
+enum rcunet_role {
+	RCUNET_ROLE_LOCKED = 1,
+	RCUNET_ROLE_LOCKLESS,
+	RCUNET_ROLE_PEER,
+};
+
+/**
+ * rcunet_role_name() - the role as printed in result lines and listings
+ * @role: a role; anything else prints as "unknown"
+ *
+ * Return: "locked", "lockless", "peer" or "unknown".
+ */
+static inline const char *rcunet_role_name(enum rcunet_role role)
+{
+	switch (role) {
+	case RCUNET_ROLE_LOCKED:
+		return "locked";
+	case RCUNET_ROLE_LOCKLESS:
+		return "lockless";
+	case RCUNET_ROLE_PEER:
+		return "peer";
+	}
+	return "unknown";
+}
+
 struct rcunet_bench_variant {
 	/* Name used in specs and results, e.g. "percpu", "legacy", "kernel". */
 	const char *name;
 	/* Short description of one op, e.g. "hold+put" (printed as op=). */
 	const char *op;
+	/* What this variant is; every variant must say (checked at create). */
+	enum rcunet_role role;
+	/*
+	 * The locked variant this one is measured against ("x locked" in the
+	 * report). NULL for a locked variant; required for the others.
+	 */
+	const char *twin;
+	/*
+	 * The variant whose work this one does, when ratios between them mean
+	 * something. Default: the twin. A peer that does other work than any
+	 * of ours (takes no reference, uses another crypto interface) leaves
+	 * it NULL and the report prints no "x kernel" ratio for it; a
+	 * lockless variant that does other work than its twin names itself.
+	 */
+	const char *same_work_as;
 	/*
 	 * Optional: prepare for @nthreads threads. A negative errno skips the
 	 * variant with an "error=" result line (e.g. -ENODEV: peer missing).
@@ -182,7 +258,11 @@ struct rcunet_bench_spec {
 
 /*
  * Create the "bench" file in @parent: write a spec, read back the result
- * lines of the last run. Writes block until the measurement is done (or a
+ * lines of the last run; and the "variants" file next to it, one line per
+ * variant: "variant=NAME op=OP role=ROLE twin=NAME|- same_work_as=NAME|-".
+ * Fails with -EINVAL (and a log line) when a variant has no role, a
+ * lockless variant or peer names no locked twin, or a twin or
+ * same_work_as names no variant of @bench. Writes block until the measurement is done (or a
  * signal arrives: -EINTR). Only one benchmark runs at a time system-wide.
  * Undo with rcunet_bench_remove() (waits for a running write) before the
  * parent directory goes.
@@ -202,5 +282,15 @@ int rcunet_bench_parse(const struct rcunet_bench *bench, char *spec,
 int rcunet_bench_run(const struct rcunet_bench *bench,
 		     const struct rcunet_bench_spec *spec, char *buf,
 		     size_t len);
+
+/* Check @bench's variant roles as rcunet_bench_create() does. Exposed for KUnit. */
+int rcunet_bench_check_roles(const struct rcunet_bench *bench);
+
+/*
+ * The variant @var's work matches, by the rules above: NULL for a peer
+ * that declared none (other work), else same_work_as, else the twin, else
+ * (locked) itself.
+ */
+const char *rcunet_bench_same_work(const struct rcunet_bench_variant *var);
 
 #endif /* _RCUNET_CORE_H */

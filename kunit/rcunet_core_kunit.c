@@ -240,10 +240,12 @@ static int own_show_params(void *ctx, char *buf, size_t len)
 }
 
 static const struct rcunet_bench_variant count_variants[] = {
-	{ .name = "count", .op = "add", .setup = count_setup,
-	  .teardown = count_teardown, .run = count_run },
-	{ .name = "broken", .setup = failing_setup, .run = count_run },
-	{ .name = "own", .run = count_run, .show_params = own_show_params },
+	{ .name = "count", .op = "add", .role = RCUNET_ROLE_LOCKED,
+	  .setup = count_setup, .teardown = count_teardown, .run = count_run },
+	{ .name = "broken", .role = RCUNET_ROLE_LOCKLESS, .twin = "count",
+	  .setup = failing_setup, .run = count_run },
+	{ .name = "own", .role = RCUNET_ROLE_PEER, .twin = "count",
+	  .run = count_run, .show_params = own_show_params },
 };
 
 static struct count_bench count_ctx;
@@ -315,7 +317,68 @@ static void bench_run_counts_every_op(struct kunit *test)
 	KUNIT_EXPECT_NOT_NULL(test, strstr(buf, " ns_per_op_max="));
 	KUNIT_EXPECT_NOT_NULL(test, strstr(buf, " per_thread_ns="));
 	KUNIT_EXPECT_NOT_NULL(test, strstr(buf, " size=64\n"));
+	KUNIT_EXPECT_NOT_NULL(test, strstr(buf, " role=locked twin=- same_work_as=count "));
 	KUNIT_EXPECT_NULL(test, strstr(buf, "error="));
+}
+
+/* A bench whose variants are @vars, for the role checker. */
+#define ROLE_BENCH(vars) { .module = "kunit", .variants = (vars), \
+			   .nr_variants = ARRAY_SIZE(vars) }
+
+static void bench_roles_checked_and_defaulted(struct kunit *test)
+{
+	static const struct rcunet_bench_variant good[] = {
+		{ .name = "rwlock", .role = RCUNET_ROLE_LOCKED },
+		{ .name = "rcu", .role = RCUNET_ROLE_LOCKLESS, .twin = "rwlock" },
+		{ .name = "rcu-noref", .role = RCUNET_ROLE_LOCKLESS,
+		  .twin = "rwlock", .same_work_as = "rcu-noref" },
+		{ .name = "kernel", .role = RCUNET_ROLE_PEER, .twin = "rwlock",
+		  .same_work_as = "rcu-noref" },
+		{ .name = "other", .role = RCUNET_ROLE_PEER, .twin = "rwlock" },
+	};
+	static const struct rcunet_bench_variant no_role[] = {
+		{ .name = "a" },
+	};
+	static const struct rcunet_bench_variant no_twin[] = {
+		{ .name = "a", .role = RCUNET_ROLE_LOCKED },
+		{ .name = "b", .role = RCUNET_ROLE_LOCKLESS },
+	};
+	static const struct rcunet_bench_variant twin_not_locked[] = {
+		{ .name = "a", .role = RCUNET_ROLE_LOCKLESS, .twin = "b" },
+		{ .name = "b", .role = RCUNET_ROLE_PEER, .twin = "a" },
+	};
+	static const struct rcunet_bench_variant locked_with_twin[] = {
+		{ .name = "a", .role = RCUNET_ROLE_LOCKED },
+		{ .name = "b", .role = RCUNET_ROLE_LOCKED, .twin = "a" },
+	};
+	static const struct rcunet_bench_variant bad_same_work[] = {
+		{ .name = "a", .role = RCUNET_ROLE_LOCKED },
+		{ .name = "b", .role = RCUNET_ROLE_LOCKLESS, .twin = "a",
+		  .same_work_as = "zz" },
+	};
+	const struct rcunet_bench b_good = ROLE_BENCH(good);
+	const struct rcunet_bench b_no_role = ROLE_BENCH(no_role);
+	const struct rcunet_bench b_no_twin = ROLE_BENCH(no_twin);
+	const struct rcunet_bench b_twin = ROLE_BENCH(twin_not_locked);
+	const struct rcunet_bench b_locked = ROLE_BENCH(locked_with_twin);
+	const struct rcunet_bench b_same = ROLE_BENCH(bad_same_work);
+
+	KUNIT_EXPECT_EQ(test, rcunet_bench_check_roles(&b_good), 0);
+	KUNIT_EXPECT_EQ(test, rcunet_bench_check_roles(&count_bench), 0);
+	KUNIT_EXPECT_EQ(test, rcunet_bench_check_roles(&b_no_role), -EINVAL);
+	KUNIT_EXPECT_EQ(test, rcunet_bench_check_roles(&b_no_twin), -EINVAL);
+	KUNIT_EXPECT_EQ(test, rcunet_bench_check_roles(&b_twin), -EINVAL);
+	KUNIT_EXPECT_EQ(test, rcunet_bench_check_roles(&b_locked), -EINVAL);
+	KUNIT_EXPECT_EQ(test, rcunet_bench_check_roles(&b_same), -EINVAL);
+
+	/* locked: itself; lockless: its twin unless it says; peer: only if it says */
+	KUNIT_EXPECT_STREQ(test, rcunet_bench_same_work(&good[0]), "rwlock");
+	KUNIT_EXPECT_STREQ(test, rcunet_bench_same_work(&good[1]), "rwlock");
+	KUNIT_EXPECT_STREQ(test, rcunet_bench_same_work(&good[2]), "rcu-noref");
+	KUNIT_EXPECT_STREQ(test, rcunet_bench_same_work(&good[3]), "rcu-noref");
+	KUNIT_EXPECT_NULL(test, rcunet_bench_same_work(&good[4]));
+	KUNIT_EXPECT_STREQ(test, rcunet_role_name(good[4].role), "peer");
+	KUNIT_EXPECT_STREQ(test, rcunet_role_name(0), "unknown");
 }
 
 static void bench_setup_error_is_reported(struct kunit *test)
@@ -366,6 +429,7 @@ static struct kunit_case rcunet_core_bench_cases[] = {
 	KUNIT_CASE(bench_run_counts_every_op),
 	KUNIT_CASE(bench_setup_error_is_reported),
 	KUNIT_CASE(bench_variant_params_override_bench_params),
+	KUNIT_CASE(bench_roles_checked_and_defaulted),
 	{}
 };
 
@@ -378,3 +442,4 @@ kunit_test_suites(&rcunet_core_parse_suite, &rcunet_core_bench_suite);
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("KUnit suites for the rcunet shared core");
+RCUNET_IMPORT_TEST_EXPORTS();
