@@ -12,10 +12,32 @@ RCUNET_MODULES="rcunet_core md5pool inetpeer sockwq pcpuref pktgen_rcu"
 
 result() { echo "$*" >>"$RCUNET_RESULTS"; }
 
+# case_name NAME: a case reported from a module's test script carries the
+# module's name ("inetpeer/flush", never a bare "flush"): run-check exports
+# RCUNET_TEST_MODULE for the script it runs.
+case_name() {
+	case "$1" in
+	"$RCUNET_TEST_MODULE"/*) echo "$1" ;;
+	*) echo "${RCUNET_TEST_MODULE:+$RCUNET_TEST_MODULE/}$1" ;;
+	esac
+}
+
 # case_ok NAME / case_fail NAME [why] / case_skip NAME [why]: tests report with these.
-case_ok() { echo "rcunet: ok $1"; result "CASE ok $1"; }
-case_fail() { echo "rcunet: FAIL $1${2:+ # $2}"; result "CASE fail $1${2:+ # $2}"; }
-case_skip() { echo "rcunet: skip $1${2:+ # $2}"; result "CASE skip $1${2:+ # $2}"; }
+case_ok() {
+	set -- "$(case_name "$1")"
+	echo "rcunet: ok $1"
+	result "CASE ok $1"
+}
+case_fail() {
+	set -- "$(case_name "$1")" "$2"
+	echo "rcunet: FAIL $1${2:+ # $2}"
+	result "CASE fail $1${2:+ # $2}"
+}
+case_skip() {
+	set -- "$(case_name "$1")" "$2"
+	echo "rcunet: skip $1${2:+ # $2}"
+	result "CASE skip $1${2:+ # $2}"
+}
 
 # check NAME COMMAND...: a case that passes when COMMAND succeeds.
 check() {
