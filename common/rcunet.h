@@ -40,7 +40,14 @@
 
 /* ---------------------------------------------------------------- procfs */
 
-/* Create /proc/rcunet/<name>/; remove it with proc_remove(). */
+/**
+ * rcunet_proc_mkdir() - create a module's directory /proc/rcunet/<name>/
+ * @name: the module's name
+ *
+ * Remove it with proc_remove().
+ *
+ * Return: the directory, or NULL when procfs could not create it.
+ */
 struct proc_dir_entry *rcunet_proc_mkdir(const char *name);
 
 /* Longest line a control file accepts (including the newline). */
@@ -81,35 +88,75 @@ struct rcunet_ctl {
 	void *ctx;
 };
 
-/* Create a control file @name in @parent served by @ctl (which must outlive it). */
+/**
+ * rcunet_ctl_create() - create a control file served by a command table
+ * @name: file name, usually "control"
+ * @parent: the module's procfs directory
+ * @ctl: the command table and its context; must outlive the file
+ *
+ * Return: the file's entry, or NULL when procfs could not create it.
+ */
 struct proc_dir_entry *rcunet_ctl_create(const char *name,
 					 struct proc_dir_entry *parent,
 					 const struct rcunet_ctl *ctl);
 
-/*
- * Run one command line against @ctl, as a write() to its file would.
- * @line is modified (split in place). Exposed for KUnit.
+/**
+ * rcunet_ctl_exec() - run one command line as a write() to the file would
+ * @ctl: the command table
+ * @line: the line, split in place (modified)
+ *
+ * Exported for the KUnit suites only.
+ *
+ * Return: the handler's result, -EINVAL for an unknown command or a wrong
+ * number of words; bad input is logged through rcunet_log_reject().
  */
 int rcunet_ctl_exec(const struct rcunet_ctl *ctl, char *line);
 
-/* Split @line in place into at most @max words; returns the count or -E2BIG. */
+/**
+ * rcunet_split_words() - split a line in place at whitespace
+ * @line: the line (modified: NULs end the words)
+ * @argv: receives the words
+ * @max: room in @argv
+ *
+ * Return: the number of words, or -E2BIG when there are more than @max.
+ */
 int rcunet_split_words(char *line, char **argv, int max);
 
-/*
- * Rate-limited log of a rejected input: "rcunet <module>: <what>: <err>".
- * Every rcunet module reports bad input through this one place.
+/**
+ * rcunet_log_reject() - rate-limited log line for a rejected input
+ * @module: the module's name
+ * @what: the rejected input or command
+ * @err: the errno it got
+ *
+ * Prints "rcunet <module>: <what>: <err>". Every rcunet module reports bad
+ * input through this one place.
  */
 void rcunet_log_reject(const char *module, const char *what, int err);
 
 /* ------------------------------------------------------------- parsers */
 
-/* Decimal (or 0x hex) unsigned in [min, max]; -EINVAL or -ERANGE otherwise. */
+/**
+ * rcunet_parse_u32() - parse a decimal (or 0x hex) u32 in [@min, @max]
+ * @s: the text
+ * @min: smallest value taken
+ * @max: largest value taken
+ * @out: receives the value; untouched on error
+ *
+ * Return: 0, -EINVAL for text that is not a number, -ERANGE out of bounds.
+ */
 int rcunet_parse_u32(const char *s, u32 min, u32 max, u32 *out);
+/* As rcunet_parse_u32(), for u64; core-internal (the bench spec parser). */
 int rcunet_parse_u64(const char *s, u64 min, u64 max, u64 *out);
 
-/*
- * Comma-separated list of u32 in [min, max] ("4" or "1,2,4"), at most @max_n
- * entries; returns the number parsed or a negative errno.
+/**
+ * rcunet_parse_u32_list() - parse "4" or "1,2,4": u32s in [@min, @max]
+ * @s: the text
+ * @min: smallest value taken
+ * @max: largest value taken
+ * @out: receives the values
+ * @max_n: room in @out
+ *
+ * Return: the number parsed, or -EINVAL, -ERANGE, -E2BIG.
  */
 int rcunet_parse_u32_list(const char *s, u32 min, u32 max, u32 *out,
 			  unsigned int max_n);
@@ -123,19 +170,55 @@ struct rcunet_addr {
 	};
 };
 
-/* Parse a dotted IPv4 or a colon IPv6 address; the whole string must match. */
+/**
+ * rcunet_parse_addr() - parse a dotted IPv4 or a colon IPv6 address
+ * @s: the text; all of it must be the address
+ * @out: receives the address
+ *
+ * Return: 0 or -EINVAL.
+ */
 int rcunet_parse_addr(const char *s, struct rcunet_addr *out);
-/* Print as %pI4 / %pI6c into @buf; returns the length. */
+
+/**
+ * rcunet_format_addr() - print an address as %pI4 or %pI6c
+ * @a: the address
+ * @buf: the output
+ * @len: room in @buf
+ *
+ * Return: the length printed.
+ */
 int rcunet_format_addr(const struct rcunet_addr *a, char *buf, size_t len);
+
+/**
+ * rcunet_addr_equal() - same family and same address?
+ * @a: one address
+ * @b: the other
+ *
+ * Return: true when they are equal.
+ */
 bool rcunet_addr_equal(const struct rcunet_addr *a, const struct rcunet_addr *b);
 
-/*
- * Hex string (even length, no prefix) into @out; length must be in
- * [min_len, max_len] bytes. Returns the byte count or a negative errno.
+/**
+ * rcunet_parse_hex() - parse a hex string (even length, no prefix)
+ * @s: the text
+ * @out: receives the bytes
+ * @min_len: fewest bytes taken
+ * @max_len: most bytes taken (room in @out)
+ *
+ * Return: the number of bytes, or -EINVAL, -ERANGE.
  */
 int rcunet_parse_hex(const char *s, u8 *out, size_t min_len, size_t max_len);
 
-/* Split "key=value" in place; -EINVAL when there is no '=' or no key. */
+/**
+ * rcunet_parse_kv() - split "key=value" in place
+ * @tok: the token (modified)
+ * @key: receives the key
+ * @val: receives the value (may be empty)
+ *
+ * Exported for the KUnit suites only.
+ *
+ * Return: 0, or -EINVAL when there is no '=' or no key.
+ */
 int rcunet_parse_kv(char *tok, char **key, char **val);
 
 /* ------------------------------------------------------------ benchmark */
@@ -256,40 +339,83 @@ struct rcunet_bench_spec {
 	u32 runs;
 };
 
-/*
- * Create the "bench" file in @parent: write a spec, read back the result
- * lines of the last run; and the "variants" file next to it, one line per
- * variant: "variant=NAME op=OP role=ROLE twin=NAME|- same_work_as=NAME|-".
- * Fails with -EINVAL (and a log line) when a variant has no role, a
- * lockless variant or peer names no locked twin, or a twin or
- * same_work_as names no variant of @bench. Writes block until the measurement is done (or a
- * signal arrives: -EINTR). Only one benchmark runs at a time system-wide.
- * Undo with rcunet_bench_remove() (waits for a running write) before the
- * parent directory goes.
+/**
+ * rcunet_bench_create() - create a module's "bench" and "variants" files
+ * @parent: the module's procfs directory
+ * @bench: the module's variants and parameters; must outlive the files
+ *
+ * "bench": write a spec, read back the result lines of the last run.
+ * Writes block until the measurement is done (or a signal arrives:
+ * -EINTR); only one benchmark runs at a time system-wide. "variants": one
+ * line per variant, "variant=NAME op=OP role=ROLE twin=NAME|-
+ * same_work_as=NAME|-". Undo with rcunet_bench_remove() before the parent
+ * directory goes.
+ *
+ * Return: 0; -EINVAL (with a log line) when a variant has no role, a
+ * lockless variant or peer names no locked twin, or a twin or same_work_as
+ * names no variant of @bench; -ENOMEM.
  */
 int rcunet_bench_create(struct proc_dir_entry *parent,
 			struct rcunet_bench *bench);
+
+/**
+ * rcunet_bench_remove() - remove the files rcunet_bench_create() made
+ * @bench: the bench; a no-op if it was never created
+ *
+ * Context: process context; waits for a running benchmark write to return.
+ */
 void rcunet_bench_remove(struct rcunet_bench *bench);
 
-/* Parse @spec (modified in place) for @bench. Exposed for KUnit. */
+/**
+ * rcunet_bench_parse() - parse a bench spec for @bench
+ * @bench: the bench
+ * @spec: the spec line (modified: split in place)
+ * @out: receives the parsed spec
+ *
+ * Exported for the KUnit suites only.
+ *
+ * Return: 0, -ENOENT for an unknown variant, -EINVAL or -ERANGE for a bad
+ * key or value.
+ */
 int rcunet_bench_parse(const struct rcunet_bench *bench, char *spec,
 		       struct rcunet_bench_spec *out);
 
-/*
- * Run a parsed spec; result lines are appended to @buf (NUL-terminated,
- * truncated at @len). Returns 0 or a negative errno.
+/**
+ * rcunet_bench_run() - run a parsed spec
+ * @bench: the bench
+ * @spec: what rcunet_bench_parse() made
+ * @buf: result lines are appended here (NUL-terminated)
+ * @len: room in @buf; longer output is truncated
+ *
+ * Exported for the KUnit suites only.
+ *
+ * Context: process context; sleeps for the whole measurement.
+ * Return: 0 or a negative errno (a variant's own failure is an error=
+ * result line, not an error return).
  */
 int rcunet_bench_run(const struct rcunet_bench *bench,
 		     const struct rcunet_bench_spec *spec, char *buf,
 		     size_t len);
 
-/* Check @bench's variant roles as rcunet_bench_create() does. Exposed for KUnit. */
+/**
+ * rcunet_bench_check_roles() - check the variants' role declarations
+ * @bench: the bench
+ *
+ * Exported for the KUnit suites only; rcunet_bench_create() runs it.
+ *
+ * Return: 0, or -EINVAL with a log line naming the variant at fault.
+ */
 int rcunet_bench_check_roles(const struct rcunet_bench *bench);
 
-/*
- * The variant @var's work matches, by the rules above: NULL for a peer
- * that declared none (other work), else same_work_as, else the twin, else
- * (locked) itself.
+/**
+ * rcunet_bench_same_work() - the variant whose work @var's matches
+ * @var: a variant of a bench that passed rcunet_bench_check_roles()
+ *
+ * Exported for the KUnit suites only.
+ *
+ * Return: @var's same_work_as if set; else NULL for a peer (it does other
+ * work than any of ours), its twin for a lockless variant, its own name
+ * for a locked one.
  */
 const char *rcunet_bench_same_work(const struct rcunet_bench_variant *var);
 

@@ -62,7 +62,8 @@ struct rtort_op {
  * struct rtort_target - what a driver hands to rtort_start()
  * @name: the tormented module's name ("inetpeer"): used in every line and
  *	as /proc/rcunet/torture/<name>
- * @ops: the operations, @nops of them (at most RTORT_MAX_OPS)
+ * @ops: the operations, @nops of them
+ * @nops: how many operations @ops holds (at most RTORT_MAX_OPS)
  * @nthreads: default worker count (the "threads" parameter overrides; 0:
  *	two per present CPU, so a session started while a CPU is
  *	offline is as loaded as any other)
@@ -88,46 +89,116 @@ struct rtort_target {
 
 struct rtort_session;
 
-/* Start a session: workers run until rtort_stop() or "duration". */
+/**
+ * rtort_start() - start a torture session of one driver
+ * @target: the driver's operations and callbacks; must outlive the session
+ *
+ * Workers run until rtort_stop() or the "duration" parameter ends them.
+ *
+ * Context: process context (module_init of the driver).
+ * Return: the session, or an ERR_PTR(): -EINVAL for a malformed @target,
+ * -EEXIST while a session of the same name runs, -ENOMEM.
+ */
 struct rtort_session *rtort_start(const struct rtort_target *target);
-/*
- * End the session: stop the workers (each runs ->thread_exit), run the
- * final ->quiesce, print the session line. Returns 0 for SUCCESS or
- * -EIO for FAILURE. Call from the driver's module_exit.
+
+/**
+ * rtort_stop() - end a session and print its verdict
+ * @s: what rtort_start() returned
+ *
+ * Stops the workers (each runs ->thread_exit), runs the final ->quiesce
+ * and prints the session line.
+ *
+ * Context: process context (module_exit of the driver); sleeps.
+ * Return: 0 for SUCCESS, -EIO for FAILURE.
  */
 int rtort_stop(struct rtort_session *s);
 
-/*
- * Record a broken invariant: the session fails with the first reason
- * (printed as "rcunet-torture: FAILURE module=... thread=... op=...:
- * <reason>"; later ones are counted, a few printed). @t is NULL in
- * ->quiesce (the core knows which session is quiescing).
+/**
+ * rtort_fail() - record a broken invariant from a worker or ->quiesce
+ * @t: the worker; NULL in ->quiesce (the core knows who is quiescing)
+ * @fmt: printf format of the reason, then its arguments
+ *
+ * The session fails with the first reason, printed as "rcunet-torture:
+ * FAILURE module=... thread=... op=...: <reason>"; later ones are counted
+ * and a few printed.
+ *
+ * Context: any (raw locks only).
  */
 __printf(2, 3) void rtort_fail(struct rtort_thread *t, const char *fmt, ...);
-/*
- * The same from a context that is not a worker or ->quiesce (a timer, a
- * tasklet, a wakeup callback): names the target instead of the worker.
+
+/**
+ * rtort_fail_target() - rtort_fail() from outside a worker
+ * @target: the driver's target (names the session)
+ * @fmt: printf format of the reason, then its arguments
+ *
+ * For a timer, a tasklet or a wakeup callback: names the target instead of
+ * a worker.
+ *
+ * Context: any (raw locks only).
  */
 __printf(2, 3) void rtort_fail_target(const struct rtort_target *target,
 				      const char *fmt, ...);
 
-/* Worker @t's index (0 .. nthreads-1). */
+/**
+ * rtort_tid() - a worker's index
+ * @t: the worker
+ *
+ * Return: 0 .. nthreads - 1.
+ */
 unsigned int rtort_tid(const struct rtort_thread *t);
-/* A random number in [0, @below) from @t's private generator. */
+
+/**
+ * rtort_random() - a random number from the worker's private generator
+ * @t: the worker
+ * @below: the bound (not 0)
+ *
+ * Return: a number in [0, @below).
+ */
 u32 rtort_random(struct rtort_thread *t, u32 below);
-/* Does @t run with allocation faults injected (make_it_fail)? */
+
+/**
+ * rtort_faulty() - does the worker run with allocation faults injected?
+ * @t: the worker
+ *
+ * Return: true when its task has make_it_fail set.
+ */
 bool rtort_faulty(const struct rtort_thread *t);
-/* The worker's private pointer, for ->thread_init to set. */
+
+/**
+ * rtort_thread_data() - the worker's private pointer
+ * @t: the worker
+ *
+ * Return: what ->thread_init stored with rtort_set_thread_data(), or NULL.
+ */
 void *rtort_thread_data(struct rtort_thread *t);
+
+/**
+ * rtort_set_thread_data() - set the worker's private pointer
+ * @t: the worker
+ * @data: the driver's per-worker state
+ */
 void rtort_set_thread_data(struct rtort_thread *t, void *data);
-/*
- * Call inside a read-side critical section (rcu_read_lock(), a seqcount
- * read, BH off): now and then stalls up to "reader_delay_us" to widen
- * grace-period and reuse windows (rcutorture's reader delays). Busy-waits:
- * safe where sleeping is not.
+
+/**
+ * rtort_reader_delay() - now and then stall inside a read-side section
+ * @t: the worker
+ *
+ * Call inside rcu_read_lock(), a seqcount read or with BH off: stalls up
+ * to "reader_delay_us" now and then, to widen grace-period and reuse
+ * windows (rcutorture's reader delays).
+ *
+ * Context: any; busy-waits, so it is safe where sleeping is not.
  */
 void rtort_reader_delay(struct rtort_thread *t);
-/* Has the session been asked to stop? A long op should give up early. */
+
+/**
+ * rtort_should_stop() - has the session been asked to stop?
+ * @t: the worker
+ *
+ * A long operation should give up early when this turns true.
+ *
+ * Return: true once the session is stopping.
+ */
 bool rtort_should_stop(const struct rtort_thread *t);
 
 #endif /* _RCUNET_TORTURE_H */
