@@ -4,11 +4,11 @@
 #   make bench           the main job: set-up, boot the stock kernel, run every benchmark
 #   make check           the tests (6.1 tier): set-up, static gates, self-test,
 #                        debug, KASAN, KCSAN and stock kernel runs, bench smoke
-#   make sparse | cocci | checkpatch | selftest   single gates
+#   make sparse | cocci | checkpatch | kernel-doc | shape | selftest   single gates
 #   make check-kasan | check-kcsan   one sanitizer kernel's part of make check
 #   make check-matrix    the 6.12 tier: debug-6.12 (KUnit + integration), Debian's
 #                        6.12 and 6.12-rt (integration)
-#   make torture [KERNEL=kasan|kcsan|debug|stock|all] [MODULES=a,b] [DURATION=10m]
+#   make torture [KERNEL=kasan|kcsan|debug|debug-6.12|all] [MODULES=a,b] [DURATION=10m]
 #                [TORMENTS=hotplug,fault,rmmod,stall] [CPUS=n]
 #                        rcunet-torture: randomized self-checking stress
 #   make torture-selftest [DURATION=5m]   planted defects torture must catch
@@ -26,7 +26,7 @@ KDIR ?= $(firstword $(wildcard /lib/modules/$(shell uname -r)/build) \
 
 SHELL := /bin/bash
 
-.PHONY: all modules clean setup kernels check bench sparse cocci checkpatch selftest \
+.PHONY: all modules clean setup kernels check bench sparse cocci checkpatch selftest kernel-doc shape \
 	check-kasan check-kcsan torture torture-selftest check-matrix
 
 all: modules
@@ -61,6 +61,12 @@ cocci:
 
 checkpatch:
 	scripts/gate-checkpatch
+
+kernel-doc:
+	scripts/gate-kerneldoc
+
+shape:
+	scripts/gate-shape
 
 selftest:
 	scripts/selftest
