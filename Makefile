@@ -1,6 +1,8 @@
 # rcunet top-level Makefile.
 #
 #   make                 build every module for KDIR
+#   make install | uninstall   (root) into /lib/modules/<release>/updates/rcunet, depmod
+#   make dkms-deb        rcunet-dkms_<version>_all.deb (DKMS source package) in out/deb/
 #   make bench           the main job: set-up, boot the stock kernel, run every benchmark
 #   make check           the tests (6.1 tier): set-up, static gates, self-test,
 #                        debug, KASAN, KCSAN and stock kernel runs, bench smoke
@@ -26,7 +28,7 @@ KDIR ?= $(firstword $(wildcard /lib/modules/$(shell uname -r)/build) \
 
 SHELL := /bin/bash
 
-.PHONY: all modules clean setup kernels check bench sparse cocci checkpatch selftest kernel-doc shape \
+.PHONY: all modules clean setup install uninstall dkms-deb kernels check bench sparse cocci checkpatch selftest kernel-doc shape \
 	check-kasan check-kcsan torture torture-selftest check-matrix
 
 all: modules
@@ -34,6 +36,27 @@ all: modules
 modules:
 	@test -n "$(KDIR)" || { echo "no kernel headers: run 'make setup' or pass KDIR=" >&2; exit 1; }
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+
+# The release the modules are built for: KERNELRELEASE= if given, else
+# KDIR's own.
+RCUNET_KREL = $(or $(KERNELRELEASE),$(shell cat $(KDIR)/include/config/kernel.release 2>/dev/null))
+
+# make install (root): the modules of this build into
+# /lib/modules/<release>/updates/rcunet/, then depmod, so that
+# "modprobe pcpuref" loads rcunet_core through the dependency.
+install: modules
+	@test -n "$(RCUNET_KREL)" || { echo "install: cannot tell KDIR's kernel release; pass KERNELRELEASE=" >&2; exit 1; }
+	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_DIR=updates/rcunet modules_install
+	depmod -a $(RCUNET_KREL)
+
+uninstall:
+	@test -n "$(RCUNET_KREL)" || { echo "uninstall: cannot tell KDIR's kernel release; pass KERNELRELEASE=" >&2; exit 1; }
+	rm -rf /lib/modules/$(RCUNET_KREL)/updates/rcunet
+	depmod -a $(RCUNET_KREL)
+
+# make dkms-deb: rcunet-dkms_<version>_all.deb in out/deb/ (scripts/dkms-deb)
+dkms-deb:
+	scripts/dkms-deb
 
 clean:
 	@if [ -n "$(KDIR)" ]; then $(MAKE) -C $(KDIR) M=$(CURDIR) clean; fi

@@ -14,6 +14,20 @@
 #include <linux/export.h>
 #include <linux/module.h>
 
+/* --------------------------------------------------------------- modinfo */
+
+#ifndef RCUNET_VERSION
+#define RCUNET_VERSION "0.0+unknown"
+#endif
+/*
+ * What every rcunet module says of itself in modinfo, next to its
+ * MODULE_LICENSE() and MODULE_DESCRIPTION(): who wrote it and which
+ * version (scripts/version; the top-level Kbuild passes it in).
+ */
+#define RCUNET_MODULE_INFO()				\
+	MODULE_AUTHOR("rcunet developers");		\
+	MODULE_VERSION(RCUNET_VERSION)
+
 /* --------------------------------------------------------------- exports */
 
 /*

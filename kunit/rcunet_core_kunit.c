@@ -442,4 +442,5 @@ kunit_test_suites(&rcunet_core_parse_suite, &rcunet_core_bench_suite);
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("KUnit suites for the rcunet shared core");
+RCUNET_MODULE_INFO();
 RCUNET_IMPORT_TEST_EXPORTS();

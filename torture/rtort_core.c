@@ -743,3 +743,4 @@ module_init(rtort_init);
 module_exit(rtort_exit);
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("rcunet torture core: randomized self-checking stress of the rcunet modules");
+RCUNET_MODULE_INFO();
