@@ -11,6 +11,7 @@
 #include <linux/delay.h>
 #include <linux/poll.h>
 #include <linux/slab.h>
+#include "../common/rcunet.h"
 #include "../sockwq/sockwq.h"
 
 /* A sleeper that records what woke it instead of scheduling anything. */
@@ -92,7 +93,7 @@ static void swq_test_wq_freed_after_readers(struct kunit *test)
 	bool deferred, null_after_orphan, sleeper;
 
 	swq_test_ep_open(test, &ep, SOCKWQ_MODE_RCU, 4);
-	freed = atomic_long_read(&swq_wq_freed);
+	freed = swq_wq_freed_count();
 
 	/*
 	 * Only record inside the read-side section: KUnit's failure reports
@@ -105,7 +106,7 @@ static void swq_test_wq_freed_after_readers(struct kunit *test)
 	swq_wq_release(ep.wq, deferred);
 	/* no grace period can end while we are in here: still allocated */
 	mdelay(20);
-	freed_inside = atomic_long_read(&swq_wq_freed);
+	freed_inside = swq_wq_freed_count();
 	/* and usable (unless wrongly freed: then do not touch it) */
 	sleeper = freed_inside == freed ? swq_wq_has_sleeper(seen) : false;
 	if (freed_inside == freed)
@@ -119,7 +120,7 @@ static void swq_test_wq_freed_after_readers(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, sleeper);
 
 	rcu_barrier();	/* the deferred free has run now */
-	KUNIT_EXPECT_EQ(test, atomic_long_read(&swq_wq_freed), freed + 1);
+	KUNIT_EXPECT_EQ(test, swq_wq_freed_count(), freed + 1);
 	swq_sock_put(ep.sk);
 }
 
@@ -130,10 +131,10 @@ static void swq_test_legacy_frees_at_once(struct kunit *test)
 	long freed;
 
 	swq_test_ep_open(test, &ep, SOCKWQ_MODE_LEGACY, 4);
-	freed = atomic_long_read(&swq_wq_freed);
+	freed = swq_wq_freed_count();
 	KUNIT_EXPECT_FALSE(test, swq_sock_orphan(ep.sk));
 	swq_wq_release(ep.wq, false);
-	KUNIT_EXPECT_EQ(test, atomic_long_read(&swq_wq_freed), freed + 1);
+	KUNIT_EXPECT_EQ(test, swq_wq_freed_count(), freed + 1);
 	swq_sock_put(ep.sk);
 
 	/* once switched to RCU, an endpoint's wq free is always deferred */
@@ -304,7 +305,7 @@ static void swq_test_orphan_graft_under_wakeups(struct kunit *test)
 	struct swq_race r = {};
 	struct swq_wq *wq;
 	unsigned int nr = 0, cpu, i;
-	long live = atomic_long_read(&swq_wq_live);
+	long live = swq_wq_live_count();
 	int woken = 0;
 
 	r.sk = swq_sock_alloc(SOCKWQ_MODE_RCU, 4);
@@ -346,7 +347,7 @@ static void swq_test_orphan_graft_under_wakeups(struct kunit *test)
 	kunit_info(test, "%ld waker rounds, %d wakeups seen by sleepers\n",
 		   atomic_long_read(&r.calls), woken);
 	KUNIT_EXPECT_GT(test, atomic_long_read(&r.calls), 0L);
-	KUNIT_EXPECT_EQ(test, atomic_long_read(&swq_wq_live), live);
+	KUNIT_EXPECT_EQ(test, swq_wq_live_count(), live);
 }
 
 static struct kunit_case swq_test_cases[] = {
@@ -376,3 +377,4 @@ static struct kunit_suite swq_stress_suite = {
 
 kunit_test_suites(&swq_test_suite, &swq_stress_suite);
 MODULE_LICENSE("GPL");
+RCUNET_IMPORT_TEST_EXPORTS();

@@ -2,14 +2,18 @@
 /*
  * sockwq benchmark ops: the cost of one ->data_ready() on one endpoint
  * shared by all bench threads (many CPUs delivering to one socket), with
- * no sleeper (the pure fast path the seed made lock-free) or with one
- * (sleeper=1: a wait entry whose wake function does nothing, so the cost
- * is the wait-queue walk, not a scheduler wakeup).
+ * no sleeper (the pure fast path commit 3b8c9ff00283 ("net:
+ * sock_def_readable() and friends RCU conversion") made lock-free) or with
+ * one (sleeper=1: a wait entry whose wake function does nothing, so the
+ * cost is the wait-queue walk, not a scheduler wakeup).
  *
- *   legacy  read_lock(&callback_lock) + has-sleeper check
- *   rcu     rcu_read_lock() + rcu_dereference() + has-sleeper check
- *   kernel  the live kernel's sock_def_readable() on an AF_UNIX datagram
- *           socket (sk->sk_data_ready), the same change as it ships
+ *   legacy  locked: read_lock(&callback_lock) + has-sleeper check
+ *   rcu     lockless: rcu_read_lock() + rcu_dereference() + has-sleeper
+ *           check; twin legacy
+ *   kernel  peer: the live kernel's sock_def_readable() on an AF_UNIX
+ *           datagram socket (sk->sk_data_ready), the same change as it
+ *           ships: the same work as rcu (RCU load of sk_wq, smp_mb() +
+ *           waitqueue_active(), the SOCK_FASYNC test), so same_work_as rcu
  */
 #include <linux/module.h>
 #include <linux/net.h>
@@ -17,6 +21,7 @@
 #include <net/net_namespace.h>
 #include "../common/rcunet.h"
 #include "sockwq.h"
+#include "internal.h"
 
 struct swq_bench_ctx {
 	bool sleeper;
@@ -133,6 +138,7 @@ static const struct rcunet_bench_variant swq_bench_variants[] = {
 	{
 		.name		= "legacy",
 		.op		= "data_ready",
+		.role		= RCUNET_ROLE_LOCKED,
 		.setup		= swq_bench_setup_legacy,
 		.teardown	= swq_bench_teardown_mode,
 		.run		= swq_bench_run_mode,
@@ -140,6 +146,8 @@ static const struct rcunet_bench_variant swq_bench_variants[] = {
 	{
 		.name		= "rcu",
 		.op		= "data_ready",
+		.role		= RCUNET_ROLE_LOCKLESS,
+		.twin		= "legacy",
 		.setup		= swq_bench_setup_rcu,
 		.teardown	= swq_bench_teardown_mode,
 		.run		= swq_bench_run_mode,
@@ -147,6 +155,9 @@ static const struct rcunet_bench_variant swq_bench_variants[] = {
 	{
 		.name		= "kernel",
 		.op		= "data_ready",
+		.role		= RCUNET_ROLE_PEER,
+		.twin		= "legacy",
+		.same_work_as	= "rcu",
 		.setup		= swq_bench_setup_kernel,
 		.teardown	= swq_bench_teardown_kernel,
 		.run		= swq_bench_run_kernel,

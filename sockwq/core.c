@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * sockwq core: the wait-queue object, endpoints, their receive queues and
- * the RCU variant of the wakeup callbacks (the change the seed made).
+ * sockwq core: the wait-queue object, endpoints, their receive queues, the
+ * lockless (RCU) variant of the wakeup callbacks that commit 3b8c9ff00283
+ * ("net: sock_def_readable() and friends RCU conversion") introduced, and
+ * at the end the module's init/exit. The locked original is in legacy.c.
  *
- * The invariant the RCU variant keeps, as in the kernel since the seed:
+ * The invariant the RCU variant keeps, as in the kernel since then:
  *
  *  - A waker never takes a lock to find the wait queue. It enters an RCU
  *    read-side section, loads sk->wq with rcu_dereference() and, if the
@@ -24,23 +26,58 @@
 #include <linux/module.h>
 #include <linux/slab.h>
 #include <linux/poll.h>
-#include <linux/idr.h>
+#include <linux/percpu.h>
+#include <linux/cpumask.h>
+#include "../common/rcunet.h"
 #include "sockwq.h"
+#include "internal.h"
 
-atomic_long_t swq_wq_live = ATOMIC_LONG_INIT(0);
-EXPORT_SYMBOL_GPL(swq_wq_live);
-atomic_long_t swq_wq_freed = ATOMIC_LONG_INIT(0);
-EXPORT_SYMBOL_GPL(swq_wq_freed);
+static atomic_long_t swq_wq_live = ATOMIC_LONG_INIT(0);	/* not yet freed */
+static atomic_long_t swq_wq_freed = ATOMIC_LONG_INIT(0);
 atomic_long_t swq_socks_live = ATOMIC_LONG_INIT(0);
-EXPORT_SYMBOL_GPL(swq_socks_live);
+
+DEFINE_PER_CPU(unsigned long, swq_op_count);
+static atomic_long_t swq_error_count = ATOMIC_LONG_INIT(0);
+
+/* Mode of newly opened endpoints (SOCKWQ_MODE_*). */
+u32 swq_default_mode = SOCKWQ_MODE_RCU;
 
 /* All endpoints, so producers can find one by id: writers under the lock. */
 static LIST_HEAD(swq_socks);
 static DEFINE_SPINLOCK(swq_socks_lock);
 static u32 swq_next_id;
 
+/* ------------------------------------------------------------- counters */
+
+unsigned long swq_ops(void)
+{
+	unsigned long sum = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		sum += per_cpu(swq_op_count, cpu);
+	return sum;
+}
+
+void swq_count_error(void)
+{
+	atomic_long_inc(&swq_error_count);
+}
+
+unsigned long swq_errors(void)
+{
+	return atomic_long_read(&swq_error_count);
+}
+
 /* ------------------------------------------------------ wait-queue object */
 
+/**
+ * swq_wq_alloc() - allocate a wait-queue object (~ struct socket_wq)
+ * @gfp: allocation flags
+ *
+ * Context: any context @gfp allows.
+ * Return: the object, with an empty wait queue and fasync list, or NULL.
+ */
 struct swq_wq *swq_wq_alloc(gfp_t gfp)
 {
 	struct swq_wq *wq = kzalloc(sizeof(*wq), gfp);
@@ -51,7 +88,8 @@ struct swq_wq *swq_wq_alloc(gfp_t gfp)
 	atomic_long_inc(&swq_wq_live);
 	return wq;
 }
-EXPORT_SYMBOL_GPL(swq_wq_alloc);
+
+RCUNET_EXPORT_FOR_TESTS(swq_wq_alloc);
 
 static void swq_wq_free(struct swq_wq *wq)
 {
@@ -65,11 +103,17 @@ static void swq_wq_free_rcu(struct rcu_head *head)
 	swq_wq_free(container_of(head, struct swq_wq, rcu));
 }
 
-/*
- * Free a wait-queue object that is no longer grafted on any endpoint.
+/**
+ * swq_wq_release() - free a wait-queue object no endpoint points at any more
+ * @wq: the object (NULL is a no-op)
  * @deferred: an RCU waker may still hold it (the endpoint ever ran the RCU
- * variant), so wait for a grace period; otherwise every waker took
- * callback_lock, and swq_sock_orphan()'s write_lock already waited them out.
+ *	variant), so wait for a grace period; otherwise every waker took
+ *	callback_lock, and swq_sock_orphan()'s write_lock already waited them
+ *	out. Pass what swq_sock_orphan() returned.
+ *
+ * Nobody may sleep on @wq any more (fput removed epoll and fasync entries).
+ *
+ * Context: process or softirq context.
  */
 void swq_wq_release(struct swq_wq *wq, bool deferred)
 {
@@ -82,11 +126,18 @@ void swq_wq_release(struct swq_wq *wq, bool deferred)
 	else
 		swq_wq_free(wq);
 }
-EXPORT_SYMBOL_GPL(swq_wq_release);
 
-/*
- * Any task waiting on @wq? Call under rcu_read_lock() (or callback_lock)
- * with @wq loaded from sk->wq; NULL (orphaned endpoint) has no sleepers.
+RCUNET_EXPORT_FOR_TESTS(swq_wq_release);
+
+/**
+ * swq_wq_has_sleeper() - any task waiting on a wait-queue object?
+ * @wq: loaded from sk->wq; NULL (an orphaned endpoint) has no sleepers
+ *
+ * Issues smp_mb() first (wq_has_sleeper()): call after queueing the data
+ * the sleeper waits for.
+ *
+ * Context: under rcu_read_lock() (or callback_lock) that keeps @wq alive.
+ * Return: true if a task or poll entry is queued on @wq.
  */
 bool swq_wq_has_sleeper(struct swq_wq *wq)
 {
@@ -99,8 +150,20 @@ bool swq_wq_has_sleeper(struct swq_wq *wq)
 	/* lockless peek is safe: the smp_mb() above orders it (see above) */
 	return wq && waitqueue_active(&wq->wait);
 }
-EXPORT_SYMBOL_GPL(swq_wq_has_sleeper);
 
+RCUNET_EXPORT_FOR_TESTS(swq_wq_has_sleeper);
+
+/**
+ * swq_poll_wait() - join a wait-queue object from a ->poll() (sock_poll_wait())
+ * @file: the polled file
+ * @wq: the file's wait-queue object
+ * @pt: the poll table (NULL or without a queue proc: nothing to join)
+ *
+ * Issues smp_mb() after joining, which pairs with swq_wq_has_sleeper()'s:
+ * the caller checks its condition only after this.
+ *
+ * Context: process context, from ->poll().
+ */
 void swq_poll_wait(struct file *file, struct swq_wq *wq, poll_table *pt)
 {
 	if (pt && pt->_qproc) {
@@ -113,10 +176,62 @@ void swq_poll_wait(struct file *file, struct swq_wq *wq, poll_table *pt)
 		smp_mb();
 	}
 }
-EXPORT_SYMBOL_GPL(swq_poll_wait);
+
+RCUNET_EXPORT_FOR_TESTS(swq_poll_wait);
+
+/**
+ * swq_wq_live_count() - wait-queue objects allocated and not yet freed
+ *
+ * Return: the count (a deferred free counts until its grace period ends).
+ */
+long swq_wq_live_count(void)
+{
+	return atomic_long_read(&swq_wq_live);
+}
+
+RCUNET_EXPORT_FOR_TESTS(swq_wq_live_count);
+
+/**
+ * swq_wq_freed_count() - wait-queue objects freed since the module loaded
+ *
+ * Return: the count.
+ */
+long swq_wq_freed_count(void)
+{
+	return atomic_long_read(&swq_wq_freed);
+}
+
+RCUNET_EXPORT_FOR_TESTS(swq_wq_freed_count);
 
 /* ------------------------------------------------------------- endpoints */
 
+/**
+ * swq_mode_ops() - the callbacks of a variant
+ * @mode: SOCKWQ_MODE_RCU or SOCKWQ_MODE_LEGACY
+ *
+ * An endpoint runs @mode when its ->ops is this pointer.
+ *
+ * Return: the variant's ops, or NULL for an unknown @mode.
+ */
+const struct swq_variant *swq_mode_ops(u32 mode)
+{
+	return mode < SWQ_NR_MODES ? &swq_variants[mode] : NULL;
+}
+
+RCUNET_EXPORT_FOR_TESTS(swq_mode_ops);
+
+/**
+ * swq_sock_alloc() - create an endpoint (~ struct sock), not yet grafted
+ * @mode: its variant, SOCKWQ_MODE_*
+ * @rx_max: receive queue bound in messages, at least 1
+ *
+ * The endpoint gets the next id and is listed for swq_sock_lookup(); the
+ * caller owns the one reference and grafts a wait-queue object on it.
+ *
+ * Context: process context (GFP_KERNEL).
+ * Return: the endpoint, ERR_PTR(-EINVAL) for a bad @mode or @rx_max, or
+ * ERR_PTR(-ENOMEM).
+ */
 struct swq_sock *swq_sock_alloc(u32 mode, u32 rx_max)
 {
 	struct swq_sock *sk;
@@ -146,13 +261,14 @@ struct swq_sock *swq_sock_alloc(u32 mode, u32 rx_max)
 	atomic_long_inc(&swq_socks_live);
 	return sk;
 }
-EXPORT_SYMBOL_GPL(swq_sock_alloc);
 
+RCUNET_EXPORT_FOR_TESTS(swq_sock_alloc);
+
+/* Take another reference on @sk (the caller holds one). */
 void swq_sock_hold(struct swq_sock *sk)
 {
 	refcount_inc(&sk->refcnt);
 }
-EXPORT_SYMBOL_GPL(swq_sock_hold);
 
 static void swq_sock_free_rcu(struct rcu_head *head)
 {
@@ -166,6 +282,15 @@ static void swq_sock_free_rcu(struct rcu_head *head)
 	atomic_long_dec(&swq_socks_live);
 }
 
+/**
+ * swq_sock_put() - drop a reference on an endpoint
+ * @sk: the endpoint
+ *
+ * The last one unlists @sk and frees it (and any queued message) after a
+ * grace period; by then its file side must have orphaned it.
+ *
+ * Context: process or softirq context.
+ */
 void swq_sock_put(struct swq_sock *sk)
 {
 	if (!refcount_dec_and_test(&sk->refcnt))
@@ -178,11 +303,18 @@ void swq_sock_put(struct swq_sock *sk)
 	/* swq_sock_lookup() may be looking at it under rcu_read_lock() */
 	call_rcu(&sk->rcu, swq_sock_free_rcu);
 }
-EXPORT_SYMBOL_GPL(swq_sock_put);
 
-/*
- * Find a live endpoint by id and take a reference. The list is bounded by
- * the number of open endpoints; producers look up once per message batch.
+RCUNET_EXPORT_FOR_TESTS(swq_sock_put);
+
+/**
+ * swq_sock_lookup() - find a live endpoint by id
+ * @id: its id (SOCKWQ_IOC_GET_INFO)
+ *
+ * The list is bounded by the number of open endpoints; producers look up
+ * once per message batch.
+ *
+ * Context: any context; takes rcu_read_lock().
+ * Return: the endpoint with a reference taken (swq_sock_put() it), or NULL.
  */
 struct swq_sock *swq_sock_lookup(u32 id)
 {
@@ -199,8 +331,21 @@ struct swq_sock *swq_sock_lookup(u32 id)
 	rcu_read_unlock();
 	return found;
 }
-EXPORT_SYMBOL_GPL(swq_sock_lookup);
 
+RCUNET_EXPORT_FOR_TESTS(swq_sock_lookup);
+
+/**
+ * swq_sock_set_mode() - switch an endpoint's variant
+ * @sk: the endpoint
+ * @mode: SOCKWQ_MODE_*
+ *
+ * Wakers already inside the old variant finish in it. Once an endpoint ran
+ * the RCU variant, its wait-queue object is always freed after a grace
+ * period.
+ *
+ * Context: process context (takes callback_lock for writing).
+ * Return: 0, or -EINVAL for an unknown @mode (nothing changes).
+ */
 int swq_sock_set_mode(struct swq_sock *sk, u32 mode)
 {
 	if (mode >= SWQ_NR_MODES)
@@ -216,9 +361,16 @@ int swq_sock_set_mode(struct swq_sock *sk, u32 mode)
 	write_unlock(&sk->callback_lock);
 	return 0;
 }
-EXPORT_SYMBOL_GPL(swq_sock_set_mode);
 
-/* Attach the wait-queue object of the file side (sock_graft()). */
+RCUNET_EXPORT_FOR_TESTS(swq_sock_set_mode);
+
+/**
+ * swq_sock_graft() - attach the file side's wait-queue object (sock_graft())
+ * @sk: the endpoint
+ * @wq: a fully initialised wait-queue object
+ *
+ * Context: process context (takes callback_lock for writing).
+ */
 void swq_sock_graft(struct swq_sock *sk, struct swq_wq *wq)
 {
 	write_lock(&sk->callback_lock);
@@ -226,13 +378,20 @@ void swq_sock_graft(struct swq_sock *sk, struct swq_wq *wq)
 	rcu_assign_pointer(sk->wq, wq);
 	write_unlock(&sk->callback_lock);
 }
-EXPORT_SYMBOL_GPL(swq_sock_graft);
 
-/*
- * Detach the endpoint from its file side (sock_orphan()). After this no new
- * waker finds the swq_wq. Returns whether the caller must free it with a
- * grace period (swq_wq_release(wq, true)): legacy wakers are excluded by
- * the write_lock here, RCU wakers are not.
+RCUNET_EXPORT_FOR_TESTS(swq_sock_graft);
+
+/**
+ * swq_sock_orphan() - detach an endpoint from its file side (sock_orphan())
+ * @sk: the endpoint
+ *
+ * Marks @sk dead (queueing fails with -EPIPE) and clears sk->wq: no new
+ * waker finds the wait-queue object after this. Legacy wakers are excluded
+ * by the write_lock taken here, RCU wakers are not.
+ *
+ * Context: process context (takes callback_lock for writing).
+ * Return: whether the old wait-queue object must be freed after a grace
+ * period: pass it to swq_wq_release().
  */
 bool swq_sock_orphan(struct swq_sock *sk)
 {
@@ -245,11 +404,22 @@ bool swq_sock_orphan(struct swq_sock *sk)
 	write_unlock(&sk->callback_lock);
 	return deferred;
 }
-EXPORT_SYMBOL_GPL(swq_sock_orphan);
+
+RCUNET_EXPORT_FOR_TESTS(swq_sock_orphan);
 
 /* ---------------------------------------------------------- receive queue */
 
-/* Queue @msg (taking it over) or return -EAGAIN (full) / -EPIPE (dead). */
+/**
+ * swq_sock_queue() - queue a message into an endpoint's receive queue
+ * @sk: the endpoint
+ * @msg: the message; on success the queue owns it
+ *
+ * The caller then calls swq_data_ready(@sk).
+ *
+ * Context: process or softirq context.
+ * Return: 0, -EAGAIN if the queue is full, -EPIPE if @sk is orphaned
+ * (@msg stays the caller's on error).
+ */
 int swq_sock_queue(struct swq_sock *sk, struct swq_msg *msg)
 {
 	int err = 0;
@@ -268,12 +438,21 @@ int swq_sock_queue(struct swq_sock *sk, struct swq_msg *msg)
 		atomic64_inc(&sk->rx_queued);
 	return err;
 }
-EXPORT_SYMBOL_GPL(swq_sock_queue);
 
-/*
- * Queue one producer message. Its sequence number is taken under rx_lock,
- * so the receive queue holds them in sequence order: the reader checks
- * seq == previous + 1, i.e. exactly once and in order.
+RCUNET_EXPORT_FOR_TESTS(swq_sock_queue);
+
+/**
+ * swq_sock_queue_kernel() - queue one kernel producer message
+ * @sk: the endpoint
+ * @cpu: the producer's CPU, recorded in the message
+ * @gfp: allocation flags for the message
+ *
+ * Its sequence number is taken under rx_lock, so the receive queue holds
+ * them in sequence order: the reader checks seq == previous + 1, i.e.
+ * exactly once and in order. A full queue counts in kernel_dropped.
+ *
+ * Context: any context @gfp allows.
+ * Return: 0, -ENOMEM, -EAGAIN (full) or -EPIPE (orphaned).
  */
 int swq_sock_queue_kernel(struct swq_sock *sk, unsigned int cpu, gfp_t gfp)
 {
@@ -310,20 +489,43 @@ int swq_sock_queue_kernel(struct swq_sock *sk, unsigned int cpu, gfp_t gfp)
 	atomic64_inc(&sk->kernel_queued);
 	return 0;
 }
-EXPORT_SYMBOL_GPL(swq_sock_queue_kernel);
 
+RCUNET_EXPORT_FOR_TESTS(swq_sock_queue_kernel);
+
+/**
+ * swq_sock_readable() - is a message queued?
+ * @sk: the endpoint
+ *
+ * Context: any context; a lockless snapshot, as a wait condition.
+ * Return: true if @sk's receive queue is not empty.
+ */
 bool swq_sock_readable(struct swq_sock *sk)
 {
 	return READ_ONCE(sk->rx_len) > 0;
 }
-EXPORT_SYMBOL_GPL(swq_sock_readable);
 
+RCUNET_EXPORT_FOR_TESTS(swq_sock_readable);
+
+/**
+ * swq_sock_writable() - is there room for a message?
+ * @sk: the endpoint
+ *
+ * Context: any context; a lockless snapshot, as a wait condition.
+ * Return: true if @sk's receive queue is below its bound.
+ */
 bool swq_sock_writable(struct swq_sock *sk)
 {
 	return READ_ONCE(sk->rx_len) < sk->rx_max;
 }
-EXPORT_SYMBOL_GPL(swq_sock_writable);
 
+RCUNET_EXPORT_FOR_TESTS(swq_sock_writable);
+
+/**
+ * swq_sock_purge() - free every message queued on an endpoint
+ * @sk: the endpoint
+ *
+ * Context: process or softirq context.
+ */
 void swq_sock_purge(struct swq_sock *sk)
 {
 	struct swq_msg *msg, *tmp;
@@ -336,12 +538,13 @@ void swq_sock_purge(struct swq_sock *sk)
 	list_for_each_entry_safe(msg, tmp, &list, node)
 		kfree(msg);
 }
-EXPORT_SYMBOL_GPL(swq_sock_purge);
+
+RCUNET_EXPORT_FOR_TESTS(swq_sock_purge);
 
 /* ----------------------------------------------- the RCU variant (after) */
 
 /*
- * sk_wake_async() after the seed: the SOCK_FASYNC-style flag first, so a
+ * sk_wake_async() after commit 3b8c9ff00283: the SOCK_FASYNC-style flag first, so a
  * socket without O_ASYNC users never touches the fasync list; @wq was
  * loaded under the caller's rcu_read_lock() (NULL once orphaned).
  */
@@ -352,7 +555,7 @@ static void swq_rcu_wake_async(struct swq_sock *sk, struct swq_wq *wq,
 		kill_fasync(&wq->fasync_list, SIGIO, band);
 }
 
-void swq_rcu_data_ready(struct swq_sock *sk)
+static void swq_rcu_data_ready(struct swq_sock *sk)
 {
 	struct swq_wq *wq;
 
@@ -364,9 +567,8 @@ void swq_rcu_data_ready(struct swq_sock *sk)
 	swq_rcu_wake_async(sk, wq, POLL_IN);
 	rcu_read_unlock();
 }
-EXPORT_SYMBOL_GPL(swq_rcu_data_ready);
 
-void swq_rcu_write_space(struct swq_sock *sk)
+static void swq_rcu_write_space(struct swq_sock *sk)
 {
 	struct swq_wq *wq;
 
@@ -378,9 +580,8 @@ void swq_rcu_write_space(struct swq_sock *sk)
 	swq_rcu_wake_async(sk, wq, POLL_OUT);
 	rcu_read_unlock();
 }
-EXPORT_SYMBOL_GPL(swq_rcu_write_space);
 
-void swq_rcu_state_change(struct swq_sock *sk)
+static void swq_rcu_state_change(struct swq_sock *sk)
 {
 	struct swq_wq *wq;
 
@@ -390,7 +591,6 @@ void swq_rcu_state_change(struct swq_sock *sk)
 		wake_up_interruptible_all(&wq->wait);
 	rcu_read_unlock();
 }
-EXPORT_SYMBOL_GPL(swq_rcu_state_change);
 
 const struct swq_variant swq_variants[SWQ_NR_MODES] = {
 	[SOCKWQ_MODE_RCU] = {
@@ -406,4 +606,47 @@ const struct swq_variant swq_variants[SWQ_NR_MODES] = {
 		.state_change	= swq_legacy_state_change,
 	},
 };
-EXPORT_SYMBOL_GPL(swq_variants);
+
+/* ------------------------------------------------------------ init/exit */
+
+static int __init swq_init(void)
+{
+	struct proc_dir_entry *dir;
+	int err;
+
+	dir = swq_proc_init();
+	if (!dir)
+		return -ENOMEM;
+	err = swq_bench_init(dir);
+	if (err)
+		goto fail_proc;
+	/* last: an open() may come in as soon as the device exists */
+	err = swq_dev_init();
+	if (err)
+		goto fail_bench;
+	return 0;
+
+fail_bench:
+	swq_bench_exit();
+fail_proc:
+	swq_proc_exit();
+	return err;
+}
+
+static void __exit swq_exit(void)
+{
+	/* no open fds (module refcount); producers only hold sock refs */
+	swq_dev_exit();
+	swq_producers_stop();
+	swq_bench_exit();
+	swq_proc_exit();
+	/* wait for deferred swq_wq and swq_sock frees before the code goes */
+	rcu_barrier();
+	WARN_ON(atomic_long_read(&swq_wq_live));
+	WARN_ON(atomic_long_read(&swq_socks_live));
+}
+
+module_init(swq_init);
+module_exit(swq_exit);
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("rcunet sockwq: RCU socket_wq wakeups vs sk_callback_lock");

@@ -27,6 +27,7 @@
 #include <linux/mutex.h>
 #include "../common/compat.h"
 #include "sockwq.h"
+#include "internal.h"
 
 struct swq_file {
 	struct swq_sock *sk;
@@ -56,6 +57,18 @@ static const struct file_operations swq_fops;
 static unsigned int poll_delay_us;
 module_param(poll_delay_us, uint, 0644);
 MODULE_PARM_DESC(poll_delay_us, "testing: delay at the start of poll() (us)");
+
+/*
+ * Every read/write/ioctl result goes through here: a call that failed
+ * counts in the stats file's "errors:", except flow control (EAGAIN on a
+ * non-blocking file) and a signal, which are how those calls work.
+ */
+static long swq_dev_result(long ret)
+{
+	if (ret < 0 && ret != -EAGAIN && ret != -ERESTARTSYS)
+		swq_count_error();
+	return ret;
+}
 
 static int swq_dev_open(struct inode *inode, struct file *file)
 {
@@ -99,6 +112,7 @@ static int swq_dev_release(struct inode *inode, struct file *file)
 	if (peer) {
 		/* its writers wait for space in our queue: tell them EPIPE */
 		swq_state_change(peer);
+		swq_count_op();
 		swq_sock_put(peer);
 	}
 	swq_sock_purge(sf->sk);
@@ -117,8 +131,8 @@ static struct swq_sock *swq_target(struct swq_file *sf)
 	return peer ? peer : sf->sk;
 }
 
-static ssize_t swq_dev_write(struct file *file, const char __user *buf,
-			     size_t len, loff_t *ppos)
+static ssize_t swq_dev_write_one(struct file *file, const char __user *buf,
+				 size_t len)
 {
 	struct swq_file *sf = file->private_data;
 	struct swq_sock *target;
@@ -173,7 +187,14 @@ static ssize_t swq_dev_write(struct file *file, const char __user *buf,
 		return err;
 	}
 	swq_data_ready(target);
+	swq_count_op();
 	return len;
+}
+
+static ssize_t swq_dev_write(struct file *file, const char __user *buf,
+			     size_t len, loff_t *ppos)
+{
+	return swq_dev_result(swq_dev_write_one(file, buf, len));
 }
 
 /* Take the head message if it fits @len; the caller holds read_mutex. */
@@ -187,8 +208,8 @@ static struct swq_msg *swq_peek(struct swq_sock *sk)
 	return msg;
 }
 
-static ssize_t swq_dev_read(struct file *file, char __user *buf, size_t len,
-			    loff_t *ppos)
+static ssize_t swq_dev_read_one(struct file *file, char __user *buf,
+				size_t len)
 {
 	struct swq_file *sf = file->private_data;
 	struct swq_sock *sk = sf->sk, *peer;
@@ -240,9 +261,16 @@ static ssize_t swq_dev_read(struct file *file, char __user *buf, size_t len,
 	/* room in our queue: wake who writes into it (acquire: see pair) */
 	peer = smp_load_acquire(&sf->peer);
 	swq_write_space(peer ? peer : sk);
+	swq_count_op();
 out:
 	mutex_unlock(&sf->read_mutex);
 	return ret;
+}
+
+static ssize_t swq_dev_read(struct file *file, char __user *buf, size_t len,
+			    loff_t *ppos)
+{
+	return swq_dev_result(swq_dev_read_one(file, buf, len));
 }
 
 static __poll_t swq_dev_poll(struct file *file, poll_table *pt)
@@ -339,14 +367,16 @@ static long swq_ioc_pair(struct swq_file *sf, int fd)
 		 */
 		swq_state_change(sf->sk);
 		swq_state_change(other->sk);
+		swq_count_op();
+		swq_count_op();
 	}
 out:
 	fdput(f);
 	return err;
 }
 
-static long swq_dev_ioctl(struct file *file, unsigned int cmd,
-			  unsigned long arg)
+static long swq_dev_ioctl_one(struct file *file, unsigned int cmd,
+			      unsigned long arg)
 {
 	struct swq_file *sf = file->private_data;
 	void __user *uarg = (void __user *)arg;
@@ -381,6 +411,12 @@ static long swq_dev_ioctl(struct file *file, unsigned int cmd,
 	default:
 		return -ENOTTY;
 	}
+}
+
+static long swq_dev_ioctl(struct file *file, unsigned int cmd,
+			  unsigned long arg)
+{
+	return swq_dev_result(swq_dev_ioctl_one(file, cmd, arg));
 }
 
 static const struct file_operations swq_fops = {

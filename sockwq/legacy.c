@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * sockwq legacy variant: the wakeup callbacks as they were before the seed.
+ * sockwq legacy variant: the wakeup callbacks as they were before commit
+ * 3b8c9ff00283 ("net: sock_def_readable() and friends RCU conversion"),
+ * the locked original (SOCKWQ_MODE_LEGACY; core.c has the lockless one).
  *
  * Every wakeup takes sk->callback_lock for reading just to load sk->wq:
  * two atomic operations on a shared cache line per message, even when
@@ -18,6 +20,7 @@
  */
 #include <linux/poll.h>
 #include "sockwq.h"
+#include "internal.h"
 
 /*
  * The pre-patch kernel's smp_mb__after_lock(), which 6.1 no longer has.
@@ -75,7 +78,6 @@ void swq_legacy_data_ready(struct swq_sock *sk)
 	swq_legacy_wake_async(sk, wq, POLL_IN);
 	read_unlock(&sk->callback_lock);
 }
-EXPORT_SYMBOL_GPL(swq_legacy_data_ready);
 
 void swq_legacy_write_space(struct swq_sock *sk)
 {
@@ -89,7 +91,6 @@ void swq_legacy_write_space(struct swq_sock *sk)
 	swq_legacy_wake_async(sk, wq, POLL_OUT);
 	read_unlock(&sk->callback_lock);
 }
-EXPORT_SYMBOL_GPL(swq_legacy_write_space);
 
 void swq_legacy_state_change(struct swq_sock *sk)
 {
@@ -101,4 +102,3 @@ void swq_legacy_state_change(struct swq_sock *sk)
 		wake_up_interruptible_all(&wq->wait);
 	read_unlock(&sk->callback_lock);
 }
-EXPORT_SYMBOL_GPL(swq_legacy_state_change);

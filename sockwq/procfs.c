@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * sockwq /proc/rcunet/sockwq/: control, stats, endpoints, bench; and the
- * module's init/exit.
+ * sockwq /proc/rcunet/sockwq/: the control file and the stats file (the
+ * bench and variants files are bench.c's, through the rcunet core).
  */
 #define pr_fmt(fmt) "sockwq: " fmt
 
@@ -10,12 +10,21 @@
 #include <linux/proc_fs.h>
 #include "../common/rcunet.h"
 #include "sockwq.h"
+#include "internal.h"
 #include "producer.h"
 
-/* Mode of newly opened endpoints (SOCKWQ_MODE_*). */
-u32 swq_default_mode = SOCKWQ_MODE_RCU;
-
 static struct proc_dir_entry *swq_dir;
+
+/*
+ * Every handler's result goes through here: a failed command counts in
+ * the stats file's "errors:" (the core logs it and leaves state alone).
+ */
+static int swq_cmd_result(int err)
+{
+	if (err)
+		swq_count_error();
+	return err;
+}
 
 static int swq_parse_mode(const char *s, u32 *mode)
 {
@@ -32,7 +41,7 @@ static int swq_parse_mode(const char *s, u32 *mode)
 
 static int swq_cmd_start(void *ctx, int argc, char **argv)
 {
-	return swq_producers_start();
+	return swq_cmd_result(swq_producers_start());
 }
 
 static int swq_cmd_stop(void *ctx, int argc, char **argv)
@@ -48,8 +57,8 @@ static int swq_cmd_rate(void *ctx, int argc, char **argv)
 
 	err = rcunet_parse_u32(argv[1], 1, SWQ_PROD_MAX_RATE, &rate);
 	if (err)
-		return err;
-	return swq_prod_set_rate(rate);
+		return swq_cmd_result(err);
+	return swq_cmd_result(swq_prod_set_rate(rate));
 }
 
 static int swq_cmd_targets(void *ctx, int argc, char **argv)
@@ -59,18 +68,18 @@ static int swq_cmd_targets(void *ctx, int argc, char **argv)
 	int n, i;
 
 	if (!strcmp(argv[1], "none"))
-		return swq_prod_set_targets(ids, 0);
+		return swq_cmd_result(swq_prod_set_targets(ids, 0));
 	n = rcunet_parse_u32_list(argv[1], 1, U32_MAX, ids, ARRAY_SIZE(ids));
 	if (n < 0)
-		return n;
+		return swq_cmd_result(n);
 	/* every id must name an open endpoint now (it may close later) */
 	for (i = 0; i < n; i++) {
 		sk = swq_sock_lookup(ids[i]);
 		if (!sk)
-			return -ENODEV;
+			return swq_cmd_result(-ENODEV);
 		swq_sock_put(sk);
 	}
-	return swq_prod_set_targets(ids, n);
+	return swq_cmd_result(swq_prod_set_targets(ids, n));
 }
 
 static int swq_cmd_mode(void *ctx, int argc, char **argv)
@@ -80,7 +89,7 @@ static int swq_cmd_mode(void *ctx, int argc, char **argv)
 
 	err = swq_parse_mode(argv[1], &mode);
 	if (err)
-		return err;
+		return swq_cmd_result(err);
 	WRITE_ONCE(swq_default_mode, mode);
 	return 0;
 }
@@ -98,7 +107,8 @@ static const struct rcunet_cmd swq_cmds[] = {
 	{ "stop", 0, 0, "", swq_cmd_stop },
 	{ "rate", 1, 1, "MSGS_PER_SEC", swq_cmd_rate },
 	{ "targets", 1, 1, "ID[,ID...]|none", swq_cmd_targets },
-	{ "mode", 1, 1, "rcu|legacy", swq_cmd_mode },
+	/* the roles: rcu is commit 3b8c9ff00283, legacy what it replaced */
+	{ "mode", 1, 1, "rcu (lockless) | legacy (locked)", swq_cmd_mode },
 	{ "reset", 0, 0, "", swq_cmd_reset },
 	{ }
 };
@@ -108,84 +118,54 @@ static const struct rcunet_ctl swq_ctl = {
 	.cmds	= swq_cmds,
 };
 
+/*
+ * One "key: value" per line; "ops:" and "errors:" first, as in every
+ * rcunet module's stats (README, "procfs files").
+ */
 static int swq_stats_show(struct seq_file *m, void *v)
 {
 	struct swq_prod_cfg cfg;
 	unsigned int i;
 
 	swq_prod_get_cfg(&cfg);
-	seq_printf(m, "default_mode %s\n", swq_variants[swq_default_mode].name);
-	seq_printf(m, "producers %u\n", swq_producers_running());
-	seq_printf(m, "rate %u\n", cfg.rate);
-	seq_puts(m, "targets ");
+	seq_printf(m, "ops: %lu\n", swq_ops());
+	seq_printf(m, "errors: %lu\n", swq_errors());
+	seq_printf(m, "default_mode: %s\n",
+		   swq_variants[READ_ONCE(swq_default_mode)].name);
+	seq_printf(m, "producers: %u\n", swq_producers_running());
+	seq_printf(m, "rate: %u\n", cfg.rate);
+	seq_puts(m, "targets: ");
 	if (!cfg.nr_targets)
 		seq_puts(m, "none");
 	for (i = 0; i < cfg.nr_targets; i++)
 		seq_printf(m, "%s%u", i ? "," : "", cfg.targets[i]);
 	seq_putc(m, '\n');
-	seq_printf(m, "kernel_sent %lld\n", atomic64_read(&swq_prod_sent));
-	seq_printf(m, "kernel_dropped %lld\n", atomic64_read(&swq_prod_dropped));
-	seq_printf(m, "kernel_missed %lld\n", atomic64_read(&swq_prod_missed));
-	seq_printf(m, "endpoints %ld\n", atomic_long_read(&swq_socks_live));
-	seq_printf(m, "wq_live %ld\n", atomic_long_read(&swq_wq_live));
-	seq_printf(m, "wq_freed %ld\n", atomic_long_read(&swq_wq_freed));
+	seq_printf(m, "kernel_sent: %lld\n", atomic64_read(&swq_prod_sent));
+	seq_printf(m, "kernel_dropped: %lld\n",
+		   atomic64_read(&swq_prod_dropped));
+	seq_printf(m, "kernel_missed: %lld\n", atomic64_read(&swq_prod_missed));
+	seq_printf(m, "endpoints: %ld\n", atomic_long_read(&swq_socks_live));
+	seq_printf(m, "wq_live: %ld\n", swq_wq_live_count());
+	seq_printf(m, "wq_freed: %ld\n", swq_wq_freed_count());
 	return 0;
 }
 
-int swq_procfs_init(void)
+/* Create /proc/rcunet/sockwq/ with control and stats; NULL on failure. */
+struct proc_dir_entry *swq_proc_init(void)
 {
 	swq_dir = rcunet_proc_mkdir(SWQ_NAME);
 	if (!swq_dir)
-		return -ENOMEM;
+		return NULL;
 	if (!rcunet_ctl_create("control", swq_dir, &swq_ctl) ||
 	    !proc_create_single("stats", 0444, swq_dir, swq_stats_show)) {
 		proc_remove(swq_dir);
-		return -ENOMEM;
+		swq_dir = NULL;
+		return NULL;
 	}
-	return 0;
+	return swq_dir;
 }
 
-void swq_procfs_exit(void)
+void swq_proc_exit(void)
 {
 	proc_remove(swq_dir);
 }
-
-static int __init swq_init(void)
-{
-	int err;
-
-	err = swq_procfs_init();
-	if (err)
-		return err;
-	err = swq_bench_init(swq_dir);
-	if (err)
-		goto fail_procfs;
-	err = swq_dev_init();
-	if (err)
-		goto fail_bench;
-	return 0;
-
-fail_bench:
-	swq_bench_exit();
-fail_procfs:
-	swq_procfs_exit();
-	return err;
-}
-
-static void __exit swq_exit(void)
-{
-	/* no open fds (module refcount); producers only hold sock refs */
-	swq_dev_exit();
-	swq_producers_stop();
-	swq_bench_exit();
-	swq_procfs_exit();
-	/* wait for deferred swq_wq and swq_sock frees before the code goes */
-	rcu_barrier();
-	WARN_ON(atomic_long_read(&swq_wq_live));
-	WARN_ON(atomic_long_read(&swq_socks_live));
-}
-
-module_init(swq_init);
-module_exit(swq_exit);
-MODULE_LICENSE("GPL");
-MODULE_DESCRIPTION("rcunet sockwq: RCU socket_wq wakeups vs sk_callback_lock");

@@ -20,6 +20,7 @@
 #include <linux/ktime.h>
 #include <linux/cpu.h>
 #include "sockwq.h"
+#include "internal.h"
 #include "producer.h"
 
 static DEFINE_MUTEX(swq_prod_mutex);	/* start/stop/config writers */
@@ -75,6 +76,7 @@ static void swq_prod_send(u32 id, unsigned int cpu)
 		atomic64_inc(&swq_prod_sent);
 		/* may run while the owner closes sk: see the file comment */
 		swq_data_ready(sk);
+		swq_count_op();
 	} else if (err == -EAGAIN) {
 		atomic64_inc(&swq_prod_dropped);
 	} else {

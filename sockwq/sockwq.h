@@ -3,15 +3,20 @@
  * sockwq: socket-like endpoints whose wakeup path reads an RCU-protected
  * wait-queue object, with the sk_callback_lock original beside it.
  *
- * The objects mirror the kernel's own (after "net: sock_def_readable() and
- * friends RCU conversion"):
+ * The objects mirror the kernel's own after commit 3b8c9ff00283 ("net:
+ * sock_def_readable() and friends RCU conversion"):
  *   struct swq_wq    ~ struct socket_wq: wait queue + fasync list + rcu_head,
  *                      owned by the file side, freed after a grace period.
  *   struct swq_sock  ~ struct sock: receive queue, an __rcu pointer to the
  *                      swq_wq (NULL once orphaned), callback_lock, and the
  *                      data_ready/write_space/state_change callbacks.
  *
- * Symbols are exported (GPL) for the KUnit suite in kunit/sockwq_kunit.c.
+ * This is the API the module's own files, the KUnit suites
+ * (kunit/sockwq_kunit.c) and the torture driver (torture/sockwq_torture.c)
+ * use. No other module calls it, so the functions are exported only for
+ * those tests (RCUNET_EXPORT_FOR_TESTS, CONFIG_KUNIT kernels); their
+ * kernel-doc is at the definitions in core.c. Private cross-file
+ * declarations are in internal.h.
  */
 #ifndef _SOCKWQ_H
 #define _SOCKWQ_H
@@ -25,7 +30,6 @@
 #include <linux/atomic.h>
 #include <linux/fs.h>
 #include <linux/poll.h>
-#include <linux/proc_fs.h>
 #include "uapi/sockwq.h"
 
 #define SWQ_NAME	"sockwq"
@@ -51,8 +55,6 @@ struct swq_variant {
 };
 
 #define SWQ_NR_MODES	2
-/* Indexed by SOCKWQ_MODE_*: [SOCKWQ_MODE_RCU], [SOCKWQ_MODE_LEGACY]. */
-extern const struct swq_variant swq_variants[SWQ_NR_MODES];
 
 /* bits in swq_sock.flags */
 #define SWQ_SOCK_FASYNC	0
@@ -84,7 +86,7 @@ struct swq_sock {
 	 * SWQ_SOCK_FASYNC (~ SOCK_FASYNC): set while the file side has an
 	 * O_ASYNC entry on wq->fasync_list, updated by the fasync handler
 	 * after fasync_helper(). Both variants test it before kill_fasync(),
-	 * as sk_wake_async() did before and after the seed.
+	 * as sk_wake_async() did before and after commit 3b8c9ff00283.
 	 */
 	unsigned long flags;
 
@@ -110,18 +112,17 @@ struct swq_wq *swq_wq_alloc(gfp_t gfp);
 void swq_wq_release(struct swq_wq *wq, bool deferred);
 bool swq_wq_has_sleeper(struct swq_wq *wq);
 void swq_poll_wait(struct file *file, struct swq_wq *wq, poll_table *pt);
-extern atomic_long_t swq_wq_live;	/* allocated, not yet freed */
-extern atomic_long_t swq_wq_freed;	/* freed so far */
+long swq_wq_live_count(void);
+long swq_wq_freed_count(void);
 
 /* endpoints */
+const struct swq_variant *swq_mode_ops(u32 mode);
 struct swq_sock *swq_sock_alloc(u32 mode, u32 rx_max);
-void swq_sock_hold(struct swq_sock *sk);
 void swq_sock_put(struct swq_sock *sk);
-struct swq_sock *swq_sock_lookup(u32 id);	/* holds a reference */
+struct swq_sock *swq_sock_lookup(u32 id);
 int swq_sock_set_mode(struct swq_sock *sk, u32 mode);
 void swq_sock_graft(struct swq_sock *sk, struct swq_wq *wq);
 bool swq_sock_orphan(struct swq_sock *sk);
-extern atomic_long_t swq_socks_live;
 
 /* receive queue; the caller calls ->data_ready / ->write_space */
 int swq_sock_queue(struct swq_sock *sk, struct swq_msg *msg);
@@ -130,6 +131,10 @@ bool swq_sock_readable(struct swq_sock *sk);
 bool swq_sock_writable(struct swq_sock *sk);
 void swq_sock_purge(struct swq_sock *sk);
 
+/*
+ * The three wakeups of an endpoint, through its current variant (as the
+ * kernel calls sk->sk_data_ready() and friends).
+ */
 static inline void swq_data_ready(struct swq_sock *sk)
 {
 	READ_ONCE(sk->ops)->data_ready(sk);
@@ -144,25 +149,5 @@ static inline void swq_state_change(struct swq_sock *sk)
 {
 	READ_ONCE(sk->ops)->state_change(sk);
 }
-
-/* the two variants' callbacks (core.c: RCU, legacy.c: callback_lock) */
-void swq_rcu_data_ready(struct swq_sock *sk);
-void swq_rcu_write_space(struct swq_sock *sk);
-void swq_rcu_state_change(struct swq_sock *sk);
-void swq_legacy_data_ready(struct swq_sock *sk);
-void swq_legacy_write_space(struct swq_sock *sk);
-void swq_legacy_state_change(struct swq_sock *sk);
-
-/* module parts */
-int swq_dev_init(void);
-void swq_dev_exit(void);
-int swq_producers_start(void);
-void swq_producers_stop(void);
-int swq_procfs_init(void);
-void swq_procfs_exit(void);
-int swq_bench_init(struct proc_dir_entry *dir);
-void swq_bench_exit(void);
-
-extern u32 swq_default_mode;
 
 #endif /* _SOCKWQ_H */

@@ -41,6 +41,7 @@
 #include <linux/jiffies.h>
 #include <linux/poll.h>
 #include <linux/err.h>
+#include "../common/rcunet.h"
 #include "rtort.h"
 #include "../sockwq/sockwq.h"
 
@@ -518,7 +519,7 @@ static int swt_op_open(void *ctx, struct rtort_thread *t)
 		swq_wq_release(wq, false);
 		goto out_f;
 	}
-	if (READ_ONCE(sk->ops) != &swq_variants[mode] ||
+	if (READ_ONCE(sk->ops) != swq_mode_ops(mode) ||
 	    rcu_access_pointer(sk->wq) || !refcount_read(&sk->refcnt) ||
 	    sk->rx_len || !sk->id)
 		rtort_fail(t, "fresh endpoint %u in a bad state", sk->id);
@@ -670,7 +671,7 @@ static int swt_op_wake(void *ctx, struct rtort_thread *t)
 {
 	struct swt_slot *slot = &swt_slots[rtort_random(t, SWT_SLOTS)];
 	struct swq_sock *sk = swq_sock_lookup(READ_ONCE(slot->last_id));
-	const struct swq_variant *legacy = &swq_variants[SOCKWQ_MODE_LEGACY];
+	const struct swq_variant *legacy = swq_mode_ops(SOCKWQ_MODE_LEGACY);
 	struct swq_wq *wq;
 	bool deferred;
 
@@ -835,3 +836,4 @@ module_init(swt_init);
 module_exit(swt_exit);
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("rcunet torture driver for sockwq");
+RCUNET_IMPORT_TEST_EXPORTS();

@@ -8,7 +8,7 @@
 . /rcunet/guest/lib.sh
 P=/proc/rcunet/sockwq
 here=$(dirname "$0")
-swq_stat() { sed -n "s/^$1 //p" $P/stats; }
+swq_stat() { sed -n "s/^$1: //p" $P/stats; }
 
 ctl sockwq stop
 ctl sockwq "targets none"

@@ -9,8 +9,14 @@ P=/proc/rcunet/sockwq
 sctl() { sh -c "echo '$1' >$P/control"; }
 
 check dev-exists test -c /dev/sockwq
-check stats-readable grep -q '^producers 0$' $P/stats
-rate0=$(sed -n 's/^rate //p' $P/stats)
+check stats-readable grep -q '^producers: 0$' $P/stats
+# every rcunet module's stats begin with ops: and errors:
+check stats-ops-first sh -c "sed -n 1p $P/stats | grep -q '^ops: [0-9][0-9]*$'"
+check stats-errors-second sh -c "sed -n 2p $P/stats | grep -q '^errors: [0-9][0-9]*$'"
+check stats-key-value sh -c "! grep -qv '^[a-z_]*: [^ ]' $P/stats"
+check variants-roles grep -qx 'variant=kernel op=data_ready role=peer twin=legacy same_work_as=rcu' $P/variants
+rate0=$(sed -n 's/^rate: //p' $P/stats)
+err0=$(sed -n 's/^errors: //p' $P/stats)
 expect_error ctl-unknown "Invalid argument" sctl "bogus"
 expect_error ctl-rate-zero "Numerical result out of range" sctl "rate 0"
 expect_error ctl-rate-huge "Numerical result out of range" sctl "rate 2000000"
@@ -19,11 +25,15 @@ expect_error ctl-rate-noarg "Invalid argument" sctl "rate"
 expect_error ctl-targets-unknown "No such device" sctl "targets 4000000000"
 expect_error ctl-targets-garbage "Invalid argument" sctl "targets 1,,x"
 expect_error ctl-mode-bad "Invalid argument" sctl "mode fast"
-check ctl-state-unchanged grep -q "^rate $rate0\$" $P/stats
+check ctl-state-unchanged grep -q "^rate: $rate0\$" $P/stats
+# the six rejections by sockwq's handlers count (the core itself refuses
+# "bogus" and "rate" without an argument, before any handler runs)
+check ctl-errors-counted test "$(sed -n 's/^errors: //p' $P/stats)" -ge $((err0 + 6))
 check ctl-rate sctl "rate 5000"
-check ctl-rate-shown grep -q '^rate 5000$' $P/stats
+check ctl-rate-shown grep -q '^rate: 5000$' $P/stats
 check ctl-mode sctl "mode legacy"
-check ctl-mode-shown grep -q '^default_mode legacy$' $P/stats
+check ctl-mode-shown grep -q '^default_mode: legacy$' $P/stats
+check ctl-help-roles grep -q '^mode rcu (lockless) | legacy (locked)$' $P/control
 sctl "mode rcu"
 check ctl-start sctl "start"
 expect_error ctl-start-twice "busy" sctl "start"

@@ -19,7 +19,7 @@ fi
 rc=$(cat /tmp/swq_stress.rc 2>/dev/null || echo 1)
 line=$(grep '^sockwq-stress:' /tmp/swq_stress.out)
 result "NOTE sockwq-stress $line"
-if [ $rc -eq 0 ] && echo "$line" | grep -q 'stalls=0 errors=0 .*result=ok'; then
+if [ "$rc" -eq 0 ] && echo "$line" | grep -q 'stalls=0 errors=0 .*result=ok'; then
 	case_ok stress-exactly-once-no-stall
 else
 	case_fail stress-exactly-once-no-stall "rc=$rc $line"

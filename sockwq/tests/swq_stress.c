@@ -117,7 +117,7 @@ static long stat_value(const char *key)
 	if (!f)
 		return -1;
 	while (fgets(line, sizeof(line), f))
-		if (!strncmp(line, key, kl) && line[kl] == ' ')
+		if (!strncmp(line, key, kl) && line[kl] == ':')
 			v = atol(line + kl + 1);
 	fclose(f);
 	return v;
@@ -1150,8 +1150,12 @@ static int cmp_u64(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* One (variant) line in the rcunet core's bench format. */
-static void bench_variant(const char *name, int kind, uint64_t n, int runs)
+/*
+ * One (variant) line in the rcunet core's bench format, with the role
+ * tokens the core prints: "role twin same_work_as" in @roles.
+ */
+static void bench_variant(const char *name, const char *roles, int kind,
+			  uint64_t n, int runs)
 {
 	uint64_t ps[64], wk = 0, ns_total = 0;
 	char msg[16] = "0123456789abcde";
@@ -1193,7 +1197,7 @@ static void bench_variant(const char *name, int kind, uint64_t n, int runs)
 		ns_total += dt;
 	}
 	qsort(ps, runs, sizeof(ps[0]), cmp_u64);
-	printf("module=sockwq variant=%s op=send+wakeup threads=1 loops=%llu runs=%d ns_per_op_median=%llu.%03llu ns_per_op_min=%llu.%03llu ns_per_op_max=%llu.%03llu ops_per_sec=%llu per_thread_ns=%llu.%03llu wakeups_per_sec=%llu\n",
+	printf("module=sockwq variant=%s op=send+wakeup threads=1 loops=%llu runs=%d ns_per_op_median=%llu.%03llu ns_per_op_min=%llu.%03llu ns_per_op_max=%llu.%03llu ops_per_sec=%llu %s per_thread_ns=%llu.%03llu wakeups_per_sec=%llu\n",
 	       name, (unsigned long long)n, runs,
 	       (unsigned long long)ps[runs / 2] / 1000,
 	       (unsigned long long)ps[runs / 2] % 1000,
@@ -1202,6 +1206,7 @@ static void bench_variant(const char *name, int kind, uint64_t n, int runs)
 	       (unsigned long long)ps[runs - 1] / 1000,
 	       (unsigned long long)ps[runs - 1] % 1000,
 	       (unsigned long long)(1000000000000ull / (ps[runs / 2] ?: 1)),
+	       roles,
 	       (unsigned long long)ps[runs / 2] / 1000,
 	       (unsigned long long)ps[runs / 2] % 1000,
 	       (unsigned long long)(wk * 1000000000ull / (ns_total ?: 1)));
@@ -1221,9 +1226,18 @@ static int cmd_bench(int argc, char **argv)
 	}
 	if (!n || runs < 1 || runs > 63)
 		return 2;
-	bench_variant("kernel_unix", -1, n, runs);
-	bench_variant("dev_rcu", SOCKWQ_MODE_RCU, n, runs);
-	bench_variant("dev_legacy", SOCKWQ_MODE_LEGACY, n, runs);
+	/*
+	 * kernel_unix sends through AF_UNIX (skb, unix_dgram_sendmsg()), not
+	 * through our queue: other work, so no same_work_as.
+	 */
+	bench_variant("kernel_unix",
+		      "role=peer twin=dev_legacy same_work_as=-", -1, n, runs);
+	bench_variant("dev_rcu",
+		      "role=lockless twin=dev_legacy same_work_as=dev_legacy",
+		      SOCKWQ_MODE_RCU, n, runs);
+	bench_variant("dev_legacy",
+		      "role=locked twin=- same_work_as=dev_legacy",
+		      SOCKWQ_MODE_LEGACY, n, runs);
 	return 0;
 }
 
