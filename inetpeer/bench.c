@@ -2,18 +2,24 @@
 /*
  * rcunet inetpeer: benchmark variants for /proc/rcunet/inetpeer/bench.
  *
- *  rwlock, rcu          lookup-hit: get + put of a random held peer
- *  rwlock-mix, rcu-mix  the same, but mix=% of the ops (default 5) are an
- *                       insert or a remove of a per-thread churn key
- *  kernel               the live kernel's inet_getpeer() on a private
- *                       inet_peer_base holding the same peers
+ *  rwlock (locked), rcu (lockless)   lookup-hit: get + put of a random
+ *                                    held peer
+ *  rwlock-mix (locked),              the same, but mix=% of the ops
+ *  rcu-mix (lockless)                (default 5) are an insert or a remove
+ *                                    of a per-thread churn key
+ *  kernel (peer)                     the live kernel's inet_getpeer() on a
+ *                                    private inet_peer_base holding the
+ *                                    same peers: a lookup that takes no
+ *                                    reference, not our get + put, so it
+ *                                    names no same_work_as
  *
  * Spec keys besides the core's: peers=N (tree size, default 1024),
  * mix=PCT (writes in the -mix variants, default 5).
  *
- * The peers are held (refcount 1) for the whole measurement, like routes
- * held their peer in 2010: an unheld peer has refcount 0, which the
- * lockless walk must not take, so every lookup of it would fall back.
+ * The peers are held (refcount 1) for the whole measurement, as routes
+ * held their peer when commit 0e51e2c70f75 ("inetpeer: RCU conversion")
+ * went in: an unheld peer has refcount 0, which the lockless walk must
+ * not take, so every lookup of it would fall back.
  */
 #define pr_fmt(fmt) "rcunet inetpeer: " fmt
 
@@ -22,7 +28,7 @@
 #include <linux/vmalloc.h>
 #include <linux/version.h>
 #include <net/inetpeer.h>
-#include "inetpeer.h"
+#include "internal.h"
 
 #define IPEER_BENCH_DEFAULT_PEERS	1024
 #define IPEER_BENCH_MAX_PEERS		1048576	/* 2^20 */
@@ -322,27 +328,33 @@ static int ipeer_bench_show_mix_params(void *ctx, char *buf, size_t len)
 static const struct rcunet_bench_variant ipeer_bench_variants[] = {
 	{
 		.name = "rwlock", .op = "lookup-hit",
+		.role = RCUNET_ROLE_LOCKED,
 		.setup = ipeer_bench_setup_rwlock,
 		.teardown = ipeer_bench_teardown,
 		.run = ipeer_bench_run_hit,
 	}, {
 		.name = "rcu", .op = "lookup-hit",
+		.role = RCUNET_ROLE_LOCKLESS, .twin = "rwlock",
 		.setup = ipeer_bench_setup_rcu,
 		.teardown = ipeer_bench_teardown,
 		.run = ipeer_bench_run_hit,
 	}, {
 		.name = "kernel", .op = "inet_getpeer-hit",
+		/* no reference taken: other work than get + put */
+		.role = RCUNET_ROLE_PEER, .twin = "rwlock",
 		.setup = ipeer_bench_kernel_setup,
 		.teardown = ipeer_bench_kernel_teardown,
 		.run = ipeer_bench_kernel_run,
 	}, {
 		.name = "rwlock-mix", .op = "lookup/insert-remove",
+		.role = RCUNET_ROLE_LOCKED,
 		.setup = ipeer_bench_setup_rwlock,
 		.teardown = ipeer_bench_teardown,
 		.run = ipeer_bench_run_mix,
 		.show_params = ipeer_bench_show_mix_params,
 	}, {
 		.name = "rcu-mix", .op = "lookup/insert-remove",
+		.role = RCUNET_ROLE_LOCKLESS, .twin = "rwlock-mix",
 		.setup = ipeer_bench_setup_rcu,
 		.teardown = ipeer_bench_teardown,
 		.run = ipeer_bench_run_mix,

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * rcunet inetpeer: the AVL tree, the base (LRU, GC, checker) and the
- * lockless "rcu" variant, the change "inetpeer: RCU conversion" made.
+ * rcunet inetpeer: the AVL tree, the base (LRU, GC, checker), the
+ * lockless "rcu" variant that commit 0e51e2c70f75 ("inetpeer: RCU
+ * conversion") made of the rwlock cache, and the module's init/exit.
+ * The locked original ("rwlock") is in legacy.c.
  *
  * Serialisation
  *  1. Nodes appear in the tree only with the tree lock held (spinlock for
@@ -33,7 +35,7 @@
 #include <linux/socket.h>
 #include <linux/delay.h>
 #include <linux/moduleparam.h>
-#include "inetpeer.h"
+#include "internal.h"
 
 /* Poisoned into a freed node's key: a reader that sees it saw a freed node. */
 #define IPEER_FREED_FAMILY	0xdeadU
@@ -52,51 +54,36 @@ MODULE_PARM_DESC(gc_hold_ms, "testing only: GC worker holds each node this long 
 static struct kmem_cache *ipeer_cachep;
 static atomic_long_t ipeer_nr_live = ATOMIC_LONG_INIT(0);
 
+/**
+ * ipeer_live_nodes() - nodes allocated and not yet freed, over all bases
+ *
+ * Nodes of the rcu variant are freed after a grace period: call
+ * rcu_barrier() first for a count that includes every removal so far.
+ *
+ * Return: the number of live nodes.
+ */
 long ipeer_live_nodes(void)
 {
 	return atomic_long_read(&ipeer_nr_live);
 }
-EXPORT_SYMBOL_GPL(ipeer_live_nodes);
+
+RCUNET_EXPORT_FOR_TESTS(ipeer_live_nodes);
 
 /* ------------------------------------------------------------------ keys */
 
-void ipeer_key_from_addr(struct ipeer_key *key, const struct rcunet_addr *a)
-{
-	int i;
-
-	memset(key, 0, sizeof(*key));
-	key->family = a->family;
-	if (a->family == AF_INET) {
-		key->word[0] = ntohl(a->v4);
-		return;
-	}
-	for (i = 0; i < 4; i++)
-		key->word[i] = ntohl(a->v6.s6_addr32[i]);
-}
-EXPORT_SYMBOL_GPL(ipeer_key_from_addr);
-
-void ipeer_key_to_addr(const struct ipeer_key *key, struct rcunet_addr *a)
-{
-	int i;
-
-	memset(a, 0, sizeof(*a));
-	a->family = key->family;
-	if (key->family == AF_INET) {
-		a->v4 = htonl(key->word[0]);
-		return;
-	}
-	for (i = 0; i < 4; i++)
-		a->v6.s6_addr32[i] = htonl(key->word[i]);
-}
-EXPORT_SYMBOL_GPL(ipeer_key_to_addr);
-
+/**
+ * ipeer_key_v4() - the key of an IPv4 address
+ * @key: filled in
+ * @addr: the address, host order
+ */
 void ipeer_key_v4(struct ipeer_key *key, u32 addr)
 {
 	memset(key, 0, sizeof(*key));
 	key->family = AF_INET;
 	key->word[0] = addr;
 }
-EXPORT_SYMBOL_GPL(ipeer_key_v4);
+
+RCUNET_EXPORT_FOR_TESTS(ipeer_key_v4);
 
 /* ------------------------------------------------------------- the tree */
 
@@ -273,7 +260,8 @@ struct ipeer_node *ipeer_link_new(struct ipeer_base *b,
 	/*
 	 * Publish: the release in rcu_assign_pointer() orders every store
 	 * above before the node becomes reachable; pairs with the
-	 * rcu_dereference_bh() in ipeer_rcu_walk() (the seed's smp_wmb()).
+	 * rcu_dereference_bh() in ipeer_rcu_walk() (the smp_wmb() of commit
+	 * 0e51e2c70f75).
 	 */
 	rcu_assign_pointer(*stack[depth - 1], n);
 	ipeer_rebalance(b, stack, depth - 1);
@@ -359,7 +347,7 @@ static void ipeer_free_rcu_cb(struct rcu_head *head)
  * rcu_read_lock_bh() section that could have found it has ended (call_rcu
  * waits for BH-disabled regions too since the RCU flavours were merged).
  */
-void ipeer_free_rcu(struct ipeer_node *p)
+static void ipeer_free_rcu(struct ipeer_node *p)
 {
 	call_rcu(&p->rcu, ipeer_free_rcu_cb);
 }
@@ -369,8 +357,9 @@ void ipeer_free_rcu(struct ipeer_node *p)
  * unused list. This must take unused_lock even when @p does not look
  * listed yet: the put that dropped the count to 0 may still be inside its
  * unused_lock section, before its list_add_tail(). An unlocked
- * list_empty() peek (the seed's) would return here, that put would then
- * list a held node, and the holder's own put would list it a second time.
+ * list_empty() peek (as in commit 0e51e2c70f75) would return here, that
+ * put would then list a held node, and the holder's own put would list it
+ * a second time (upstream fixed that in 2011).
  * Lookups that go from n >= 1 to n + 1 (every lockless hit) need nothing:
  * a listed node with a count >= 1 has a reviver on its way here.
  */
@@ -394,6 +383,16 @@ static void ipeer_put_window_pause(struct ipeer_base *b)
 		mdelay(ms);
 }
 
+/**
+ * ipeer_put() - drop a reference ipeer_get() took
+ * @b: the base of @p
+ * @p: the node
+ *
+ * The last put leaves @p in the tree, unused: at the tail of the LRU list,
+ * stamped with the time, for the GC to take once its TTL is over.
+ *
+ * Context: process or BH context.
+ */
 void ipeer_put(struct ipeer_base *b, struct ipeer_node *p)
 {
 	local_bh_disable();
@@ -410,7 +409,8 @@ void ipeer_put(struct ipeer_base *b, struct ipeer_node *p)
 	}
 	local_bh_enable();
 }
-EXPORT_SYMBOL_GPL(ipeer_put);
+
+RCUNET_EXPORT_FOR_TESTS(ipeer_put);
 
 /* ------------------------------------------------------------- the GC */
 
@@ -441,11 +441,23 @@ static int __ipeer_gc_once(struct ipeer_base *b, unsigned long ttl,
 	return 0;
 }
 
+/**
+ * ipeer_gc_once() - remove the oldest unused node if its TTL is over
+ * @b: the base
+ * @ttl: jiffies the node must have been unused
+ *
+ * A node revived meanwhile stays (->unlink() gives it back).
+ *
+ * Context: process or BH context.
+ * Return: 0 when a node was taken off the LRU list, -EAGAIN when none was
+ * old enough.
+ */
 int ipeer_gc_once(struct ipeer_base *b, unsigned long ttl)
 {
 	return __ipeer_gc_once(b, ttl, 0);
 }
-EXPORT_SYMBOL_GPL(ipeer_gc_once);
+
+RCUNET_EXPORT_FOR_TESTS(ipeer_gc_once);
 
 /* After an insert: above the threshold, drop the oldest unused node. */
 void ipeer_maybe_gc(struct ipeer_base *b)
@@ -478,12 +490,29 @@ static int __ipeer_gc(struct ipeer_base *b, unsigned int hold_ms)
 	return n;
 }
 
+/**
+ * ipeer_gc() - one pass of the periodic GC
+ * @b: the base
+ *
+ * Removes unused nodes older than the TTL, which goes from maxttl (empty
+ * cache) down to minttl (cache at threshold), at most 256 per call.
+ *
+ * Return: the number of nodes taken.
+ */
 int ipeer_gc(struct ipeer_base *b)
 {
 	return __ipeer_gc(b, 0);
 }
-EXPORT_SYMBOL_GPL(ipeer_gc);
 
+RCUNET_EXPORT_FOR_TESTS(ipeer_gc);
+
+/**
+ * ipeer_flush() - remove every unused node
+ * @b: the base
+ *
+ * Context: process context (reschedules between nodes).
+ * Return: the number of nodes taken.
+ */
 int ipeer_flush(struct ipeer_base *b)
 {
 	int n = 0;
@@ -494,7 +523,8 @@ int ipeer_flush(struct ipeer_base *b)
 	}
 	return n;
 }
-EXPORT_SYMBOL_GPL(ipeer_flush);
+
+RCUNET_EXPORT_FOR_TESTS(ipeer_flush);
 
 static void ipeer_gc_worker(struct work_struct *work)
 {
@@ -508,6 +538,15 @@ static void ipeer_gc_worker(struct work_struct *work)
 	schedule_delayed_work(&b->gc_work, delay);
 }
 
+/**
+ * ipeer_remove() - remove a peer nobody holds
+ * @b: the base
+ * @key: the peer's address
+ *
+ * Context: process or BH context.
+ * Return: 0, -ENOENT (absent), -EBUSY (held) or -EUCLEAN (corrupt tree,
+ * see &struct ipeer_ops.unlink).
+ */
 int ipeer_remove(struct ipeer_base *b, const struct ipeer_key *key)
 {
 	struct ipeer_node *p = ipeer_get(b, key, false);
@@ -517,10 +556,20 @@ int ipeer_remove(struct ipeer_base *b, const struct ipeer_key *key)
 	/* our reference from ipeer_get() is the artificial one ->unlink() wants */
 	return b->ops->unlink(b, p);
 }
-EXPORT_SYMBOL_GPL(ipeer_remove);
+
+RCUNET_EXPORT_FOR_TESTS(ipeer_remove);
 
 /* --------------------------------------------------------- inspection */
 
+/**
+ * ipeer_contains() - whether a peer is in the tree
+ * @b: the base
+ * @key: the peer's address
+ *
+ * Takes no reference: unlike ipeer_get(), it revives no unused peer.
+ *
+ * Return: true when @key is in the tree.
+ */
 bool ipeer_contains(struct ipeer_base *b, const struct ipeer_key *key)
 {
 	bool found;
@@ -530,8 +579,16 @@ bool ipeer_contains(struct ipeer_base *b, const struct ipeer_key *key)
 	b->ops->unlock_tree(b);
 	return found;
 }
-EXPORT_SYMBOL_GPL(ipeer_contains);
 
+RCUNET_EXPORT_FOR_TESTS(ipeer_contains);
+
+/**
+ * ipeer_refcount() - the holders of a peer
+ * @b: the base
+ * @key: the peer's address
+ *
+ * Return: the reference count (0: unused), or -ENOENT when absent.
+ */
 int ipeer_refcount(struct ipeer_base *b, const struct ipeer_key *key)
 {
 	struct ipeer_node *p;
@@ -543,8 +600,21 @@ int ipeer_refcount(struct ipeer_base *b, const struct ipeer_key *key)
 	b->ops->unlock_tree(b);
 	return ret;
 }
-EXPORT_SYMBOL_GPL(ipeer_refcount);
 
+RCUNET_EXPORT_FOR_TESTS(ipeer_refcount);
+
+/**
+ * ipeer_peer_after() - copy out the next peer by key
+ * @b: the base
+ * @after: the key to start from; NULL for the first peer
+ * @inclusive: a peer at @after itself counts
+ * @out: filled in with the peer's state (@after may point into it)
+ *
+ * One short hold of the tree lock (O(height)), so that a listing built
+ * from it never keeps the lock, or BH off, across the whole tree.
+ *
+ * Return: 0, or -ENOENT when no peer lies above @after.
+ */
 int ipeer_peer_after(struct ipeer_base *b, const struct ipeer_key *after,
 		     bool inclusive, struct ipeer_peer_info *out)
 {
@@ -579,20 +649,41 @@ int ipeer_peer_after(struct ipeer_base *b, const struct ipeer_key *after,
 	b->ops->unlock_tree(b);
 	return best ? 0 : -ENOENT;
 }
-EXPORT_SYMBOL_GPL(ipeer_peer_after);
 
+RCUNET_EXPORT_FOR_TESTS(ipeer_peer_after);
+
+/**
+ * ipeer_total() - nodes in the tree
+ * @b: the base
+ *
+ * Return: the node count, read without a lock.
+ */
 int ipeer_total(struct ipeer_base *b)
 {
 	return READ_ONCE(b->total);
 }
-EXPORT_SYMBOL_GPL(ipeer_total);
 
+RCUNET_EXPORT_FOR_TESTS(ipeer_total);
+
+/**
+ * ipeer_nr_unused() - nodes on the unused (LRU) list
+ * @b: the base
+ *
+ * Return: the list's length, O(1) (a counter kept under unused_lock).
+ */
 int ipeer_nr_unused(struct ipeer_base *b)
 {
 	return READ_ONCE(b->nr_unused);
 }
-EXPORT_SYMBOL_GPL(ipeer_nr_unused);
 
+RCUNET_EXPORT_FOR_TESTS(ipeer_nr_unused);
+
+/**
+ * ipeer_height() - the AVL height of the tree
+ * @b: the base
+ *
+ * Return: the root's height (0 for an empty tree), read under the lock.
+ */
 int ipeer_height(struct ipeer_base *b)
 {
 	int h;
@@ -602,8 +693,14 @@ int ipeer_height(struct ipeer_base *b)
 	b->ops->unlock_tree(b);
 	return h;
 }
-EXPORT_SYMBOL_GPL(ipeer_height);
 
+RCUNET_EXPORT_FOR_TESTS(ipeer_height);
+
+/**
+ * ipeer_read_stats() - the base's counters, summed over CPUs
+ * @b: the base
+ * @out: filled in
+ */
 void ipeer_read_stats(struct ipeer_base *b, struct ipeer_stats *out)
 {
 	int cpu;
@@ -620,13 +717,15 @@ void ipeer_read_stats(struct ipeer_base *b, struct ipeer_stats *out)
 		out->lockless_misses += READ_ONCE(s->lockless_misses);
 		out->fallback_hits += READ_ONCE(s->fallback_hits);
 		out->locked_hits += READ_ONCE(s->locked_hits);
+		out->locked_misses += READ_ONCE(s->locked_misses);
 		out->inserts += READ_ONCE(s->inserts);
 		out->gc_removed += READ_ONCE(s->gc_removed);
 		out->freed_seen += READ_ONCE(s->freed_seen);
 		out->unlink_failed += READ_ONCE(s->unlink_failed);
 	}
 }
-EXPORT_SYMBOL_GPL(ipeer_read_stats);
+
+RCUNET_EXPORT_FOR_TESTS(ipeer_read_stats);
 
 struct ipeer_check_ctx {
 	struct ipeer_base *b;
@@ -729,6 +828,18 @@ static int ipeer_check_unused(struct ipeer_base *b, struct ipeer_check_ctx *c)
 	return 0;
 }
 
+/**
+ * ipeer_check() - verify the tree and the unused list
+ * @b: the base
+ * @why: the first broken invariant, as text; may be NULL
+ * @len: size of @why
+ *
+ * Checks key order, AVL balance and heights, the node count, and that the
+ * unused list holds exactly the tree's unused nodes, under the tree lock
+ * and unused_lock.
+ *
+ * Return: 0, or -EUCLEAN when an invariant is broken.
+ */
 int ipeer_check(struct ipeer_base *b, char *why, size_t len)
 {
 	char dummy[8];
@@ -758,10 +869,20 @@ int ipeer_check(struct ipeer_base *b, char *why, size_t len)
 	b->ops->unlock_tree(b);
 	return ret;
 }
-EXPORT_SYMBOL_GPL(ipeer_check);
+
+RCUNET_EXPORT_FOR_TESTS(ipeer_check);
 
 /* -------------------------------------------------------- base lifetime */
 
+/**
+ * ipeer_base_create() - a new, empty cache
+ * @ops: its variant (ipeer_find_variant())
+ * @limits: GC threshold and TTLs, copied; a gc_interval starts the
+ *	periodic worker
+ *
+ * Context: process context.
+ * Return: the base, or NULL when out of memory.
+ */
 struct ipeer_base *ipeer_base_create(const struct ipeer_ops *ops,
 				     const struct ipeer_limits *limits)
 {
@@ -788,7 +909,8 @@ struct ipeer_base *ipeer_base_create(const struct ipeer_ops *ops,
 		schedule_delayed_work(&b->gc_work, b->limits.gc_interval);
 	return b;
 }
-EXPORT_SYMBOL_GPL(ipeer_base_create);
+
+RCUNET_EXPORT_FOR_TESTS(ipeer_base_create);
 
 /* Free the subtree at @p; depth bounded by the AVL height. */
 static void ipeer_free_subtree(struct ipeer_base *b, struct ipeer_node *p)
@@ -807,6 +929,16 @@ static void ipeer_free_subtree(struct ipeer_base *b, struct ipeer_node *p)
 		ipeer_free_now(p);
 }
 
+/**
+ * ipeer_base_destroy() - free a cache and every node in it, held or not
+ * @b: the base; NULL is allowed
+ *
+ * Nobody may use @b any more. Nodes of the rcu variant may still be in
+ * flight to RCU callbacks: call rcu_barrier() before counting
+ * ipeer_live_nodes().
+ *
+ * Context: process context.
+ */
 void ipeer_base_destroy(struct ipeer_base *b)
 {
 	if (!b)
@@ -819,7 +951,8 @@ void ipeer_base_destroy(struct ipeer_base *b)
 	free_percpu(b->stats);
 	kfree(b);
 }
-EXPORT_SYMBOL_GPL(ipeer_base_destroy);
+
+RCUNET_EXPORT_FOR_TESTS(ipeer_base_destroy);
 
 /* -------------------------------------------------------- the rcu variant */
 
@@ -945,48 +1078,99 @@ static void ipeer_rcu_unlock_tree(struct ipeer_base *b)
 
 const struct ipeer_ops ipeer_rcu_ops = {
 	.name = "rcu",
+	.role = RCUNET_ROLE_LOCKLESS,
 	.get = ipeer_rcu_get,
 	.unlink = ipeer_rcu_unlink,
 	.lock_tree = ipeer_rcu_lock_tree,
 	.unlock_tree = ipeer_rcu_unlock_tree,
 };
-EXPORT_SYMBOL_GPL(ipeer_rcu_ops);
 
-const struct ipeer_ops *const ipeer_variants[] = {
+/* The runtime variants, locked original first. */
+static const struct ipeer_ops *const ipeer_variants[] = {
 	&ipeer_rwlock_ops,
 	&ipeer_rcu_ops,
 };
-EXPORT_SYMBOL_GPL(ipeer_variants);
-const unsigned int ipeer_nr_variants = ARRAY_SIZE(ipeer_variants);
-EXPORT_SYMBOL_GPL(ipeer_nr_variants);
 
+/**
+ * ipeer_variant() - the variants of the cache, by index
+ * @i: 0, 1, ...
+ *
+ * Return: the variant's ops ("rwlock" first, then "rcu"), or NULL past the
+ * last one.
+ */
+const struct ipeer_ops *ipeer_variant(unsigned int i)
+{
+	return i < ARRAY_SIZE(ipeer_variants) ? ipeer_variants[i] : NULL;
+}
+
+RCUNET_EXPORT_FOR_TESTS(ipeer_variant);
+
+/**
+ * ipeer_find_variant() - a variant of the cache, by name
+ * @name: "rwlock" or "rcu"
+ *
+ * Return: the variant's ops, or NULL for an unknown name.
+ */
 const struct ipeer_ops *ipeer_find_variant(const char *name)
 {
 	unsigned int i;
 
-	for (i = 0; i < ipeer_nr_variants; i++)
+	for (i = 0; i < ARRAY_SIZE(ipeer_variants); i++)
 		if (!strcmp(ipeer_variants[i]->name, name))
 			return ipeer_variants[i];
 	return NULL;
 }
-EXPORT_SYMBOL_GPL(ipeer_find_variant);
 
-int ipeer_avl_init(void)
+RCUNET_EXPORT_FOR_TESTS(ipeer_find_variant);
+
+/* ------------------------------------------------------ module init/exit */
+
+static int __init ipeer_init(void)
 {
+	struct proc_dir_entry *dir;
+	int err;
+
 	/*
-	 * No SLAB_HWCACHE_ALIGN, as in the seed: the rcu_head would push the
-	 * node over a cache line and double its footprint.
+	 * No SLAB_HWCACHE_ALIGN, as in commit 0e51e2c70f75: the rcu_head
+	 * would push the node over a cache line and double its footprint.
 	 */
 	ipeer_cachep = kmem_cache_create("rcunet_ipeer",
 					 sizeof(struct ipeer_node), 0, 0, NULL);
-	return ipeer_cachep ? 0 : -ENOMEM;
+	if (!ipeer_cachep)
+		return -ENOMEM;
+	/* parameters, the control file's cache, control/peers/stats */
+	dir = ipeer_proc_init();
+	if (IS_ERR(dir)) {
+		err = PTR_ERR(dir);
+		goto out_cache;
+	}
+	err = ipeer_bench_init(dir);
+	if (err)
+		goto out_proc;
+	return 0;
+
+out_proc:
+	ipeer_proc_exit();
+	/* a control write may have created peers of the rcu variant */
+	rcu_barrier();
+out_cache:
+	kmem_cache_destroy(ipeer_cachep);
+	return err;
 }
 
-void ipeer_avl_exit(void)
+static void __exit ipeer_exit(void)
 {
+	ipeer_bench_exit();
+	/* frees the control file's cache, held peers included */
+	ipeer_proc_exit();
 	/* callbacks of the rcu variant still point into this module */
 	rcu_barrier();
 	WARN(ipeer_live_nodes(), "rcunet inetpeer: %ld nodes leaked\n",
 	     ipeer_live_nodes());
 	kmem_cache_destroy(ipeer_cachep);
 }
+
+module_init(ipeer_init);
+module_exit(ipeer_exit);
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("rcunet: inetpeer AVL cache, RCU lookup vs rwlock");

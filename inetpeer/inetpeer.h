@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * rcunet inetpeer: a long-lived per-peer cache in an AVL tree keyed by
- * address, after "inetpeer: RCU conversion" (Eric Dumazet, 2010).
+ * address, after commit 0e51e2c70f75 ("inetpeer: RCU conversion").
  *
  * Two variants of the same tree sit side by side (struct ipeer_ops):
  *  - "rcu":    lookups walk the tree under rcu_read_lock_bh() without any
@@ -9,7 +9,8 @@
  *              exact lookup under the tree spinlock when they miss;
  *  - "rwlock": the original, every lookup takes the tree rwlock for reading.
  *
- * Reference counting follows the seed: @refcnt counts holders only (the
+ * Reference counting follows commit 0e51e2c70f75: @refcnt counts holders
+ * only (the
  * tree holds no reference). A node whose last holder goes away stays in the
  * tree with refcnt 0 and is put on the base's "unused" LRU list; the GC
  * takes the oldest unused node, gives it an artificial reference and
@@ -78,12 +79,17 @@ struct ipeer_node {
 	struct rcu_head rcu;	/* deferred free (rcu variant) */
 };
 
-/* Counters, summed over CPUs by ipeer_read_stats(). */
+/*
+ * Counters, summed over CPUs by ipeer_read_stats(). Every ipeer_get() counts
+ * once in lockless_hits or lockless_misses (rcu) or in locked_hits or
+ * locked_misses (rwlock): their sum is the lookups of the base.
+ */
 struct ipeer_stats {
 	u64 lockless_hits;	/* rcu: found without any lock */
 	u64 lockless_misses;	/* rcu: lockless walk failed, took the lock */
 	u64 fallback_hits;	/* rcu: ... and the locked lookup found it */
 	u64 locked_hits;	/* rwlock: found under the read lock */
+	u64 locked_misses;	/* rwlock: not found under the read lock */
 	u64 inserts;		/* nodes created */
 	u64 gc_removed;		/* unused nodes removed by GC/remove/flush */
 	u64 freed_seen;		/* debug: lockless walk met a freed node */
@@ -100,9 +106,10 @@ struct ipeer_limits {
 
 struct ipeer_base;
 
-/*
+/**
  * struct ipeer_ops - one variant of the cache
  * @name: "rcu" or "rwlock"
+ * @role: RCUNET_ROLE_LOCKLESS ("rcu") or RCUNET_ROLE_LOCKED ("rwlock")
  * @get: find @key and take a reference; create it when @create. NULL when
  *	absent (and !@create) or when allocation failed.
  * @unlink: remove @p, on which the caller holds one reference (the GC's
@@ -115,6 +122,7 @@ struct ipeer_base;
  */
 struct ipeer_ops {
 	const char *name;
+	enum rcunet_role role;
 	struct ipeer_node *(*get)(struct ipeer_base *b,
 				  const struct ipeer_key *key, bool create);
 	int (*unlink)(struct ipeer_base *b, struct ipeer_node *p);
@@ -146,23 +154,29 @@ struct ipeer_base {
 	struct delayed_work gc_work;
 };
 
-extern const struct ipeer_ops ipeer_rcu_ops;
-extern const struct ipeer_ops ipeer_rwlock_ops;
-/* Both variants, for the bench, the procfs and KUnit. */
-extern const struct ipeer_ops *const ipeer_variants[];
-extern const unsigned int ipeer_nr_variants;
-
+/*
+ * The API below is what the KUnit suite and the torture driver use; no
+ * other module calls it, so it is exported only on CONFIG_KUNIT kernels
+ * (RCUNET_EXPORT_FOR_TESTS). Each function's kernel-doc is at its
+ * definition in core.c.
+ */
+const struct ipeer_ops *ipeer_variant(unsigned int i);
 const struct ipeer_ops *ipeer_find_variant(const char *name);
 
 struct ipeer_base *ipeer_base_create(const struct ipeer_ops *ops,
 				     const struct ipeer_limits *limits);
-/*
- * Free every node, held or not, and the base. Nobody may use @b any more;
- * nodes of the rcu variant may still be in flight to RCU callbacks: call
- * rcu_barrier() before counting ipeer_live_nodes().
- */
 void ipeer_base_destroy(struct ipeer_base *b);
 
+/**
+ * ipeer_get() - find a peer, or create it, and take a reference
+ * @b: the base
+ * @key: the peer's address
+ * @create: create the peer when it is absent
+ *
+ * Context: process or BH context; takes the tree locks with BH off.
+ * Return: the referenced node, or NULL when @key is absent (and !@create)
+ * or allocation failed. Drop the reference with ipeer_put().
+ */
 static inline struct ipeer_node *ipeer_get(struct ipeer_base *b,
 					   const struct ipeer_key *key,
 					   bool create)
@@ -171,28 +185,28 @@ static inline struct ipeer_node *ipeer_get(struct ipeer_base *b,
 }
 
 void ipeer_put(struct ipeer_base *b, struct ipeer_node *p);
-
-/*
- * Remove @key if nobody holds it: 0, -ENOENT (absent), -EBUSY (held),
- * -EUCLEAN (corrupt tree, see ipeer_ops.unlink).
- */
 int ipeer_remove(struct ipeer_base *b, const struct ipeer_key *key);
-/* Whether @key is in the tree; takes no reference. */
 bool ipeer_contains(struct ipeer_base *b, const struct ipeer_key *key);
-/* Holders of @key, or -ENOENT. */
 int ipeer_refcount(struct ipeer_base *b, const struct ipeer_key *key);
 
-/* Remove the oldest unused node if it is older than @ttl: 0 or -EAGAIN. */
 int ipeer_gc_once(struct ipeer_base *b, unsigned long ttl);
-/* One pass of the periodic worker; returns the nodes removed. */
 int ipeer_gc(struct ipeer_base *b);
-/* Remove every unused node; returns how many. */
 int ipeer_flush(struct ipeer_base *b);
 
-/* Verify the AVL invariants under the tree lock: 0 or -EUCLEAN. */
 int ipeer_check(struct ipeer_base *b, char *why, size_t len);
 
-/* A copy of one peer's state, taken under the tree lock. */
+/**
+ * struct ipeer_peer_info - a copy of one peer's state
+ * @key: the peer's address
+ * @refcnt: holders (0: unused, on the LRU list)
+ * @dtime: jiffies of the last put to 0, or of creation
+ * @ip_id: the next IP ID
+ * @tcp_ts: last TCP timestamp
+ * @tcp_ts_stamp: when @tcp_ts was seen
+ * @rate_tokens: ICMP rate-limit tokens
+ *
+ * Taken under the tree lock by ipeer_peer_after().
+ */
 struct ipeer_peer_info {
 	struct ipeer_key key;
 	int refcnt;
@@ -203,47 +217,14 @@ struct ipeer_peer_info {
 	u32 rate_tokens;
 };
 
-/*
- * Copy out the peer with the smallest key above @after (at or above it
- * when @inclusive; the first peer when @after is NULL): 0 or -ENOENT. One
- * short hold of the tree lock (O(height)), so a listing built from it
- * never keeps the lock, or BH off, across the whole tree.
- */
 int ipeer_peer_after(struct ipeer_base *b, const struct ipeer_key *after,
 		     bool inclusive, struct ipeer_peer_info *out);
 
 int ipeer_total(struct ipeer_base *b);
-/* Nodes on the unused list: O(1). */
 int ipeer_nr_unused(struct ipeer_base *b);
 int ipeer_height(struct ipeer_base *b);
 void ipeer_read_stats(struct ipeer_base *b, struct ipeer_stats *out);
-/* Nodes allocated and not yet freed, over all bases. */
 long ipeer_live_nodes(void);
-
-void ipeer_key_from_addr(struct ipeer_key *key, const struct rcunet_addr *a);
-void ipeer_key_to_addr(const struct ipeer_key *key, struct rcunet_addr *a);
 void ipeer_key_v4(struct ipeer_key *key, u32 addr);
-
-/* module internals */
-int ipeer_avl_init(void);
-void ipeer_avl_exit(void);
-struct ipeer_node *ipeer_lookup_locked(struct ipeer_base *b,
-				       const struct ipeer_key *key,
-				       struct ipeer_node __rcu **stack[],
-				       unsigned int *depth);
-struct ipeer_node *ipeer_link_new(struct ipeer_base *b,
-				  const struct ipeer_key *key,
-				  struct ipeer_node __rcu **stack[],
-				  unsigned int depth, gfp_t gfp);
-bool ipeer_unlink_locked(struct ipeer_base *b, struct ipeer_node *p);
-void ipeer_unlink_failed(struct ipeer_base *b, struct ipeer_node *p);
-void ipeer_revived(struct ipeer_base *b, struct ipeer_node *p);
-void ipeer_free_now(struct ipeer_node *p);
-void ipeer_free_rcu(struct ipeer_node *p);
-void ipeer_maybe_gc(struct ipeer_base *b);
-
-/* bench.c */
-int ipeer_bench_init(struct proc_dir_entry *dir);
-void ipeer_bench_exit(void);
 
 #endif /* _RCUNET_INETPEER_H */

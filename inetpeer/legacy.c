@@ -1,14 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * rcunet inetpeer: the "rwlock" variant, the cache as it was before the
- * RCU conversion. Every lookup takes the tree rwlock for reading, so all
- * CPUs looking up peers bounce the lock's cache line; writers take it for
- * writing. With no lockless reader, the last reference can be checked with
- * a plain read under the write lock and a node can be freed at once.
+ * rcunet inetpeer: the "rwlock" variant, the cache as it was before
+ * commit 0e51e2c70f75 ("inetpeer: RCU conversion"). Every lookup takes
+ * the tree rwlock for reading, so all CPUs looking up peers bounce the
+ * lock's cache line; writers take it for writing. With no lockless
+ * reader, the last reference can be checked with a plain read under the
+ * write lock and a node can be freed at once.
  */
 #include <linux/module.h>
 #include <linux/slab.h>
-#include "inetpeer.h"
+#include "internal.h"
 
 static struct ipeer_node *ipeer_rwlock_get(struct ipeer_base *b,
 					   const struct ipeer_key *key,
@@ -35,6 +36,7 @@ static struct ipeer_node *ipeer_rwlock_get(struct ipeer_base *b,
 			ipeer_revived(b, p);
 		return p;
 	}
+	this_cpu_inc(b->stats->locked_misses);
 	if (!create)
 		return NULL;
 
@@ -98,9 +100,9 @@ static void ipeer_rwlock_unlock_tree(struct ipeer_base *b)
 
 const struct ipeer_ops ipeer_rwlock_ops = {
 	.name = "rwlock",
+	.role = RCUNET_ROLE_LOCKED,
 	.get = ipeer_rwlock_get,
 	.unlink = ipeer_rwlock_unlink,
 	.lock_tree = ipeer_rwlock_lock_tree,
 	.unlock_tree = ipeer_rwlock_unlock_tree,
 };
-EXPORT_SYMBOL_GPL(ipeer_rwlock_ops);

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * rcunet inetpeer: module init/exit, parameters and
- * /proc/rcunet/inetpeer/{control,peers,stats} (bench: see bench.c).
+ * rcunet inetpeer: the control file's cache (one base, configured by the
+ * module parameters) and /proc/rcunet/inetpeer/{control,peers,stats}.
+ * The bench file is bench.c's; module init/exit are at the end of core.c.
  */
 #define pr_fmt(fmt) "rcunet inetpeer: " fmt
 
@@ -10,11 +11,12 @@
 #include <linux/mutex.h>
 #include <linux/seq_file.h>
 #include <linux/jiffies.h>
-#include "inetpeer.h"
+#include <linux/socket.h>
+#include "internal.h"
 
 static char *ipeer_param_variant = "rcu";
 module_param_named(variant, ipeer_param_variant, charp, 0444);
-MODULE_PARM_DESC(variant, "variant of the procfs cache: rcu or rwlock");
+MODULE_PARM_DESC(variant, "variant of the procfs cache: rwlock (locked) | rcu (lockless)");
 
 static int ipeer_param_threshold = 65536 + 128;
 module_param_named(threshold, ipeer_param_threshold, int, 0444);
@@ -44,6 +46,46 @@ static struct proc_dir_entry *ipeer_dir;
  * (the GC worker's temporary one), which are not the control file's to drop.
  */
 static DEFINE_MUTEX(ipeer_ctl_mutex);
+/* Control commands that failed since load: the "errors" line of stats. */
+static atomic_long_t ipeer_ctl_errors = ATOMIC_LONG_INIT(0);
+
+/* Every handler returns through here, so that a failure is counted. */
+static int ipeer_ctl_result(int err)
+{
+	if (err)
+		atomic_long_inc(&ipeer_ctl_errors);
+	return err;
+}
+
+static void ipeer_key_from_addr(struct ipeer_key *key,
+				const struct rcunet_addr *a)
+{
+	int i;
+
+	memset(key, 0, sizeof(*key));
+	key->family = a->family;
+	if (a->family == AF_INET) {
+		key->word[0] = ntohl(a->v4);
+		return;
+	}
+	for (i = 0; i < 4; i++)
+		key->word[i] = ntohl(a->v6.s6_addr32[i]);
+}
+
+static void ipeer_key_to_addr(const struct ipeer_key *key,
+			      struct rcunet_addr *a)
+{
+	int i;
+
+	memset(a, 0, sizeof(*a));
+	a->family = key->family;
+	if (key->family == AF_INET) {
+		a->v4 = htonl(key->word[0]);
+		return;
+	}
+	for (i = 0; i < 4; i++)
+		a->v6.s6_addr32[i] = htonl(key->word[i]);
+}
 
 static int ipeer_parse_key(const char *s, struct ipeer_key *key)
 {
@@ -65,14 +107,14 @@ static int ipeer_cmd_get(void *ctx, int argc, char **argv)
 	int err = ipeer_parse_key(argv[1], &key);
 
 	if (err)
-		return err;
+		return ipeer_ctl_result(err);
 	mutex_lock(&ipeer_ctl_mutex);
 	p = ipeer_get(b, &key, true);
 	/* our reference keeps p in the tree until the matching put */
 	if (p)
 		p->ctl_holds++;
 	mutex_unlock(&ipeer_ctl_mutex);
-	return p ? 0 : -ENOMEM;
+	return ipeer_ctl_result(p ? 0 : -ENOMEM);
 }
 
 /*
@@ -87,7 +129,7 @@ static int ipeer_cmd_put(void *ctx, int argc, char **argv)
 	int err = ipeer_parse_key(argv[1], &key);
 
 	if (err)
-		return err;
+		return ipeer_ctl_result(err);
 	mutex_lock(&ipeer_ctl_mutex);
 	/*
 	 * Look, but take no reference: a get would revive an unused peer
@@ -107,7 +149,7 @@ static int ipeer_cmd_put(void *ctx, int argc, char **argv)
 	if (!err)
 		ipeer_put(b, p);	/* the hold */
 	mutex_unlock(&ipeer_ctl_mutex);
-	return err;
+	return ipeer_ctl_result(err);
 }
 
 /* remove ADDR: remove an unheld peer now; -ENOENT, -EBUSY if held. */
@@ -118,11 +160,11 @@ static int ipeer_cmd_remove(void *ctx, int argc, char **argv)
 	int err = ipeer_parse_key(argv[1], &key);
 
 	if (err)
-		return err;
+		return ipeer_ctl_result(err);
 	mutex_lock(&ipeer_ctl_mutex);
 	err = ipeer_remove(b, &key);
 	mutex_unlock(&ipeer_ctl_mutex);
-	return err;
+	return ipeer_ctl_result(err);
 }
 
 static int ipeer_cmd_flush(void *ctx, int argc, char **argv)
@@ -149,7 +191,7 @@ static int ipeer_cmd_check(void *ctx, int argc, char **argv)
 
 	if (err)
 		pr_warn_ratelimited("check failed: %s\n", why);
-	return err;
+	return ipeer_ctl_result(err);
 }
 
 static const struct rcunet_cmd ipeer_cmds[] = {
@@ -256,30 +298,40 @@ static const struct seq_operations ipeer_peers_sops = {
 	.show = ipeer_peers_show,
 };
 
+/*
+ * "key: value" lines, ops and errors first. Every line is O(1) or O(CPUs):
+ * no walk of the tree or the list. There is one base, so its variant is
+ * module-wide and shows here.
+ */
 static int ipeer_stats_show(struct seq_file *m, void *v)
 {
 	struct ipeer_base *b = m->private;
 	struct ipeer_stats s;
 
-	/* every line is O(1) or O(CPUs): no walk of the tree or the list */
 	ipeer_read_stats(b, &s);
 
-	seq_printf(m, "variant=%s\n", b->ops->name);
-	seq_printf(m, "nodes=%d\n", ipeer_total(b));
-	seq_printf(m, "height=%d\n", ipeer_height(b));
-	seq_printf(m, "unused=%d\n", ipeer_nr_unused(b));
-	seq_printf(m, "lockless_hits=%llu\n", s.lockless_hits);
-	seq_printf(m, "lockless_misses=%llu\n", s.lockless_misses);
-	seq_printf(m, "fallback_hits=%llu\n", s.fallback_hits);
-	seq_printf(m, "locked_hits=%llu\n", s.locked_hits);
-	seq_printf(m, "inserts=%llu\n", s.inserts);
-	seq_printf(m, "gc_removed=%llu\n", s.gc_removed);
-	seq_printf(m, "freed_seen=%llu\n", s.freed_seen);
-	seq_printf(m, "unlink_failed=%llu\n", s.unlink_failed);
-	seq_printf(m, "threshold=%d\n", b->limits.threshold);
-	seq_printf(m, "minttl_s=%u\n", jiffies_to_msecs(b->limits.minttl) / 1000);
-	seq_printf(m, "maxttl_s=%u\n", jiffies_to_msecs(b->limits.maxttl) / 1000);
-	seq_printf(m, "live_nodes=%ld\n", ipeer_live_nodes());
+	/* ops: lookups (ipeer_get(), hit or miss) on the control file's cache */
+	seq_printf(m, "ops: %llu\n", s.lockless_hits + s.lockless_misses +
+		   s.locked_hits + s.locked_misses);
+	seq_printf(m, "errors: %ld\n", atomic_long_read(&ipeer_ctl_errors));
+	seq_printf(m, "variant: %s\n", b->ops->name);
+	seq_printf(m, "role: %s\n", rcunet_role_name(b->ops->role));
+	seq_printf(m, "nodes: %d\n", ipeer_total(b));
+	seq_printf(m, "height: %d\n", ipeer_height(b));
+	seq_printf(m, "unused: %d\n", ipeer_nr_unused(b));
+	seq_printf(m, "lockless_hits: %llu\n", s.lockless_hits);
+	seq_printf(m, "lockless_misses: %llu\n", s.lockless_misses);
+	seq_printf(m, "fallback_hits: %llu\n", s.fallback_hits);
+	seq_printf(m, "locked_hits: %llu\n", s.locked_hits);
+	seq_printf(m, "locked_misses: %llu\n", s.locked_misses);
+	seq_printf(m, "inserts: %llu\n", s.inserts);
+	seq_printf(m, "gc_removed: %llu\n", s.gc_removed);
+	seq_printf(m, "freed_seen: %llu\n", s.freed_seen);
+	seq_printf(m, "unlink_failed: %llu\n", s.unlink_failed);
+	seq_printf(m, "threshold: %d\n", b->limits.threshold);
+	seq_printf(m, "minttl_s: %u\n", jiffies_to_msecs(b->limits.minttl) / 1000);
+	seq_printf(m, "maxttl_s: %u\n", jiffies_to_msecs(b->limits.maxttl) / 1000);
+	seq_printf(m, "live_nodes: %ld\n", ipeer_live_nodes());
 	return 0;
 }
 
@@ -301,32 +353,33 @@ static int ipeer_validate_params(void)
 	return 0;
 }
 
-static int __init ipeer_init(void)
+/*
+ * Called by the module's init (core.c) once the node cache exists: check
+ * the parameters, create the control file's cache and its files. Returns
+ * the module's /proc directory, for the bench file, or an ERR_PTR.
+ */
+struct proc_dir_entry *ipeer_proc_init(void)
 {
 	const struct ipeer_ops *ops = ipeer_find_variant(ipeer_param_variant);
 	struct ipeer_limits limits;
 	int err;
 
 	if (!ops) {
-		pr_err("unknown variant '%s' (rcu, rwlock)\n",
+		pr_err("unknown variant '%s': rwlock (locked) | rcu (lockless)\n",
 		       ipeer_param_variant);
-		return -EINVAL;
+		return ERR_PTR(-EINVAL);
 	}
 	err = ipeer_validate_params();
 	if (err)
-		return err;
+		return ERR_PTR(err);
 	limits.threshold = ipeer_param_threshold;
 	limits.minttl = ipeer_param_minttl * HZ;
 	limits.maxttl = ipeer_param_maxttl * HZ;
 	limits.gc_interval = ipeer_param_gc_interval * HZ;
 
-	err = ipeer_avl_init();
-	if (err)
-		return err;
-	err = -ENOMEM;
 	ipeer_procfs_base = ipeer_base_create(ops, &limits);
 	if (!ipeer_procfs_base)
-		goto out_avl;
+		return ERR_PTR(-ENOMEM);
 	ipeer_ctl.ctx = ipeer_procfs_base;
 
 	ipeer_dir = rcunet_proc_mkdir("inetpeer");
@@ -339,31 +392,20 @@ static int __init ipeer_init(void)
 	    !proc_create_single_data("stats", 0444, ipeer_dir,
 				     ipeer_stats_show, ipeer_procfs_base))
 		goto out_dir;
-	err = ipeer_bench_init(ipeer_dir);
-	if (err)
-		goto out_dir;
-	return 0;
+	return ipeer_dir;
 
 out_dir:
 	proc_remove(ipeer_dir);
 out_base:
 	ipeer_base_destroy(ipeer_procfs_base);
-out_avl:
-	ipeer_avl_exit();
-	return err;
+	return ERR_PTR(-ENOMEM);
 }
 
-static void __exit ipeer_exit(void)
+/* Undo ipeer_proc_init(), after the bench file is gone. */
+void ipeer_proc_exit(void)
 {
-	ipeer_bench_exit();
 	/* no control write can run after this: proc_remove() waits for them */
 	proc_remove(ipeer_dir);
+	/* held peers go too; the caller waits for RCU before the leak check */
 	ipeer_base_destroy(ipeer_procfs_base);
-	/* rcu_barrier(), then the leak check and the node cache */
-	ipeer_avl_exit();
 }
-
-module_init(ipeer_init);
-module_exit(ipeer_exit);
-MODULE_LICENSE("GPL");
-MODULE_DESCRIPTION("rcunet: inetpeer AVL cache, RCU lookup vs rwlock");

@@ -22,20 +22,29 @@
 #include <linux/log2.h>
 #include "../inetpeer/inetpeer.h"
 
+/* Every variant in turn; the description is "name/role" ("rcu/lockless"). */
 static const void *ipeer_kunit_variant_gen(const void *prev, char *desc)
 {
-	const struct ipeer_ops *const *v = prev;
+	const struct ipeer_ops *v;
+	unsigned int i = 0;
 
-	v = v ? v + 1 : &ipeer_variants[0];
-	if (v >= &ipeer_variants[ipeer_nr_variants])
+	/* @prev is the variant the last case ran on: start after it */
+	if (prev) {
+		while (ipeer_variant(i) != prev)
+			i++;
+		i++;
+	}
+	v = ipeer_variant(i);
+	if (!v)
 		return NULL;
-	strscpy(desc, (*v)->name, KUNIT_PARAM_DESC_SIZE);
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "%s/%s", v->name,
+		 rcunet_role_name(v->role));
 	return v;
 }
 
 static const struct ipeer_ops *ipeer_kunit_ops(struct kunit *test)
 {
-	return *(const struct ipeer_ops *const *)test->param_value;
+	return test->param_value;
 }
 
 static struct ipeer_base *ipeer_kunit_base(struct kunit *test, int threshold,
@@ -690,7 +699,7 @@ static int ipeer_stress_reader(void *arg)
 {
 	struct ipeer_stress *s = arg;
 	u32 x = 0x12345678 ^ (raw_smp_processor_id() + 1) * 0x9e3779b9U;
-	bool dweller = s->b->ops == &ipeer_rcu_ops;
+	bool dweller = s->b->ops->role == RCUNET_ROLE_LOCKLESS;
 	long lookups = 0, lost = 0, bad = 0, dwells = 0, dwell_bad = 0;
 	long churn_gets = 0;
 	struct ipeer_node *p;
@@ -925,4 +934,5 @@ static struct kunit_suite ipeer_stress_suite = {
 kunit_test_suites(&ipeer_kunit_suite, &ipeer_stress_suite);
 
 MODULE_LICENSE("GPL");
+RCUNET_IMPORT_TEST_EXPORTS();
 MODULE_DESCRIPTION("KUnit tests for rcunet inetpeer");

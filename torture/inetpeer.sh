@@ -62,6 +62,7 @@ op_get() {
 }
 
 op_put() {
+	# shellcheck disable=SC2086 # split the list
 	set -- $held
 	[ $# -gt 0 ] || return 0
 	a=$(eval echo "\${$(($(rnd $#) + 1))}")
@@ -104,9 +105,14 @@ op_check() {
 op_stats() {
 	s=$(cat $D/stats 2>/dev/null) || return 0
 	ops=$((ops + 1))
+	# "key: value" lines, ops and errors first
+	case $s in
+	"ops: "*) ;;
+	*) [ -z "$s" ] || fail "stats: first line is not ops: $(echo "$s" | head -n 1)" ;;
+	esac
 	for k in freed_seen unlink_failed; do
-		v=$(echo "$s" | sed -n "s/^$k=//p")
-		[ -z "$v" ] || [ "$v" = 0 ] || fail "stats: $k=$v"
+		v=$(echo "$s" | sed -n "s/^$k: //p")
+		[ -z "$v" ] || [ "$v" = 0 ] || fail "stats: $k: $v"
 	done
 }
 
@@ -152,6 +158,7 @@ load() {
 		19) op_peers ;;
 		esac
 		# keep the holds few: the module frees what is left at rmmod
+		# shellcheck disable=SC2086 # split the list
 		set -- $held
 		[ $# -gt 12 ] && op_put
 		if [ $((n % 20)) = 0 ]; then

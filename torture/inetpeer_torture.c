@@ -597,7 +597,7 @@ static int ipt_op_dwell(void *ctx, struct rtort_thread *t)
 	u32 path = rtort_random(t, U32_MAX);
 	struct ipt_dwell d = { };
 
-	if (b->ops == &ipeer_rcu_ops)
+	if (b->ops->role == RCUNET_ROLE_LOCKLESS)
 		ipt_dwell_rcu(t, b, path, &d);
 	else
 		ipt_dwell_rwlock(t, b, path, &d);
@@ -933,11 +933,14 @@ static int __init ipt_init(void)
 	ipt = vzalloc(sizeof(*ipt));
 	if (!ipt)
 		return -ENOMEM;
-	ipt->base[0] = ipeer_base_create(&ipeer_rwlock_ops, &limits);
-	ipt->base[1] = ipeer_base_create(&ipeer_rcu_ops, &limits);
-	for (bi = 0; bi < IPT_NBASES; bi++)
+	/* one base per variant, named as the module's variants are */
+	for (bi = 0; bi < IPT_NBASES; bi++) {
+		const struct ipeer_ops *ops = ipeer_find_variant(ipt_base_name[bi]);
+
+		ipt->base[bi] = ops ? ipeer_base_create(ops, &limits) : NULL;
 		if (!ipt->base[bi])
 			goto fail;
+	}
 	ipt_session = rtort_start(&ipt_target);
 	if (IS_ERR_OR_NULL(ipt_session))
 		goto fail;
@@ -959,4 +962,5 @@ static void __exit ipt_exit(void)
 module_init(ipt_init);
 module_exit(ipt_exit);
 MODULE_LICENSE("GPL");
+RCUNET_IMPORT_TEST_EXPORTS();
 MODULE_DESCRIPTION("rcunet-torture driver for inetpeer (rcu and rwlock trees)");

@@ -11,17 +11,18 @@ D=/proc/rcunet/inetpeer
 P=/sys/module/inetpeer/parameters
 ctlx() { sh -c 'echo "$1" >/proc/rcunet/inetpeer/control' sh "$1"; }
 refcnt() { awk -v a="$1" '$1 == a { sub("refcnt=", "", $2); print $2 }' $D/peers; }
-stat() { sed -n "s/^$1=//p" $D/stats; }
+stat() { sed -n "s/^$1: //p" $D/stats; }
 
+# shellcheck disable=SC2317 # run by the EXIT trap
 restore() {
-	[ -w $P/gc_hold_ms ] && echo 0 >$P/gc_hold_ms
+	[ -w "$P/gc_hold_ms" ] && echo 0 >"$P/gc_hold_ms"
 	rmmod inetpeer 2>/dev/null
-	insmod $RCUNET_MODDIR/inetpeer.ko || case_fail gc_race/restore "insmod"
+	insmod "$RCUNET_MODDIR/inetpeer.ko" || case_fail gc_race/restore "insmod"
 }
 trap restore EXIT
 
 if ! rmmod inetpeer ||
-   ! insmod $RCUNET_MODDIR/inetpeer.ko gc_interval=1 minttl=0 maxttl=0; then
+   ! insmod "$RCUNET_MODDIR/inetpeer.ko" gc_interval=1 minttl=0 maxttl=0; then
 	case_fail gc_race/reload "cannot reload inetpeer with a fast GC"
 	exit 1
 fi
@@ -40,7 +41,10 @@ caught=0
 i=0
 while [ $caught -lt 4 ] && [ $i -lt 20 ]; do
 	i=$((i + 1))
-	ctl inetpeer "get $X" && ctl inetpeer "put $X" || { case_fail gc_race/setup_$i; break; }
+	if ! ctl inetpeer "get $X" || ! ctl inetpeer "put $X"; then
+		case_fail gc_race/setup_$i
+		break
+	fi
 	# unused now: the next pass takes it; refcnt 1 = the GC holds it
 	n=0
 	r=$(refcnt $X)

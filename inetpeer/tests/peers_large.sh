@@ -12,27 +12,28 @@
 . /rcunet/guest/lib.sh
 D=/proc/rcunet/inetpeer
 N=${IPEER_LARGE_PEERS:-100000}
-stat() { sed -n "s/^$1=//p" $D/stats; }
+stat() { sed -n "s/^$1: //p" $D/stats; }
 
+# shellcheck disable=SC2317 # run by the EXIT trap
 restore() {
 	rmmod inetpeer 2>/dev/null
-	insmod $RCUNET_MODDIR/inetpeer.ko || case_fail peers_large/restore "insmod"
+	insmod "$RCUNET_MODDIR/inetpeer.ko" || case_fail peers_large/restore "insmod"
 	rm -f /tmp/peers.all /tmp/peers.dd /tmp/peers.stop /tmp/peers.live
 }
 trap restore EXIT
 
 if ! rmmod inetpeer ||
-   ! insmod $RCUNET_MODDIR/inetpeer.ko threshold=262144 gc_interval=0; then
+   ! insmod "$RCUNET_MODDIR/inetpeer.ko" threshold=262144 gc_interval=0; then
 	case_fail peers_large/reload "cannot reload inetpeer"
 	exit 1
 fi
-check peers_large/fill ipeer_ctl fill 0 $N
+check peers_large/fill ipeer_ctl fill 0 "$N"
 for a in 10.200.0.1 10.200.0.2 2001:db8::7; do
 	ctl inetpeer "get $a" || case_fail peers_large/hold "$a"
 done
 total=$((N + 3))
 check peers_large/nodes test "$(stat nodes)" = $total
-check peers_large/unused_counter test "$(stat unused)" = $N
+check peers_large/unused_counter test "$(stat unused)" = "$N"
 
 # read it whole while lookups of a held peer run
 rm -f /tmp/peers.stop
@@ -45,7 +46,9 @@ wait $loop
 check peers_large/lookups_during_read test $? = 0
 check peers_large/read_ok test $rc = 0
 check peers_large/count test "$(wc -l </tmp/peers.all)" = $total
-# IPv4 first in address order, then the one IPv6 peer
+# IPv4 first in address order, then the one IPv6 peer (an awk program:
+# its $ are awk's)
+# shellcheck disable=SC2016
 SORTED='
 	index($1, ":") { v6++; next }
 	{ split($1, o, "."); v = ((o[1] * 256 + o[2]) * 256 + o[3]) * 256 + o[4]

@@ -5,8 +5,9 @@
 D=/proc/rcunet/inetpeer
 [ -d $D ] || { case_fail inetpeer/procfs "no $D"; exit 1; }
 
-stat() { sed -n "s/^$1=//p" $D/stats; }
+stat() { sed -n "s/^$1: //p" $D/stats; }
 # a write whose error (on stderr) expect_error can see
+# shellcheck disable=SC2317 # called through expect_error
 ctlx() { sh -c 'echo "$1" >/proc/rcunet/inetpeer/control' sh "$1"; }
 # the peers listing without the ages, which move on their own
 peers_noage() { sed 's/ age_ms=[0-9]*//' $D/peers; }
@@ -19,6 +20,15 @@ check files_exist test -f $D/control -a -f $D/peers -a -f $D/stats -a -f $D/benc
 ctl inetpeer flush
 n0=$(stat nodes)
 
+# stats: one "key: value" per line, snake_case keys, ops and errors first
+# shellcheck disable=SC2016 # an awk program
+check stats_key_value awk -F': ' 'NF != 2 || $1 !~ /^[a-z][a-z0-9_]*$/ || $2 ~ / / { exit 1 }' $D/stats
+check stats_ops_first sh -c "sed -n 1p $D/stats | grep -q '^ops: [0-9][0-9]*$'"
+check stats_errors_second sh -c "sed -n 2p $D/stats | grep -q '^errors: [0-9][0-9]*$'"
+check stats_variant_role test "$(stat variant)/$(stat role)" = rcu/lockless -o \
+	"$(stat variant)/$(stat role)" = rwlock/locked
+ops0=$(stat ops)
+
 # get creates and holds; a second get holds twice
 check get_v4 ctl inetpeer "get 10.1.2.3"
 check get_v6 ctl inetpeer "get 2001:db8::42"
@@ -29,8 +39,11 @@ check peers_line_format grep -q '^10.1.2.3 refcnt=2 age_ms=[0-9]* ip_id=[0-9]* t
 check stats_nodes test "$(stat nodes)" = $((n0 + 2))
 check check_ok ctl inetpeer check
 
+check ops_count_lookups test "$(stat ops)" -ge $((ops0 + 3))
+
 # bad input: clear errors, state unchanged
 before=$(peers_noage)
+err0=$(stat errors)
 expect_error bad_addr "Invalid argument" ctlx "get 10.1.2.300"
 expect_error bad_addr_text "Invalid argument" ctlx "get not-an-address"
 expect_error get_no_arg "Invalid argument" ctlx "get"
@@ -38,6 +51,10 @@ expect_error unknown_cmd "Invalid argument" ctlx "frobnicate 1.2.3.4"
 expect_error put_unknown "No such file or directory" ctlx "put 192.0.2.99"
 expect_error remove_held "Device or resource busy" ctlx "remove 10.1.2.3"
 check state_unchanged_after_errors test "$before" = "$(peers_noage)"
+# the four refused commands that reached the module (address, put, remove)
+# are counted; the core refuses an unknown command or a wrong argument
+# count before the module sees it
+check errors_counted test "$(stat errors)" -ge $((err0 + 4))
 
 # put: drops one hold; put without a hold is refused
 check put_once ctl inetpeer "put 10.1.2.3"

@@ -1,0 +1,51 @@
+# rcunet-timeout: 120
+# The bench file: a tiny run of every variant gives one result line per
+# variant that carries its role, its locked twin and the variant whose work
+# it matches, with no error=; the variants file says the same. Benchmarks
+# run on private bases: nothing here depends on the control file's cache
+# or on what ran before.
+. /rcunet/guest/lib.sh
+D=/proc/rcunet/inetpeer
+B=$D/bench
+rc=0
+
+if echo "variant=all threads=1 loops=200 runs=1 peers=64" >$B 2>/tmp/bench_smoke.err; then
+	case_ok bench_smoke/run
+else
+	case_fail bench_smoke/run "$(cat /tmp/bench_smoke.err)"
+	exit 1
+fi
+
+# variant NAME ROLE TWIN SAME_WORK_AS: its result line and its line in
+# the variants file carry these
+variant() {
+	line=$(grep "^module=inetpeer variant=$1 " $B)
+	if [ "$1" = kernel ] && echo "$line" | grep -q ' error=-95$'; then
+		# EOPNOTSUPP: this kernel's inet_getpeer() is the old one
+		case_skip "bench_smoke/line_$1" "$line"
+	elif echo "$line" | grep -q " ns_per_op_median=[0-9].* role=$2 twin=$3 same_work_as=$4 "; then
+		case_ok "bench_smoke/line_$1"
+	else
+		case_fail "bench_smoke/line_$1" "${line:-no line}"; rc=1
+	fi
+	if grep -q "^variant=$1 op=[^ ]* role=$2 twin=$3 same_work_as=$4$" $D/variants; then
+		case_ok "bench_smoke/variants_$1"
+	else
+		case_fail "bench_smoke/variants_$1" "$(grep "^variant=$1 " $D/variants)"; rc=1
+	fi
+}
+variant rwlock locked - rwlock
+variant rcu lockless rwlock rwlock
+# the kernel's inet_getpeer() takes no reference: other work than our
+# get + put, so it names no same_work_as
+variant kernel peer rwlock -
+variant rwlock-mix locked - rwlock-mix
+variant rcu-mix lockless rwlock-mix rwlock-mix
+check bench_smoke/variants_count test "$(grep -c . $D/variants)" = 5
+if grep error= $B | grep -qv ' variant=kernel .* error=-95$'; then
+	case_fail bench_smoke/no_error "$(grep error= $B)"; rc=1
+else
+	case_ok bench_smoke/no_error
+fi
+rm -f /tmp/bench_smoke.err
+exit $rc
