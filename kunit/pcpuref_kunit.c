@@ -28,9 +28,11 @@ static const enum pcref_variant pcref_kt_variants[] = {
 	PCREF_PERCPU, PCREF_ATOMIC, PCREF_REFCOUNT,
 };
 
+/* "percpu/lockless", "atomic/locked", "refcount/locked" */
 static void pcref_kt_variant_desc(const enum pcref_variant *v, char *desc)
 {
-	strscpy(desc, pcref_variant_name(*v), KUNIT_PARAM_DESC_SIZE);
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "%s/%s", pcref_variant_name(*v),
+		 rcunet_role_name(pcref_variant_role(*v)));
 }
 
 KUNIT_ARRAY_PARAM(pcref_kt_variant, pcref_kt_variants, pcref_kt_variant_desc);
@@ -894,3 +896,4 @@ kunit_test_suites(&pcref_kt_suite, &pcref_kt_stress_suite);
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("KUnit tests for pcpuref");
+RCUNET_IMPORT_TEST_EXPORTS();

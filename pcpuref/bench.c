@@ -3,9 +3,11 @@
  * pcpuref bench: hold+put pairs on one shared device from N kthreads, one
  * per CPU, as every dst create/destroy did on its output device.
  *
- * Variants: our three counters, the running kernel's own netdev_hold() and
- * netdev_put() on the loopback device (per-cpu under CONFIG_PCPU_DEV_REFCNT,
- * the mainline peer; dev_hold()/dev_put() on a kernel without them), and
+ * Variants: our three counters (atomic and refcount locked, percpu the
+ * lockless one of commit 9b546410b92e ("net: percpu net_device refcount")),
+ * the running kernel's own netdev_hold() and netdev_put() on the loopback
+ * device (per-cpu under CONFIG_PCPU_DEV_REFCNT, the mainline peer;
+ * dev_hold()/dev_put() on a kernel without them), and
  * percpu_ref_get()/percpu_ref_put() from lib/percpu-refcount.c (the
  * generic peer). The fast paths are called
  * directly, not through pcref_hold(), so only the counter is measured;
@@ -21,7 +23,7 @@
 #include <linux/percpu-refcount.h>
 #include <net/net_namespace.h>
 #include "../common/rcunet.h"
-#include "pcpuref.h"
+#include "internal.h"
 
 struct pcref_bench_ctx {
 	struct pcref_dev *dev;		/* percpu, atomic, refcount */
@@ -47,10 +49,7 @@ static int pcref_bench_dev_setup(struct pcref_bench_ctx *c,
 		c->dev = NULL;
 		return err;
 	}
-	if (v == PCREF_REFCOUNT)
-		refcount_set(&c->dev->refs, 1);
-	else
-		pcref_hold(c->dev);
+	pcref_counter_set_base(c->dev);
 	return 0;
 }
 
@@ -172,6 +171,20 @@ static int pcref_bench_netdev_run(void *ctx, unsigned int tid, u64 n)
 #define PCREF_BENCH_NETDEV_OP	"dev_hold+dev_put"
 #endif
 
+/*
+ * Whether the netdev peer does exactly the percpu variant's work: with
+ * CONFIG_PCPU_DEV_REFCNT and no reference tracker, netdev_hold() and
+ * netdev_put() (dev_hold()/dev_put() before them) are this_cpu_inc() and
+ * this_cpu_dec() on the device's int __percpu counter, behind a NULL test.
+ * With the tracker each hold also allocates a ref_tracker, and without
+ * per-cpu counting it is a refcount_t: other work, no ratio to percpu.
+ */
+#if IS_ENABLED(CONFIG_PCPU_DEV_REFCNT) && !IS_ENABLED(CONFIG_NET_DEV_REFCNT_TRACKER)
+#define PCREF_BENCH_NETDEV_SAME_WORK	"percpu"
+#else
+#define PCREF_BENCH_NETDEV_SAME_WORK	NULL
+#endif
+
 static void pcref_bench_ref_release(struct percpu_ref *ref)
 {
 	/* never killed, so never released */
@@ -204,29 +217,44 @@ static int pcref_bench_percpu_ref_run(void *ctx, unsigned int tid, u64 n)
 	return 0;
 }
 
+/*
+ * Roles: atomic is the original net_device counter (locked: one shared
+ * cache line) and the twin of every other variant; refcount is that same
+ * shared line as the refcount_t a device uses without per-cpu counting,
+ * so locked too. percpu is the change. The peers are the live kernel's:
+ * netdev names percpu as its work where it is the same per-cpu increment
+ * (above); percpu_ref wraps its per-cpu add in rcu_read_lock() and a
+ * percpu/atomic mode test, more work than ours, so it names none.
+ */
 static const struct rcunet_bench_variant pcref_bench_variants[] = {
 	{
 		.name = "atomic", .op = "hold+put",
+		.role = RCUNET_ROLE_LOCKED,
 		.setup = pcref_bench_atomic_setup,
 		.teardown = pcref_bench_dev_teardown,
 		.run = pcref_bench_atomic_run,
 	}, {
 		.name = "refcount", .op = "hold+put",
+		.role = RCUNET_ROLE_LOCKED,
 		.setup = pcref_bench_refcount_setup,
 		.teardown = pcref_bench_dev_teardown,
 		.run = pcref_bench_refcount_run,
 	}, {
 		.name = "percpu", .op = "hold+put",
+		.role = RCUNET_ROLE_LOCKLESS, .twin = "atomic",
 		.setup = pcref_bench_percpu_setup,
 		.teardown = pcref_bench_dev_teardown,
 		.run = pcref_bench_percpu_run,
 	}, {
 		.name = "netdev", .op = PCREF_BENCH_NETDEV_OP,
+		.role = RCUNET_ROLE_PEER, .twin = "atomic",
+		.same_work_as = PCREF_BENCH_NETDEV_SAME_WORK,
 		.setup = pcref_bench_netdev_setup,
 		.teardown = pcref_bench_netdev_teardown,
 		.run = pcref_bench_netdev_run,
 	}, {
 		.name = "percpu_ref", .op = "get+put",
+		.role = RCUNET_ROLE_PEER, .twin = "atomic",
 		.setup = pcref_bench_percpu_ref_setup,
 		.teardown = pcref_bench_percpu_ref_teardown,
 		.run = pcref_bench_percpu_ref_run,

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * pcpuref core: the per-cpu counter (the change the seed made) and the
- * device registry with its unregister wait.
+ * pcpuref core: the per-cpu counter that commit 9b546410b92e ("net: percpu
+ * net_device refcount") put in net_device, the device registry with its
+ * unregister wait, and (at the end) module init/exit. The locked original,
+ * the shared atomic_t, is in legacy.c.
  *
  * Why the per-cpu sum is safe to poll, and the rule it rests on.
  *
@@ -44,7 +46,7 @@
 #include <linux/jiffies.h>
 #include <linux/ctype.h>
 #include <linux/cpumask.h>
-#include "pcpuref.h"
+#include "internal.h"
 
 /* Seconds between "waiting for NAME" warnings of a blocked unregister. */
 static unsigned int unregister_warn_secs = 10;
@@ -63,6 +65,7 @@ DEFINE_MUTEX(pcref_lock);
 LIST_HEAD(pcref_devices);
 static BLOCKING_NOTIFIER_HEAD(pcref_notifier_chain);
 struct pcref_totals pcref_totals;
+DEFINE_PER_CPU(unsigned long, pcref_nr_ops);
 
 static const char *const pcref_variant_names[PCREF_NR_VARIANTS] = {
 	[PCREF_PERCPU] = "percpu",
@@ -70,12 +73,26 @@ static const char *const pcref_variant_names[PCREF_NR_VARIANTS] = {
 	[PCREF_REFCOUNT] = "refcount",
 };
 
+/**
+ * pcref_variant_name() - a storage variant's name
+ * @v: the variant
+ *
+ * Return: "percpu", "atomic", "refcount", or "?" for anything else.
+ */
 const char *pcref_variant_name(enum pcref_variant v)
 {
 	return v < PCREF_NR_VARIANTS ? pcref_variant_names[v] : "?";
 }
-EXPORT_SYMBOL_GPL(pcref_variant_name);
 
+RCUNET_EXPORT_FOR_TESTS(pcref_variant_name);
+
+/**
+ * pcref_parse_variant() - a storage variant from its name
+ * @s: "percpu", "atomic" or "refcount"
+ * @out: the variant, set only on success
+ *
+ * Return: 0, or -EINVAL for an unknown name.
+ */
 int pcref_parse_variant(const char *s, enum pcref_variant *out)
 {
 	int i = match_string(pcref_variant_names, PCREF_NR_VARIANTS, s);
@@ -85,8 +102,15 @@ int pcref_parse_variant(const char *s, enum pcref_variant *out)
 	*out = i;
 	return 0;
 }
-EXPORT_SYMBOL_GPL(pcref_parse_variant);
 
+RCUNET_EXPORT_FOR_TESTS(pcref_parse_variant);
+
+/**
+ * pcref_name_valid() - whether a device name is acceptable
+ * @name: NUL-terminated name
+ *
+ * Return: true for 1..PCREF_NAME_MAX characters of [A-Za-z0-9_.-].
+ */
 bool pcref_name_valid(const char *name)
 {
 	size_t i, len = strlen(name);
@@ -98,11 +122,19 @@ bool pcref_name_valid(const char *name)
 			return false;
 	return true;
 }
-EXPORT_SYMBOL_GPL(pcref_name_valid);
 
-/*
- * Sum over *possible* CPUs, not online ones: a CPU that went offline keeps
- * its slot, and the holds counted there are still held.
+RCUNET_EXPORT_FOR_TESTS(pcref_name_valid);
+
+/**
+ * pcref_percpu_read() - the summed count of a percpu device
+ * @dev: a device of variant PCREF_PERCPU
+ *
+ * Sums over *possible* CPUs, not online ones: a CPU that went offline
+ * keeps its slot, and the holds counted there are still held.
+ *
+ * Context: any.
+ * Return: the sum of the slots, base reference included; exact only when
+ * no hold or put runs concurrently.
  */
 int pcref_percpu_read(const struct pcref_dev *dev)
 {
@@ -113,28 +145,37 @@ int pcref_percpu_read(const struct pcref_dev *dev)
 		sum += READ_ONCE(*per_cpu_ptr(dev->pcpu_refcnt, cpu));
 	return sum;
 }
-EXPORT_SYMBOL_GPL(pcref_percpu_read);
 
-/* Storage for @v; the count starts at zero (the caller adds the base). */
+RCUNET_EXPORT_FOR_TESTS(pcref_percpu_read);
+
+/**
+ * pcref_counter_init() - set up a device's counter storage
+ * @dev: the device (zeroed by the caller)
+ * @v: the variant
+ *
+ * The count starts at zero: the caller adds the base reference.
+ *
+ * Context: process, may sleep (alloc_percpu()).
+ * Return: 0, -EINVAL for a bad variant, -ENOMEM.
+ */
 int pcref_counter_init(struct pcref_dev *dev, enum pcref_variant v)
 {
 	dev->variant = v;
-	switch (v) {
-	case PCREF_PERCPU:
-		dev->pcpu_refcnt = alloc_percpu(int);
-		return dev->pcpu_refcnt ? 0 : -ENOMEM;
-	case PCREF_ATOMIC:
-		atomic_set(&dev->refcnt, 0);
-		return 0;
-	case PCREF_REFCOUNT:
-		refcount_set(&dev->refs, 0);
-		return 0;
-	default:
-		return -EINVAL;
-	}
+	dev->nr_ops = &pcref_nr_ops;
+	if (v != PCREF_PERCPU)
+		return pcref_legacy_counter_init(dev, v);
+	dev->pcpu_refcnt = alloc_percpu(int);
+	return dev->pcpu_refcnt ? 0 : -ENOMEM;
 }
-EXPORT_SYMBOL_GPL(pcref_counter_init);
 
+RCUNET_EXPORT_FOR_TESTS(pcref_counter_init);
+
+/**
+ * pcref_counter_destroy() - free a device's counter storage
+ * @dev: a device set up with pcref_counter_init()
+ *
+ * Context: process.
+ */
 void pcref_counter_destroy(struct pcref_dev *dev)
 {
 	if (dev->variant == PCREF_PERCPU) {
@@ -142,15 +183,16 @@ void pcref_counter_destroy(struct pcref_dev *dev)
 		dev->pcpu_refcnt = NULL;
 	}
 }
-EXPORT_SYMBOL_GPL(pcref_counter_destroy);
+
+RCUNET_EXPORT_FOR_TESTS(pcref_counter_destroy);
 
 /* Add the registry's base reference to a fresh counter. */
-static void pcref_counter_set_base(struct pcref_dev *dev)
+void pcref_counter_set_base(struct pcref_dev *dev)
 {
-	if (dev->variant == PCREF_REFCOUNT)
-		refcount_set(&dev->refs, 1);	/* refcount_inc(0) would warn */
+	if (dev->variant == PCREF_PERCPU)
+		pcref_percpu_hold(dev);
 	else
-		pcref_hold(dev);
+		pcref_legacy_set_base(dev);
 }
 
 struct pcref_dev *pcref_find_locked(const char *name)
@@ -209,16 +251,25 @@ static struct pcref_dev *pcref_do_register(const char *name,
 	return dev;
 }
 
-/*
- * Register a device owned by the caller: only the caller unregisters it,
- * with pcref_unregister*() on its pointer (pcref_unregister_by_name()
- * refuses it, see there).
+/**
+ * pcref_register() - register a device owned by the caller
+ * @name: 1..PCREF_NAME_MAX of [A-Za-z0-9_.-], unique among listed devices
+ * @v: its counter variant
+ *
+ * Only the caller unregisters the device, once, with pcref_unregister*()
+ * on its pointer (pcref_unregister_by_name() refuses it, see there).
+ *
+ * Context: process, may sleep.
+ * Return: the listed device, reading 1 (its base reference), or
+ * ERR_PTR(-EINVAL) (bad name or variant), ERR_PTR(-EEXIST),
+ * ERR_PTR(-ENOSPC) (PCREF_MAX_DEVICES listed), ERR_PTR(-ENOMEM).
  */
 struct pcref_dev *pcref_register(const char *name, enum pcref_variant v)
 {
 	return pcref_do_register(name, v, false);
 }
-EXPORT_SYMBOL_GPL(pcref_register);
+
+RCUNET_EXPORT_FOR_TESTS(pcref_register);
 
 /* Register a device owned by the control file: unregistered by name. */
 struct pcref_dev *pcref_register_ctl(const char *name, enum pcref_variant v)
@@ -229,9 +280,14 @@ struct pcref_dev *pcref_register_ctl(const char *name, enum pcref_variant v)
 /* Testing only: see pcref_test_set_hooks(). */
 static const struct pcref_test_hooks __rcu *pcref_test_hooks;
 
-/*
- * Install (or with NULL remove) the test hooks. Removal waits for a grace
- * period, so no lookup still runs a hook of a caller that goes away.
+/**
+ * pcref_test_set_hooks() - install or remove the lookup test hook
+ * @hooks: the hooks (must outlive their installation), or NULL to remove
+ *
+ * Removal waits for a grace period, so no lookup still runs a hook of a
+ * caller that goes away.
+ *
+ * Context: process; removal sleeps.
  */
 void pcref_test_set_hooks(const struct pcref_test_hooks *hooks)
 {
@@ -239,12 +295,20 @@ void pcref_test_set_hooks(const struct pcref_test_hooks *hooks)
 	if (!hooks)
 		synchronize_rcu();
 }
-EXPORT_SYMBOL_GPL(pcref_test_set_hooks);
 
-/*
- * Look @name up and take a reference, as dev_get_by_name() does. The hold
- * happens inside the read-side section, so pcref_unregister()'s grace
- * period orders it before the refcount polling starts.
+RCUNET_EXPORT_FOR_TESTS(pcref_test_set_hooks);
+
+/**
+ * pcref_get_by_name() - look a device up by name and take a reference
+ * @name: the device's name
+ *
+ * As dev_get_by_name() does. The hold happens inside the read-side
+ * section, so pcref_unregister()'s grace period orders it before the
+ * refcount polling starts.
+ *
+ * Context: any (RCU lookup, no lock).
+ * Return: the device with a reference the caller must pcref_put(), or
+ * NULL when no listed device has that name.
  */
 struct pcref_dev *pcref_get_by_name(const char *name)
 {
@@ -272,7 +336,8 @@ struct pcref_dev *pcref_get_by_name(const char *name)
 	rcu_read_unlock();
 	return NULL;
 }
-EXPORT_SYMBOL_GPL(pcref_get_by_name);
+
+RCUNET_EXPORT_FOR_TESTS(pcref_get_by_name);
 
 void pcref_unlist_locked(struct pcref_dev *dev)
 {
@@ -280,17 +345,36 @@ void pcref_unlist_locked(struct pcref_dev *dev)
 	list_del_rcu(&dev->list);
 }
 
+/**
+ * pcref_register_notifier() - listen for PCREF_EVENT_UNREGISTER
+ * @nb: the listener; called in process context with the device as data
+ *
+ * A holder drops its references on the event and takes no new ones. The
+ * callback must not register or unregister devices.
+ *
+ * Context: process, may sleep.
+ * Return: 0 (or the notifier chain's error).
+ */
 int pcref_register_notifier(struct notifier_block *nb)
 {
 	return blocking_notifier_chain_register(&pcref_notifier_chain, nb);
 }
-EXPORT_SYMBOL_GPL(pcref_register_notifier);
 
+RCUNET_EXPORT_FOR_TESTS(pcref_register_notifier);
+
+/**
+ * pcref_unregister_notifier() - stop listening
+ * @nb: a listener registered with pcref_register_notifier()
+ *
+ * Context: process, may sleep.
+ * Return: 0, or -ENOENT when @nb was not registered.
+ */
 int pcref_unregister_notifier(struct notifier_block *nb)
 {
 	return blocking_notifier_chain_unregister(&pcref_notifier_chain, nb);
 }
-EXPORT_SYMBOL_GPL(pcref_unregister_notifier);
+
+RCUNET_EXPORT_FOR_TESTS(pcref_unregister_notifier);
 
 static void pcref_announce(struct pcref_dev *dev, struct pcref_unreg_stats *st)
 {
@@ -368,9 +452,13 @@ static unsigned int pcref_warn_ms(void)
 	return clamp(READ_ONCE(unregister_warn_secs), 1U, 3600U) * MSEC_PER_SEC;
 }
 
-/*
- * Unregister and free @dev, waiting for every reference to go; warn every
- * @warn_ms while some remain and report what the wait did in @stats.
+/**
+ * pcref_unregister_timed() - unregister a device with a warning interval
+ * @dev: a device registered with pcref_register(), by its owner
+ * @warn_ms: log "waiting for NAME" every @warn_ms while references remain
+ * @stats: where to report what the wait did, or NULL
+ *
+ * Unlists and frees @dev, waiting for every reference to go.
  *
  * Only the owner that registered @dev with pcref_register() calls this,
  * once, as with unregister_netdevice(). Nobody else can unlist or free an
@@ -380,6 +468,8 @@ static unsigned int pcref_warn_ms(void)
  * @dev is listed here, and there is no state worth checking: a second
  * unregister by the owner reads a freed device, which no check on @dev
  * could detect reliably (KASAN reports it).
+ *
+ * Context: process, sleeps; call it without locks.
  */
 void pcref_unregister_timed(struct pcref_dev *dev, unsigned int warn_ms,
 			    struct pcref_unreg_stats *stats)
@@ -389,23 +479,39 @@ void pcref_unregister_timed(struct pcref_dev *dev, unsigned int warn_ms,
 	mutex_unlock(&pcref_lock);
 	pcref_unregister_wait(dev, warn_ms, stats);
 }
-EXPORT_SYMBOL_GPL(pcref_unregister_timed);
 
-/* Unregister and free @dev with the module's warning interval. */
+RCUNET_EXPORT_FOR_TESTS(pcref_unregister_timed);
+
+/**
+ * pcref_unregister() - unregister a device and wait for its references
+ * @dev: a device registered with pcref_register(), by its owner, once
+ *
+ * As pcref_unregister_timed() with the module's unregister_warn_secs.
+ *
+ * Context: process, sleeps; call it without locks.
+ */
 void pcref_unregister(struct pcref_dev *dev)
 {
 	pcref_unregister_timed(dev, pcref_warn_ms(), NULL);
 }
-EXPORT_SYMBOL_GPL(pcref_unregister);
 
-/*
- * Unregister by name with the module's warning interval: only devices the
- * control file registered (pcref_register_ctl()). A device registered with
+RCUNET_EXPORT_FOR_TESTS(pcref_unregister);
+
+/**
+ * pcref_unregister_by_name() - unregister a control-file device by name
+ * @name: the device's name
+ *
+ * With the module's warning interval, and only devices the control file
+ * registered (pcref_register_ctl()). A device registered with
  * pcref_register() belongs to the caller that holds its pointer and will
  * pcref_unregister() it; freeing it here would make that call a use after
  * free (it locks and unlists a freed device), so it is refused with -EPERM,
  * as rtnetlink refuses to delete a device whose driver did not create it
  * through rtnetlink.
+ *
+ * Context: process, sleeps; call it without locks.
+ * Return: 0 once the device is freed, -ENODEV for an unknown name, -EPERM
+ * for a device registered with pcref_register().
  */
 int pcref_unregister_by_name(const char *name)
 {
@@ -422,7 +528,8 @@ int pcref_unregister_by_name(const char *name)
 	pcref_unregister_wait(dev, pcref_warn_ms(), NULL);
 	return 0;
 }
-EXPORT_SYMBOL_GPL(pcref_unregister_by_name);
+
+RCUNET_EXPORT_FOR_TESTS(pcref_unregister_by_name);
 
 /*
  * rmmod: every device still listed, owned ones included. An owner that is
@@ -446,14 +553,32 @@ void pcref_unregister_all(void)
 	}
 }
 
+/*
+ * The registry needs no setup (static list, lock and counters); the
+ * control file comes first because the bench lives in its folder.
+ */
 static int __init pcref_init(void)
 {
-	return pcref_procfs_init();
+	struct proc_dir_entry *dir;
+	int err;
+
+	dir = pcref_proc_init();
+	if (IS_ERR(dir))
+		return PTR_ERR(dir);
+	err = pcref_bench_init(dir);
+	if (err)
+		pcref_proc_exit();
+	return err;
 }
 
+/*
+ * The bench first (it measures private devices only), then the control
+ * side, whose exit unregisters every device still listed.
+ */
 static void __exit pcref_exit(void)
 {
-	pcref_procfs_exit();
+	pcref_bench_exit();
+	pcref_proc_exit();
 }
 
 module_init(pcref_init);

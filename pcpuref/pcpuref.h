@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * pcpuref: per-cpu device refcount, after "net: percpu net_device refcount".
+ * pcpuref: per-cpu device refcount, after commit 9b546410b92e ("net: percpu
+ * net_device refcount").
  *
  * A pcref_dev is a device-like object with a name and a reference count.
  * Three storage variants share one API so that one run compares them:
@@ -11,11 +12,12 @@
  *              leave slot 0 at +1 and slot 1 at -1; only the sum over all
  *              possible CPUs means anything, and it is only exact when no
  *              hold or put runs concurrently with the summing.
- *   atomic   - the original: one shared atomic_t, atomic_inc()/atomic_dec().
+ *   atomic   - the original: one shared atomic_t, atomic_inc()/atomic_dec()
+ *              (legacy.c).
  *   refcount - the same shared counter as a refcount_t: a put that would
  *              drop below the registry's base reference is refused and
  *              logged (rate-limited, no WARN), at the price of a cmpxchg
- *              loop per put.
+ *              loop per put (legacy.c).
  *
  * A registered device carries one base reference owned by the registry,
  * as a net_device does: an idle device reads 1. pcref_unregister() unlists
@@ -34,16 +36,40 @@
 #include <linux/percpu.h>
 #include <linux/list.h>
 #include <linux/notifier.h>
+#include "../common/rcunet.h"
 
 /* Longest device name, without the NUL (as IFNAMSIZ - 1). */
 #define PCREF_NAME_MAX		15
 
+/**
+ * enum pcref_variant - how a device stores its reference count
+ * @PCREF_PERCPU: one int per possible CPU, this_cpu_inc()/this_cpu_dec()
+ *	(lockless: commit 9b546410b92e)
+ * @PCREF_ATOMIC: one shared atomic_t (locked: the original)
+ * @PCREF_REFCOUNT: one shared refcount_t that refuses to drop the base
+ *	reference (locked: the original's shared counter, saturating)
+ * @PCREF_NR_VARIANTS: number of variants
+ */
 enum pcref_variant {
 	PCREF_PERCPU,
 	PCREF_ATOMIC,
 	PCREF_REFCOUNT,
 	PCREF_NR_VARIANTS,
 };
+
+/**
+ * pcref_variant_role() - the role of a storage variant
+ * @v: a variant
+ *
+ * The "atomic" and "refcount" counters are the shared cache line the
+ * upstream change removed, so both are locked; "percpu" is the change.
+ *
+ * Return: RCUNET_ROLE_LOCKLESS for percpu, RCUNET_ROLE_LOCKED otherwise.
+ */
+static inline enum rcunet_role pcref_variant_role(enum pcref_variant v)
+{
+	return v == PCREF_PERCPU ? RCUNET_ROLE_LOCKLESS : RCUNET_ROLE_LOCKED;
+}
 
 /* Notifier events on pcref_notifier_chain; the data is the pcref_dev. */
 enum pcref_event {
@@ -67,6 +93,14 @@ struct pcref_dev {
 		atomic_t refcnt;		/* PCREF_ATOMIC */
 		refcount_t refs;		/* PCREF_REFCOUNT */
 	};
+	/*
+	 * Where pcref_put() counts a completed hold+put pair: the module's
+	 * per-cpu ops counter, summed by the stats file's "ops:" line. Per
+	 * CPU so that counting adds no shared cache line to the fast path;
+	 * reached through the device, set by pcref_counter_init(), so the
+	 * inline put needs no exported variable.
+	 */
+	unsigned long __percpu *nr_ops;
 	/* registered by the control file: pcref_unregister_by_name() may go */
 	bool ctl_owned;
 	/* in pcref_devices (RCU list, writers under pcref_lock) */
@@ -126,18 +160,27 @@ static inline void pcref_refcount_hold(struct pcref_dev *dev)
 	refcount_inc(&dev->refs);
 }
 
-static inline void pcref_refcount_put(struct pcref_dev *dev)
+/* Returns false when the put was refused (only the base was left). */
+static inline bool pcref_refcount_put(struct pcref_dev *dev)
 {
 	/* never drop the registry's base reference: that is an underflow */
-	if (unlikely(!refcount_dec_not_one(&dev->refs)))
+	if (unlikely(!refcount_dec_not_one(&dev->refs))) {
 		pcref_refcount_underflow(dev);
+		return false;
+	}
+	return true;
 }
 
-/*
- * Take a reference. Any context; the caller must already hold one or be
- * inside the RCU read side section of the lookup that found @dev, and a
- * holder must not take new references once it has seen the device's
- * PCREF_EVENT_UNREGISTER (the unregister poll relies on it).
+/**
+ * pcref_hold() - take a reference on a device
+ * @dev: the device
+ *
+ * The caller must already hold a reference or be inside the RCU read side
+ * section of the lookup that found @dev, and must not take new references
+ * once it has seen the device's PCREF_EVENT_UNREGISTER (the unregister
+ * poll relies on it).
+ *
+ * Context: any, hardirq included; any CPU.
  */
 static inline void pcref_hold(struct pcref_dev *dev)
 {
@@ -154,9 +197,20 @@ static inline void pcref_hold(struct pcref_dev *dev)
 	}
 }
 
-/* Drop a reference taken with pcref_hold(). Any context, any CPU. */
+/**
+ * pcref_put() - drop a reference taken with pcref_hold()
+ * @dev: the device
+ *
+ * A refcount device refuses a put that would drop its base reference
+ * (counted as an error, not an op); percpu and atomic devices cannot tell.
+ *
+ * Context: any, hardirq included; any CPU (not necessarily the holder's).
+ */
 static inline void pcref_put(struct pcref_dev *dev)
 {
+	/* before the put: once it is done the device may be freed */
+	unsigned long __percpu *nr_ops = READ_ONCE(dev->nr_ops);
+
 	switch (dev->variant) {
 	case PCREF_PERCPU:
 		pcref_percpu_put(dev);
@@ -165,12 +219,20 @@ static inline void pcref_put(struct pcref_dev *dev)
 		pcref_atomic_put(dev);
 		break;
 	default:
-		pcref_refcount_put(dev);
+		if (!pcref_refcount_put(dev))
+			return;
 		break;
 	}
+	this_cpu_inc(*nr_ops);
 }
 
-/* The summed count, base reference included. */
+/**
+ * pcref_refcnt_read() - the summed count, base reference included
+ * @dev: the device
+ *
+ * Return: the count; for percpu the sum over the possible CPUs, exact only
+ * when no hold or put runs concurrently.
+ */
 static inline int pcref_refcnt_read(const struct pcref_dev *dev)
 {
 	return dev->variant == PCREF_PERCPU ? pcref_percpu_read(dev) :
@@ -192,11 +254,12 @@ void pcref_unregister_timed(struct pcref_dev *dev, unsigned int warn_ms,
 int pcref_register_notifier(struct notifier_block *nb);
 int pcref_unregister_notifier(struct notifier_block *nb);
 
-/*
- * Testing only (the KUnit suite): lookup_found() runs inside
- * pcref_get_by_name()'s read-side section, after the name matched and
- * before the hold; it must not sleep. Returning false makes the lookup
- * return NULL without touching @dev.
+/**
+ * struct pcref_test_hooks - testing only (the KUnit suite, the torture driver)
+ * @lookup_found: runs inside pcref_get_by_name()'s read-side section, after
+ *	the name matched and before the hold; it must not sleep. Returning
+ *	false makes the lookup return NULL without touching the device.
+ * @arg: passed to @lookup_found
  */
 struct pcref_test_hooks {
 	bool (*lookup_found)(struct pcref_dev *dev, void *arg);
@@ -205,34 +268,7 @@ struct pcref_test_hooks {
 
 void pcref_test_set_hooks(const struct pcref_test_hooks *hooks);
 
-struct proc_dir_entry;
-
-/* Module-internal: init/exit of the other parts. */
-int pcref_procfs_init(void);
-void pcref_procfs_exit(void);
-int pcref_bench_init(struct proc_dir_entry *dir);
-void pcref_bench_exit(void);
-void pcref_unregister_all(void);
-struct pcref_dev *pcref_register_ctl(const char *name, enum pcref_variant v);
-
 /* Valid names: 1..PCREF_NAME_MAX of [A-Za-z0-9_.-]. */
 bool pcref_name_valid(const char *name);
-
-/* pcref_lock serialises registry writers and control-file commands. */
-extern struct mutex pcref_lock;
-extern struct list_head pcref_devices;
-
-/* Module-wide totals since load, shown in /proc/rcunet/pcpuref/stats. */
-struct pcref_totals {
-	atomic_long_t registered;
-	atomic_long_t unregistered;
-	atomic_long_t announces;
-	atomic_long_t wait_warnings;
-	atomic_long_t below_base;	/* unregisters that found extra puts */
-};
-
-extern struct pcref_totals pcref_totals;
-struct pcref_dev *pcref_find_locked(const char *name);
-void pcref_unlist_locked(struct pcref_dev *dev);
 
 #endif /* _PCPUREF_H */

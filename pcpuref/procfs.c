@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * pcpuref procfs: /proc/rcunet/pcpuref/{control,devices,bench}.
+ * pcpuref procfs: /proc/rcunet/pcpuref/{control,devices,stats} (the bench
+ * and variants files are the rcunet core's, created by bench.c).
  *
  * References taken through the control file are counted per device
  * (ctl_refs), so "put" can refuse to drop a reference the control file
@@ -26,7 +27,7 @@
 #include <linux/workqueue.h>
 #include <linux/cpumask.h>
 #include "../common/rcunet.h"
-#include "pcpuref.h"
+#include "internal.h"
 
 /* Most references one control command takes or drops. */
 #define PCREF_CTL_MAX_COUNT	1000000
@@ -55,6 +56,18 @@ static void pcref_timed_put(struct work_struct *work)
 	kfree(th);
 }
 
+/*
+ * Every handler returns through here: a refused command counts in the
+ * stats' "errors:" line. (Unknown commands and wrong argument counts are
+ * refused by the rcunet core before a handler runs; they are only logged.)
+ */
+static int pcref_ctl_result(int err)
+{
+	if (err)
+		atomic_long_inc(&pcref_totals.errors);
+	return err;
+}
+
 /* Parse an optional COUNT argument in [1, PCREF_CTL_MAX_COUNT]. */
 static int pcref_ctl_count(int argc, char **argv, u32 *count)
 {
@@ -71,21 +84,21 @@ static int pcref_cmd_register(void *ctx, int argc, char **argv)
 	int err;
 
 	if (!pcref_name_valid(argv[1]))
-		return -EINVAL;
+		return pcref_ctl_result(-EINVAL);
 	if (argc > 2) {
 		err = pcref_parse_variant(argv[2], &v);
 		if (err)
-			return err;
+			return pcref_ctl_result(err);
 	}
 	dev = pcref_register_ctl(argv[1], v);
-	return PTR_ERR_OR_ZERO(dev);
+	return pcref_ctl_result(PTR_ERR_OR_ZERO(dev));
 }
 
 static int pcref_cmd_unregister(void *ctx, int argc, char **argv)
 {
 	if (!pcref_name_valid(argv[1]))
-		return -EINVAL;
-	return pcref_unregister_by_name(argv[1]);
+		return pcref_ctl_result(-EINVAL);
+	return pcref_ctl_result(pcref_unregister_by_name(argv[1]));
 }
 
 static int pcref_cmd_hold(void *ctx, int argc, char **argv)
@@ -96,7 +109,7 @@ static int pcref_cmd_hold(void *ctx, int argc, char **argv)
 
 	err = pcref_ctl_count(argc, argv, &count);
 	if (err)
-		return err;
+		return pcref_ctl_result(err);
 	mutex_lock(&pcref_lock);
 	dev = pcref_find_locked(argv[1]);
 	if (!dev) {
@@ -110,7 +123,7 @@ static int pcref_cmd_hold(void *ctx, int argc, char **argv)
 		WRITE_ONCE(dev->ctl_refs, dev->ctl_refs + count);
 	}
 	mutex_unlock(&pcref_lock);
-	return err;
+	return pcref_ctl_result(err);
 }
 
 static int pcref_cmd_put(void *ctx, int argc, char **argv)
@@ -121,7 +134,7 @@ static int pcref_cmd_put(void *ctx, int argc, char **argv)
 
 	err = pcref_ctl_count(argc, argv, &count);
 	if (err)
-		return err;
+		return pcref_ctl_result(err);
 	mutex_lock(&pcref_lock);
 	dev = pcref_find_locked(argv[1]);
 	if (!dev) {
@@ -135,7 +148,7 @@ static int pcref_cmd_put(void *ctx, int argc, char **argv)
 			pcref_put(dev);
 	}
 	mutex_unlock(&pcref_lock);
-	return err;
+	return pcref_ctl_result(err);
 }
 
 static int pcref_cmd_hold_for(void *ctx, int argc, char **argv)
@@ -147,10 +160,10 @@ static int pcref_cmd_hold_for(void *ctx, int argc, char **argv)
 
 	err = rcunet_parse_u32(argv[2], 1, PCREF_HOLD_FOR_MAX_MS, &ms);
 	if (err)
-		return err;
+		return pcref_ctl_result(err);
 	th = kzalloc(sizeof(*th), GFP_KERNEL);
 	if (!th)
-		return -ENOMEM;
+		return pcref_ctl_result(-ENOMEM);
 	INIT_DELAYED_WORK(&th->work, pcref_timed_put);
 	mutex_lock(&pcref_lock);
 	dev = pcref_find_locked(argv[1]);
@@ -162,13 +175,14 @@ static int pcref_cmd_hold_for(void *ctx, int argc, char **argv)
 	mutex_unlock(&pcref_lock);
 	if (!dev) {
 		kfree(th);
-		return -ENODEV;
+		return pcref_ctl_result(-ENODEV);
 	}
 	return 0;
 }
 
 static const struct rcunet_cmd pcref_cmds[] = {
-	{ "register", 1, 2, "NAME [percpu|atomic|refcount]",
+	{ "register", 1, 2,
+	  "NAME [percpu (lockless) | atomic (locked) | refcount (locked)]",
 	  pcref_cmd_register },
 	{ "unregister", 1, 1, "NAME", pcref_cmd_unregister },
 	{ "hold", 1, 2, "NAME [COUNT]", pcref_cmd_hold },
@@ -211,8 +225,9 @@ static int pcref_devices_show(struct seq_file *m, void *v)
 
 	rcu_read_lock();
 	list_for_each_entry_rcu(dev, &pcref_devices, list) {
-		seq_printf(m, "name=%s variant=%s refcnt=%d ctl_refs=%u underflows=%d",
+		seq_printf(m, "%s variant=%s role=%s refcnt=%d ctl_refs=%u underflows=%d",
 			   dev->name, pcref_variant_name(dev->variant),
+			   rcunet_role_name(pcref_variant_role(dev->variant)),
 			   pcref_refcnt_read(dev), READ_ONCE(dev->ctl_refs),
 			   atomic_read(&dev->underflows));
 		if (dev->variant == PCREF_PERCPU) {
@@ -230,13 +245,23 @@ static int pcref_devices_show(struct seq_file *m, void *v)
 	return 0;
 }
 
-/* Module-wide counters: devices listed now, by variant, and totals since load. */
+/*
+ * Module-wide counters: ops and errors first (as every rcunet module), the
+ * devices listed now by variant, and totals since load. ops sums the
+ * per-cpu pair counts over the possible CPUs (a CPU gone offline keeps
+ * what it counted); like the percpu refcount it is exact only at rest.
+ */
 static int pcref_stats_show(struct seq_file *m, void *v)
 {
 	unsigned int listed[PCREF_NR_VARIANTS] = {};
+	unsigned long ops = 0;
 	struct pcref_dev *dev;
 	int i;
 
+	for_each_possible_cpu(i)
+		ops += READ_ONCE(per_cpu(pcref_nr_ops, i));
+	seq_printf(m, "ops: %lu\n", ops);
+	seq_printf(m, "errors: %ld\n", atomic_long_read(&pcref_totals.errors));
 	rcu_read_lock();
 	list_for_each_entry_rcu(dev, &pcref_devices, list)
 		listed[dev->variant]++;
@@ -256,38 +281,48 @@ static int pcref_stats_show(struct seq_file *m, void *v)
 	return 0;
 }
 
-int pcref_procfs_init(void)
+/**
+ * pcref_proc_init() - create /proc/rcunet/pcpuref/ and its control files
+ *
+ * Also the control file's listener (drops its references on unregister)
+ * and the queue of its timed holds.
+ *
+ * Return: the folder, for the bench, or an ERR_PTR().
+ */
+struct proc_dir_entry *pcref_proc_init(void)
 {
-	int err = -ENOMEM;
-
 	pcref_wq = alloc_workqueue("pcpuref", 0, 0);
 	if (!pcref_wq)
-		return -ENOMEM;
+		return ERR_PTR(-ENOMEM);
 	pcref_dir = rcunet_proc_mkdir("pcpuref");
 	if (!pcref_dir)
 		goto err_wq;
-	if (!rcunet_ctl_create("control", pcref_dir, &pcref_ctl))
-		goto err_dir;
-	if (!proc_create_single("devices", 0444, pcref_dir,
+	if (!rcunet_ctl_create("control", pcref_dir, &pcref_ctl) ||
+	    !proc_create_single("devices", 0444, pcref_dir,
 				pcref_devices_show) ||
 	    !proc_create_single("stats", 0444, pcref_dir, pcref_stats_show))
 		goto err_dir;
-	err = pcref_bench_init(pcref_dir);
-	if (err)
-		goto err_dir;
 	pcref_register_notifier(&pcref_ctl_nb);
-	return 0;
+	return pcref_dir;
 
 err_dir:
 	proc_remove(pcref_dir);
 err_wq:
 	destroy_workqueue(pcref_wq);
-	return err;
+	return ERR_PTR(-ENOMEM);
 }
 
-void pcref_procfs_exit(void)
+/**
+ * pcref_proc_exit() - remove the control files and every device
+ *
+ * The devices go here, not in core.c's exit, because the control file's
+ * listener and timed-hold queue must outlive them: the listener drops the
+ * control file's references and the timed holds put theirs.
+ *
+ * Context: process, sleeps until every device is free.
+ */
+void pcref_proc_exit(void)
 {
-	pcref_bench_exit();
 	/* waits for running control writes, including a blocked unregister */
 	proc_remove(pcref_dir);
 	/* every device goes; timed holds run out and put their references */

@@ -23,6 +23,8 @@
 #  - bad lines get their errno (EINVAL, ERANGE), and "unregister" of a
 #    driver-owned rtk* device EPERM;
 #  - a write fails only with an errno its command documents.
+# busybox ash has $RANDOM (POSIX sh does not): the guest runs busybox.
+# shellcheck disable=SC3028
 P=/proc/rcunet/pcpuref
 T=/tmp/torture
 N=4	# rtu0..rtu3: h0..h3 below, and PT_FOREIGN in the driver
@@ -51,6 +53,7 @@ stop=0
 below_reported=0
 trap 'stop=1' TERM INT
 h0=0 h1=0 h2=0 h3=0
+h=0	# hN of the device at hand, set through eval
 
 fail() {
 	echo "pcpuref.sh: $*" >>$T/pcpuref.fail
@@ -109,12 +112,12 @@ scan_devices() {
 	awk -v h="$h0 $h1 $h2 $h3" '
 	BEGIN { split(h, H, " ") }
 	{
-		name = ""; variant = ""; refcnt = ""; ctl = 0; under = 0
-		for (i = 1; i <= NF; i++) {
+		# first token: the device name, bare; then key=value tokens
+		name = $1; variant = ""; refcnt = ""; ctl = 0; under = 0
+		for (i = 2; i <= NF; i++) {
 			k = $i; sub(/=.*/, "", k)
 			v = $i; sub(/^[^=]*=/, "", v)
-			if (k == "name") name = v
-			else if (k == "variant") variant = v
+			if (k == "variant") variant = v
 			else if (k == "refcnt") refcnt = v + 0
 			else if (k == "ctl_refs") ctl = v + 0
 			else if (k == "underflows") under = v + 0
@@ -161,6 +164,7 @@ while [ $stop = 0 ] && [ ! -e $T/stop ]; do
 	eval "h=\$h$n"
 	r=$((RANDOM % 100))
 	if [ $r -lt 12 ]; then
+		# shellcheck disable=SC2086 # one word per variant
 		set -- $VARIANTS
 		shift $((RANDOM % 3))
 		if ctl "register $dev $1"; then
@@ -213,7 +217,7 @@ while [ $stop = 0 ] && [ ! -e $T/stop ]; do
 		3) line="register rtu9 percpu_x" want=EINVAL ;;
 		*)
 			# a driver-owned device: its owner unregisters it
-			line="unregister $(awk '$1 ~ /^name=rtk[0-9]/ { sub(/^name=/, "", $1); print $1; exit }' \
+			line="unregister $(awk '$1 ~ /^rtk[0-9]/ { print $1; exit }' \
 				$P/devices 2>/dev/null)"
 			want=EPERM
 			[ "$line" = "unregister " ] && continue

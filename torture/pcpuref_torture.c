@@ -1281,3 +1281,4 @@ module_init(pt_init);
 module_exit(pt_exit);
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("rcunet-torture driver for pcpuref: randomized, self-checking stress");
+RCUNET_IMPORT_TEST_EXPORTS();

@@ -1,15 +1,17 @@
 # rcunet-timeout: 120
 # pcpuref control and devices files: every command, every error, and the
 # three variants agreeing on the same hold/put sequence. Provokes no splat.
+# shellcheck source-path=SCRIPTDIR source=../../scripts/guest/lib.sh
 . /rcunet/guest/lib.sh
 P=/proc/rcunet/pcpuref
 rc=0
 # ctl from lib.sh uses printf, which in busybox sh reports no error text on
 # a failed write; echo in a child shell does ("write error: No such device").
+# shellcheck disable=SC2317 # called through expect_error
 ctle() { sh -c 'echo "$1" >/proc/rcunet/pcpuref/control' _ "$1"; }
 fail() { case_fail "$@"; rc=1; }
-field() { # field DEV KEY: value of KEY= on DEV's devices line
-	awk -v n="name=$1" -v k="$2=" '$1 == n {
+field() { # field DEV KEY: value of KEY= on DEV's devices line (first token: the name)
+	awk -v n="$1" -v k="$2=" '$1 == n {
 		for (i = 1; i <= NF; i++) if (index($i, k) == 1) print substr($i, length(k) + 1) }' $P/devices
 }
 expect_field() { # NAME DEV KEY VALUE
@@ -17,7 +19,24 @@ expect_field() { # NAME DEV KEY VALUE
 	if [ "$v" = "$4" ]; then case_ok "$1"; else fail "$1" "$2 $3=$v, want $4"; fi
 }
 
-for f in control devices stats bench; do check "pcpuref/file_$f" test -e $P/$f; done
+for f in control devices stats bench variants; do check "pcpuref/file_$f" test -e $P/$f; done
+stat_of() { awk -v k="$1:" '$1 == k { print $2 }' $P/stats; }
+
+# stats: "key: value" lines, ops and errors first
+if [ "$(awk -F': ' 'NR <= 2 { printf "%s ", $1 }' $P/stats)" = "ops errors " ] &&
+   ! grep -qv '^[a-z0-9_]*: [0-9]*$' $P/stats; then
+	case_ok pcpuref/stats_format
+else
+	fail pcpuref/stats_format "$(tr '\n' ' ' <$P/stats)"
+fi
+# the control file's help names the variants' roles
+if grep -q '^register NAME .*percpu (lockless).*atomic (locked).*refcount (locked)' $P/control; then
+	case_ok pcpuref/help_names_roles
+else
+	fail pcpuref/help_names_roles "$(grep ^register $P/control)"
+fi
+ops0=$(stat_of ops)
+errors0=$(stat_of errors)
 
 check pcpuref/register_percpu ctl pcpuref "register cp percpu"
 check pcpuref/register_atomic ctl pcpuref "register ca atomic"
@@ -25,7 +44,9 @@ check pcpuref/register_refcount ctl pcpuref "register cr refcount"
 check pcpuref/register_default ctl pcpuref "register cd"
 expect_field pcpuref/default_is_percpu cd variant percpu
 expect_field pcpuref/fresh_refcnt_is_base cp refcnt 1
-stat_of() { awk -v k="$1:" '$1 == k { print $2 }' $P/stats; }
+expect_field pcpuref/role_percpu cp role lockless
+expect_field pcpuref/role_atomic ca role locked
+expect_field pcpuref/role_refcount cr role locked
 if [ "$(stat_of devices_percpu)" -ge 2 ] && [ "$(stat_of devices_atomic)" -ge 1 ] &&
    [ "$(stat_of devices_refcount)" -ge 1 ] && [ "$(stat_of registered_total)" -ge 4 ]; then
 	case_ok pcpuref/stats_counts_devices
@@ -46,18 +67,29 @@ expect_error pcpuref/unregister_unknown_enodev "No such device" ctle "unregister
 expect_error pcpuref/hold_zero_erange "out of range" ctle "hold cp 0"
 expect_error pcpuref/hold_huge_erange "out of range" ctle "hold cp 99999999999"
 expect_error pcpuref/hold_garbage_einval "Invalid argument" ctle "hold cp 12abc"
-check pcpuref/no_cx_registered sh -c "! grep -q name=cx $P/devices"
+check pcpuref/no_cx_registered sh -c "! grep -q '^cx ' $P/devices"
+# every refusal above reached a handler (unknown commands, empty lines and
+# wrong argument counts are refused by the rcunet core and not counted)
+errors1=$(stat_of errors)
+if [ "$errors1" -ge $((errors0 + 10)) ]; then case_ok pcpuref/stats_errors_count
+else fail pcpuref/stats_errors_count "errors $errors0 -> $errors1, want +10"; fi
 
 # The same sequence on every variant gives the same counts.
 for d in cp ca cr; do
-	ctl pcpuref "hold $d 5" && ctl pcpuref "put $d 2" && ctl pcpuref "hold $d 1000" &&
-		ctl pcpuref "put $d 1000" || fail "pcpuref/seq_$d" "command failed"
+	if ! { ctl pcpuref "hold $d 5" && ctl pcpuref "put $d 2" &&
+		ctl pcpuref "hold $d 1000" && ctl pcpuref "put $d 1000"; }; then
+		fail "pcpuref/seq_$d" "command failed"
+	fi
 	expect_field "pcpuref/seq_refcnt_$d" $d refcnt 4
 	expect_field "pcpuref/seq_ctl_refs_$d" $d ctl_refs 3
 	# more than the control file holds: refused, nothing changes
 	expect_error "pcpuref/put_unheld_erange_$d" "out of range" ctle "put $d 4"
 	expect_field "pcpuref/put_refused_unchanged_$d" $d refcnt 4
 done
+# ops counts completed hold+put pairs: 1002 puts on each of three devices
+ops1=$(stat_of ops)
+if [ "$ops1" -ge $((ops0 + 3006)) ]; then case_ok pcpuref/stats_ops_count
+else fail pcpuref/stats_ops_count "ops $ops0 -> $ops1, want +3006"; fi
 
 # percpu: the slots sum to the count; a hold on one CPU and its put on
 # another leave +N and -N behind.
@@ -89,9 +121,9 @@ fi
 # an unknown command, and changes nothing. The refcount variant's refusal
 # of such a put is a KUnit case (pcref_kt_refcount_refuses_underflow).
 for d in cp ca cr; do
-	before=$(grep "^name=$d " $P/devices)
+	before=$(grep "^$d " $P/devices)
 	expect_error "pcpuref/no_put_unheld_$d" "Invalid argument" ctle "put_unheld $d"
-	after=$(grep "^name=$d " $P/devices)
+	after=$(grep "^$d " $P/devices)
 	if [ "$before" = "$after" ]; then case_ok "pcpuref/no_put_unheld_unchanged_$d"
 	else fail "pcpuref/no_put_unheld_unchanged_$d" "before '$before' after '$after'"; fi
 done

@@ -2,6 +2,7 @@
 # A reference held past the unregister: the unregister waits for it, warns
 # with the name and count every unregister_warn_secs, and completes once the
 # reference is put (a "hold_for" reference ignores the unregister event).
+# shellcheck source-path=SCRIPTDIR source=../../scripts/guest/lib.sh
 . /rcunet/guest/lib.sh
 P=/proc/rcunet/pcpuref
 W=/sys/module/pcpuref/parameters/unregister_warn_secs
@@ -22,7 +23,7 @@ for v in percpu atomic refcount; do
 	else
 		case_fail "pcpuref/wait_warned_$v" "no warning in dmesg"; rc=1
 	fi
-	if grep -q "name=$d " $P/devices; then
+	if grep -q "^$d " $P/devices; then
 		case_fail "pcpuref/wait_gone_$v"; rc=1
 	else
 		case_ok "pcpuref/wait_gone_$v"
@@ -32,11 +33,13 @@ echo "$old" >$W
 
 # rmmod with devices still registered and referenced: the exit path drops
 # the control file's references, waits for the timed one, frees everything.
-ctl pcpuref "register lp percpu" && ctl pcpuref "register la atomic" &&
+if ! { ctl pcpuref "register lp percpu" && ctl pcpuref "register la atomic" &&
 	ctl pcpuref "hold lp 3" && ctl pcpuref "hold la 3" &&
-	ctl pcpuref "hold_for lp 1500" || { case_fail pcpuref/rmmod_setup; rc=1; }
+	ctl pcpuref "hold_for lp 1500"; }; then
+	case_fail pcpuref/rmmod_setup; rc=1
+fi
 check pcpuref/rmmod_with_held_devices rmmod pcpuref
 check pcpuref/rmmod_removed_procfs test ! -e /proc/rcunet/pcpuref
-check pcpuref/reinsmod insmod $RCUNET_MODDIR/pcpuref.ko
+check pcpuref/reinsmod insmod "$RCUNET_MODDIR/pcpuref.ko"
 check pcpuref/reinsmod_empty test -z "$(cat /proc/rcunet/pcpuref/devices)"
 exit $rc
