@@ -7,6 +7,7 @@
 #   make check           the tests (6.1 tier): set-up, static gates, self-test,
 #                        debug, KASAN, KCSAN and stock kernel runs, bench smoke
 #   make sparse | cocci | checkpatch | kernel-doc | shape | selftest   single gates
+#   make lint            shellcheck + python gates (make shellcheck | python-lint)
 #   make check-kasan | check-kcsan   one sanitizer kernel's part of make check
 #   make check-matrix    the 6.12 tier: debug-6.12 (KUnit + integration), Debian's
 #                        6.12 and 6.12-rt (integration)
@@ -28,7 +29,7 @@ KDIR ?= $(firstword $(wildcard /lib/modules/$(shell uname -r)/build) \
 
 SHELL := /bin/bash
 
-.PHONY: all modules clean setup install uninstall dkms-deb kernels check bench sparse cocci checkpatch selftest kernel-doc shape \
+.PHONY: all modules clean setup install uninstall dkms-deb kernels check bench sparse cocci checkpatch selftest kernel-doc shape lint shellcheck python-lint \
 	check-kasan check-kcsan torture torture-selftest check-matrix
 
 all: modules
@@ -90,6 +91,16 @@ kernel-doc:
 
 shape:
 	scripts/gate-shape
+
+# both gates, whatever the first says
+lint:
+	@rc=0; scripts/gate-shellcheck || rc=1; scripts/gate-python || rc=1; exit $$rc
+
+shellcheck:
+	scripts/gate-shellcheck
+
+python-lint:
+	scripts/gate-python
 
 selftest:
 	scripts/selftest

@@ -14,6 +14,8 @@ die() { say "error: $*"; exit 1; }
 # The first sign of a failed torture on a console: a torture FAILURE line
 # or the head of a kernel report (scripts/torture stops on it, and both
 # torture scripts time and quote the first one).
+# Used by the scripts that source this file (torture, torture-selftest).
+# shellcheck disable=SC2034
 RCUNET_TORTURE_FAILURE_RE='rcunet-torture: FAILURE|BUG:|WARNING:|Oops|list_(add|del) corruption|refcount_t:|INFO: task .* blocked|general protection'
 
 # scripts/kernels.list, the kernels rcunet tests on (see its header).
@@ -89,8 +91,8 @@ stock_kver() { image_abi stock; }
 # The unpacked linux-source tree (checkpatch.pl, coccinelle scripts).
 source_tree() {
 	local t
-	t=$(ls -d "$RCUNET_CACHE"/src/linux-source-6.1-*/ 2>/dev/null | sort -V | tail -n 1)
-	[ -n "$t" ] || die "linux source not unpacked: run scripts/setup"
+	t=$(printf '%s\n' "$RCUNET_CACHE"/src/linux-source-6.1-*/ | sort -V | tail -n 1)
+	[ -d "$t" ] || die "linux source not unpacked: run scripts/setup"
 	echo "${t%/}"
 }
 

@@ -7,6 +7,8 @@
 #   BENCH <key=value ...>                 (one benchmark result line)
 #   DONE
 RCUNET_RESULTS=${RCUNET_RESULTS:-/dev/ttyS1}
+# Used by run-check and run-bench, which source this file.
+# shellcheck disable=SC2034
 RCUNET_MODDIR=/rcunet/modules
 RCUNET_MODULES="rcunet_core md5pool inetpeer sockwq pcpuref pktgen_rcu"
 
@@ -41,7 +43,7 @@ case_skip() {
 
 # check NAME COMMAND...: a case that passes when COMMAND succeeds.
 check() {
-	local name=$1
+	local name="$1"
 	shift
 	if "$@"; then case_ok "$name"; else case_fail "$name" "$*"; fi
 }
@@ -49,7 +51,7 @@ check() {
 # expect_errno NAME ERRNO-TEXT COMMAND...: passes when COMMAND fails and its
 # stderr names the error (e.g. "Invalid argument", "No such device").
 expect_error() {
-	local name=$1 msg=$2 out
+	local name="$1" msg="$2" out
 	shift 2
 	if out=$("$@" 2>&1); then
 		case_fail "$name" "succeeded, expected '$msg'"
@@ -77,7 +79,7 @@ expect_splat_end() { echo "RCUNET-EXPECT-SPLAT-END $1" >/dev/kmsg; }
 # and kill the whole group (background jobs, pipelines) at the limit, so
 # nothing a test started outlives it. Exit: COMMAND's, or 143 on the limit.
 run_limited() {
-	local limit=$1 pid waited=0 rc
+	local limit="$1" pid waited=0 rc
 	shift
 	setsid "$@" &
 	pid=$!
@@ -100,4 +102,4 @@ run_limited() {
 }
 
 # RCUNET_MODULES in unload order.
-modules_reversed() { echo $RCUNET_MODULES | awk '{ for (i = NF; i > 0; i--) print $i }'; }
+modules_reversed() { echo "$RCUNET_MODULES" | awk '{ for (i = NF; i > 0; i--) print $i }'; }
