@@ -4,7 +4,8 @@
  * the shared writers), the thread control flags and the device commands.
  *
  * Suites:
- *  pktgen_rcu         semantics, run for both reader variants
+ *  pktgen_rcu         semantics; the list cases run once per reader
+ *                     variant ("rcu/lockless", "legacy/locked")
  *  pktgen_rcu_stress  a reader kthread scanning while a writer adds and
  *                     removes devices; a poster against a flag processor
  *
@@ -18,9 +19,25 @@
 #include <linux/rculist.h>
 #include "../pktgen_rcu/pktgen_rcu.h"
 
-static const struct pgr_list_ops *const pgr_kunit_ops[] = {
-	&pgr_rcu_ops, &pgr_legacy_ops,
-};
+/* Every reader variant in turn; the description is "name/role". */
+static const void *pgr_kunit_variant_gen(const void *prev, char *desc)
+{
+	const struct pgr_list_ops *ops;
+	int v = 0;
+
+	/* @prev is the variant the last case ran on: start after it */
+	if (prev) {
+		while (v < PGR_NR_VARIANTS && pgr_variant_ops(v) != prev)
+			v++;
+		v++;
+	}
+	if (v >= PGR_NR_VARIANTS)
+		return NULL;
+	ops = pgr_variant_ops(v);
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "%s/%s", ops->name,
+		 rcunet_role_name(ops->role));
+	return ops;
+}
 
 static struct pgr_dev *pgr_kunit_add(struct kunit *test, struct pgr_thread *t,
 				     const char *name)
@@ -45,72 +62,65 @@ static void pgr_kunit_name_match(struct kunit *test)
 /* add/find/mark/remove give the same answers through both reader variants */
 static void pgr_kunit_list_semantics(struct kunit *test)
 {
-	unsigned int i;
+	const struct pgr_list_ops *ops = test->param_value;
+	struct pgr_thread t;
+	struct pgr_dev *a, *b;
 
-	for (i = 0; i < ARRAY_SIZE(pgr_kunit_ops); i++) {
-		const struct pgr_list_ops *ops = pgr_kunit_ops[i];
-		struct pgr_thread t;
-		struct pgr_dev *a, *b;
+	pgr_thread_init(&t, 0);
+	a = pgr_kunit_add(test, &t, "eth0@0");
+	b = pgr_kunit_add(test, &t, "eth1");
+	KUNIT_EXPECT_EQ(test, pgr_list_add(&t, a), -EBUSY);
+	KUNIT_EXPECT_TRUE(test, ops->find_dev(&t, "eth0", false));
+	KUNIT_EXPECT_FALSE(test, ops->find_dev(&t, "eth0", true));
+	KUNIT_EXPECT_TRUE(test, ops->find_dev(&t, "eth1", true));
+	KUNIT_EXPECT_FALSE(test, ops->find_dev(&t, "eth2", false));
 
-		pgr_thread_init(&t, 0);
-		a = pgr_kunit_add(test, &t, "eth0@0");
-		b = pgr_kunit_add(test, &t, "eth1");
-		KUNIT_EXPECT_EQ(test, pgr_list_add(&t, a), -EBUSY);
-		KUNIT_EXPECT_TRUE(test, ops->find_dev(&t, "eth0", false));
-		KUNIT_EXPECT_FALSE(test, ops->find_dev(&t, "eth0", true));
-		KUNIT_EXPECT_TRUE(test, ops->find_dev(&t, "eth1", true));
-		KUNIT_EXPECT_FALSE(test, ops->find_dev(&t, "eth2", false));
-
-		KUNIT_EXPECT_TRUE(test, ops->mark_dev(&t, "eth1"));
-		KUNIT_EXPECT_FALSE(test, ops->mark_dev(&t, "eth9"));
-		pgr_rem_marked(&t);
-		KUNIT_EXPECT_FALSE(test, ops->find_dev(&t, "eth1", true));
-		KUNIT_EXPECT_TRUE(test, ops->find_dev(&t, "eth0@0", true));
-		pgr_rem_all(&t);
-		KUNIT_EXPECT_TRUE(test, list_empty(&t.if_list));
-		KUNIT_EXPECT_FALSE(test, ops->find_dev(&t, "eth0", false));
-		(void)b;
-	}
+	KUNIT_EXPECT_TRUE(test, ops->mark_dev(&t, "eth1"));
+	KUNIT_EXPECT_FALSE(test, ops->mark_dev(&t, "eth9"));
+	pgr_rem_marked(&t);
+	KUNIT_EXPECT_FALSE(test, ops->find_dev(&t, "eth1", true));
+	KUNIT_EXPECT_TRUE(test, ops->find_dev(&t, "eth0@0", true));
+	pgr_rem_all(&t);
+	KUNIT_EXPECT_TRUE(test, list_empty(&t.if_list));
+	KUNIT_EXPECT_FALSE(test, ops->find_dev(&t, "eth0", false));
+	(void)b;
 }
 
 /* next_to_run: the running device with the earliest next_tx, or NULL */
 static void pgr_kunit_next_to_run(struct kunit *test)
 {
-	unsigned int i;
+	const struct pgr_list_ops *ops = test->param_value;
+	struct pgr_thread t;
+	struct pgr_dev *a, *b, *c;
 
-	for (i = 0; i < ARRAY_SIZE(pgr_kunit_ops); i++) {
-		const struct pgr_list_ops *ops = pgr_kunit_ops[i];
-		struct pgr_thread t;
-		struct pgr_dev *a, *b, *c;
+	pgr_thread_init(&t, 0);
+	a = pgr_kunit_add(test, &t, "a");
+	b = pgr_kunit_add(test, &t, "b");
+	c = pgr_kunit_add(test, &t, "c");
+	KUNIT_EXPECT_PTR_EQ(test, ops->next_to_run(&t), NULL);
+	KUNIT_EXPECT_FALSE(test, ops->thread_is_running(&t));
 
-		pgr_thread_init(&t, 0);
-		a = pgr_kunit_add(test, &t, "a");
-		b = pgr_kunit_add(test, &t, "b");
-		c = pgr_kunit_add(test, &t, "c");
-		KUNIT_EXPECT_PTR_EQ(test, ops->next_to_run(&t), NULL);
-		KUNIT_EXPECT_FALSE(test, ops->thread_is_running(&t));
-
-		a->next_tx = 300;
-		b->next_tx = 100;
-		c->next_tx = 200;
-		a->running = 1;
-		c->running = 1;
-		KUNIT_EXPECT_PTR_EQ(test, ops->next_to_run(&t), c);
-		KUNIT_EXPECT_TRUE(test, ops->thread_is_running(&t));
-		b->running = 1;
-		KUNIT_EXPECT_PTR_EQ(test, ops->next_to_run(&t), b);
-		b->running = 0;
-		c->running = 0;
-		KUNIT_EXPECT_PTR_EQ(test, ops->next_to_run(&t), a);
-		a->running = 0;
-		KUNIT_EXPECT_PTR_EQ(test, ops->next_to_run(&t), NULL);
-		pgr_rem_all(&t);
-	}
+	a->next_tx = 300;
+	b->next_tx = 100;
+	c->next_tx = 200;
+	a->running = 1;
+	c->running = 1;
+	KUNIT_EXPECT_PTR_EQ(test, ops->next_to_run(&t), c);
+	KUNIT_EXPECT_TRUE(test, ops->thread_is_running(&t));
+	b->running = 1;
+	KUNIT_EXPECT_PTR_EQ(test, ops->next_to_run(&t), b);
+	b->running = 0;
+	c->running = 0;
+	KUNIT_EXPECT_PTR_EQ(test, ops->next_to_run(&t), a);
+	a->running = 0;
+	KUNIT_EXPECT_PTR_EQ(test, ops->next_to_run(&t), NULL);
+	pgr_rem_all(&t);
 }
 
 /* thread control flags: each posted flag acts once, in pktgen's order */
 static void pgr_kunit_control_flags(struct kunit *test)
 {
+	const struct pgr_list_ops *rcu = pgr_variant_ops(PGR_VARIANT_RCU);
 	struct pgr_thread t;
 	struct pgr_dev *a, *b;
 
@@ -140,11 +150,11 @@ static void pgr_kunit_control_flags(struct kunit *test)
 	KUNIT_EXPECT_NOT_NULL(test, strstr(a->result, "pps "));
 
 	/* REMDEV removes only the marked device */
-	KUNIT_EXPECT_TRUE(test, pgr_rcu_ops.mark_dev(&t, "b"));
+	KUNIT_EXPECT_TRUE(test, rcu->mark_dev(&t, "b"));
 	pgr_thread_post(&t, PGR_T_REMDEV);
 	KUNIT_EXPECT_TRUE(test, pgr_thread_process_control(&t));
-	KUNIT_EXPECT_FALSE(test, pgr_rcu_ops.find_dev(&t, "b", true));
-	KUNIT_EXPECT_TRUE(test, pgr_rcu_ops.find_dev(&t, "a", true));
+	KUNIT_EXPECT_FALSE(test, rcu->find_dev(&t, "b", true));
+	KUNIT_EXPECT_TRUE(test, rcu->find_dev(&t, "a", true));
 
 	/* REMDEVALL empties the list; flags are consumed */
 	pgr_thread_post(&t, PGR_T_REMDEVALL);
@@ -267,8 +277,8 @@ static void pgr_kunit_xmit_budget(struct kunit *test)
 
 static struct kunit_case pgr_kunit_cases[] = {
 	KUNIT_CASE(pgr_kunit_name_match),
-	KUNIT_CASE(pgr_kunit_list_semantics),
-	KUNIT_CASE(pgr_kunit_next_to_run),
+	KUNIT_CASE_PARAM(pgr_kunit_list_semantics, pgr_kunit_variant_gen),
+	KUNIT_CASE_PARAM(pgr_kunit_next_to_run, pgr_kunit_variant_gen),
 	KUNIT_CASE(pgr_kunit_control_flags),
 	KUNIT_CASE(pgr_kunit_dev_commands),
 	KUNIT_CASE(pgr_kunit_xmit_budget),
@@ -299,7 +309,7 @@ static void pgr_stress_walk(struct pgr_stress *s)
 {
 	struct pgr_dev *dev;
 
-	if (s->ops == &pgr_legacy_ops) {
+	if (s->ops->role == RCUNET_ROLE_LOCKED) {
 		spin_lock(&s->t.if_lock);
 		list_for_each_entry(dev, &s->t.if_list, list)
 			if (READ_ONCE(dev->magic) != PGR_DEV_MAGIC)
@@ -338,52 +348,50 @@ static int pgr_stress_reader(void *arg)
 /* Readers of either variant scan while the writer adds and removes. */
 static void pgr_kunit_scan_vs_writers(struct kunit *test)
 {
-	unsigned int v, i;
+	struct pgr_stress *s = kunit_kzalloc(test, sizeof(*s), GFP_KERNEL);
+	struct task_struct *tsk;
+	char name[PGR_IFNAME_LEN];
+	unsigned int i;
 
-	for (v = 0; v < ARRAY_SIZE(pgr_kunit_ops); v++) {
-		struct pgr_stress *s = kunit_kzalloc(test, sizeof(*s), GFP_KERNEL);
-		struct task_struct *tsk;
-		char name[PGR_IFNAME_LEN];
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	s->ops = test->param_value;
+	pgr_thread_init(&s->t, 0);
+	init_completion(&s->done);
+	tsk = kthread_run(pgr_stress_reader, s, "pgr_stress_rd");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(tsk));
 
-		KUNIT_ASSERT_NOT_NULL(test, s);
-		s->ops = pgr_kunit_ops[v];
-		pgr_thread_init(&s->t, 0);
-		init_completion(&s->done);
-		tsk = kthread_run(pgr_stress_reader, s, "pgr_stress_rd");
-		KUNIT_ASSERT_FALSE(test, IS_ERR(tsk));
+	for (i = 0; i < PGR_STRESS_ITERS; i++) {
+		struct pgr_dev *dev;
 
-		for (i = 0; i < PGR_STRESS_ITERS; i++) {
-			struct pgr_dev *dev;
-
-			snprintf(name, sizeof(name), "stress%u", i % 4);
-			dev = pgr_dev_alloc(name);
-			if (!dev) {
-				/* no ASSERT while the reader runs */
-				KUNIT_FAIL(test, "no memory");
-				break;
-			}
-			dev->next_tx = i;
-			KUNIT_EXPECT_EQ(test, pgr_list_add(&s->t, dev), 0);
-			/* published stopped; running makes next_to_run pick it */
-			WRITE_ONCE(dev->running, 1);
-			if (i % 4 == 3) {
-				/* removal as the kthread does it */
-				s->ops->mark_dev(&s->t, "stress1");
-				pgr_rem_marked(&s->t);
-				pgr_rem_all(&s->t);
-			}
-			if (!(i % 64))
-				cond_resched();
+		snprintf(name, sizeof(name), "stress%u", i % 4);
+		dev = pgr_dev_alloc(name);
+		if (!dev) {
+			/* no ASSERT while the reader runs */
+			KUNIT_FAIL(test, "no memory");
+			break;
 		}
-		pgr_rem_all(&s->t);
-		atomic_set(&s->stop, 1);
-		wait_for_completion(&s->done);
-		KUNIT_EXPECT_EQ(test, atomic_long_read(&s->bad), 0L);
-		KUNIT_EXPECT_GT(test, atomic_long_read(&s->scans), 0L);
-		kunit_info(test, "%s: %d writer iterations, %ld reader scans, %ld picks\n",
-			   s->ops->name, PGR_STRESS_ITERS,
-			   atomic_long_read(&s->scans), atomic_long_read(&s->picks));
+		dev->next_tx = i;
+		KUNIT_EXPECT_EQ(test, pgr_list_add(&s->t, dev), 0);
+		/* published stopped; running makes next_to_run pick it */
+		WRITE_ONCE(dev->running, 1);
+		if (i % 4 == 3) {
+			/* removal as the kthread does it */
+			s->ops->mark_dev(&s->t, "stress1");
+			pgr_rem_marked(&s->t);
+			pgr_rem_all(&s->t);
+		}
+		if (!(i % 64))
+			cond_resched();
 	}
+	pgr_rem_all(&s->t);
+	atomic_set(&s->stop, 1);
+	wait_for_completion(&s->done);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&s->bad), 0L);
+	KUNIT_EXPECT_GT(test, atomic_long_read(&s->scans), 0L);
+	kunit_info(test, "%s/%s: %d writer iterations, %ld reader scans, %ld picks\n",
+		   s->ops->name, rcunet_role_name(s->ops->role),
+		   PGR_STRESS_ITERS,
+		   atomic_long_read(&s->scans), atomic_long_read(&s->picks));
 	/* the devices went to kfree_rcu(); let them go before we return */
 	rcu_barrier();
 }
@@ -412,6 +420,7 @@ static int pgr_flag_processor(void *arg)
  */
 static void pgr_kunit_flags_vs_processor(struct kunit *test)
 {
+	const struct pgr_list_ops *rcu = pgr_variant_ops(PGR_VARIANT_RCU);
 	struct pgr_flag_stress *fs = kunit_kzalloc(test, sizeof(*fs), GFP_KERNEL);
 	struct task_struct *tsk;
 	unsigned int i;
@@ -433,13 +442,13 @@ static void pgr_kunit_flags_vs_processor(struct kunit *test)
 			kfree(dev);
 			break;
 		}
-		KUNIT_EXPECT_TRUE(test, pgr_rcu_ops.mark_dev(&fs->t, "victim"));
+		KUNIT_EXPECT_TRUE(test, rcu->mark_dev(&fs->t, "victim"));
 		pgr_thread_post(&fs->t, PGR_T_REMDEV);
 		while (!(done = pgr_thread_flag_done(&fs->t, PGR_T_REMDEV)) &&
 		       time_before(jiffies, deadline))
 			usleep_range(10, 50);
 		KUNIT_EXPECT_TRUE(test, done);
-		if (pgr_rcu_ops.find_dev(&fs->t, "victim", true)) {
+		if (rcu->find_dev(&fs->t, "victim", true)) {
 			KUNIT_FAIL(test, "victim still listed after flag done (%u)", i);
 			break;
 		}
@@ -452,7 +461,7 @@ static void pgr_kunit_flags_vs_processor(struct kunit *test)
 }
 
 static struct kunit_case pgr_kunit_stress_cases[] = {
-	KUNIT_CASE(pgr_kunit_scan_vs_writers),
+	KUNIT_CASE_PARAM(pgr_kunit_scan_vs_writers, pgr_kunit_variant_gen),
 	KUNIT_CASE(pgr_kunit_flags_vs_processor),
 	{}
 };
@@ -464,3 +473,4 @@ static struct kunit_suite pgr_kunit_stress_suite = {
 
 kunit_test_suites(&pgr_kunit_suite, &pgr_kunit_stress_suite);
 MODULE_LICENSE("GPL");
+RCUNET_IMPORT_TEST_EXPORTS();

@@ -5,14 +5,19 @@
  * One op is one next_to_run() over a thread's if_list, exactly what the
  * kthread does before every packet. Each bench thread scans its own
  * pgr_thread (as each kpktgend scans its own list), holding "devs=N"
- * running devices (default 1, the seed's single-device case). The whole
- * generator (packets on a dummy device, against the kernel's pktgen) is
- * measured by tests/bench.sh through /proc/net/pktgen_rcu.
+ * running devices (default 1, the single-device case of commit
+ * 80e1e6db5c72 ("pktgen: RCU-ify "if_list" to remove lock in
+ * next_to_run()")). The whole generator (packets on a dummy device,
+ * against the kernel's pktgen) is measured by tests/bench.sh through
+ * /proc/net/pktgen_rcu.
+ *
+ * There is no kernel peer here: the kernel's next_to_run() is static in
+ * pktgen.ko. tests/bench.sh compares with the kernel's pktgen as a whole.
  */
 #include <linux/kernel.h>
 #include <linux/slab.h>
 #include "../common/rcunet.h"
-#include "pktgen_rcu.h"
+#include "internal.h"
 
 #define PGR_BENCH_MAX_DEVS	64
 
@@ -104,10 +109,25 @@ static int pgr_bench_run(void *c, unsigned int tid, u64 n)
 }
 
 static const struct rcunet_bench_variant pgr_bench_variants[] = {
-	{ "legacy", "next_to_run", pgr_bench_setup_legacy, pgr_bench_teardown,
-	  pgr_bench_run },
-	{ "rcu", "next_to_run", pgr_bench_setup_rcu, pgr_bench_teardown,
-	  pgr_bench_run },
+	{
+		/* the original: if_lock taken and released per scan */
+		.name		= "legacy",
+		.op		= "next_to_run",
+		.role		= RCUNET_ROLE_LOCKED,
+		.setup		= pgr_bench_setup_legacy,
+		.teardown	= pgr_bench_teardown,
+		.run		= pgr_bench_run,
+	},
+	{
+		/* the change: the same scan under rcu_read_lock() */
+		.name		= "rcu",
+		.op		= "next_to_run",
+		.role		= RCUNET_ROLE_LOCKLESS,
+		.twin		= "legacy",
+		.setup		= pgr_bench_setup_rcu,
+		.teardown	= pgr_bench_teardown,
+		.run		= pgr_bench_run,
+	},
 };
 
 static int pgr_bench_set_param(void *c, const char *key, const char *val)

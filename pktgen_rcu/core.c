@@ -1,8 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * pktgen_rcu core: the if_list (RCU readers, locked writers), the thread
- * control flags, the per-CPU kthreads, the netdev notifier and module
- * init/exit. See pktgen_rcu.h for the invariants.
+ * pktgen_rcu core: the design of commit 80e1e6db5c72 ("pktgen: RCU-ify
+ * "if_list" to remove lock in next_to_run()"): the lockless if_list
+ * readers ("rcu"), the writers they need (serialised by if_lock, published
+ * with list_add_rcu()/list_del_rcu(), freed by kfree_rcu()), the thread
+ * control flags, the per-CPU kthreads, the netdev notifier, the module's
+ * counters and, at the end, module init/exit. The locked original readers
+ * ("legacy") are in legacy.c. See pktgen_rcu.h for the invariants.
  */
 #define pr_fmt(fmt) "pktgen_rcu: " fmt
 
@@ -16,7 +20,7 @@
 #include <linux/proc_fs.h>
 #include <linux/netdevice.h>
 #include "../common/rcunet.h"
-#include "pktgen_rcu.h"
+#include "internal.h"
 
 static bool legacy;
 module_param(legacy, bool, 0444);
@@ -24,7 +28,7 @@ MODULE_PARM_DESC(legacy, "start in legacy mode: readers take if_lock per packet"
 
 /*
  * Test knob: sleep this long between the two halves of a removal (proc
- * entry, list entry). Widens the window the seed's ordering closes, so the
+ * entry, list entry). Widens the window the upstream ordering closes, so the
  * race tests can see a wrong order; 0 (default) in normal use.
  */
 static unsigned int removal_delay_us;
@@ -46,29 +50,89 @@ static const struct pgr_list_ops *pgr_cur_ops = &pgr_rcu_ops;
 LIST_HEAD(pgr_threads);
 bool pgr_exiting;
 
+DEFINE_PER_CPU(struct pgr_pcpu_stats, pgr_pcpu_stats);
+
+/*
+ * Sum of the per-CPU counters since load. A kthread may be adding on its
+ * CPU meanwhile: the figure is a snapshot, read marked so that the sum
+ * races with the increments only as intended.
+ */
+void pgr_stats_read(u64 *ops, u64 *errors)
+{
+	unsigned int cpu;
+
+	*ops = 0;
+	*errors = 0;
+	for_each_possible_cpu(cpu) {
+		struct pgr_pcpu_stats *s = per_cpu_ptr(&pgr_pcpu_stats, cpu);
+
+		*ops += READ_ONCE(s->ops);
+		*errors += READ_ONCE(s->errors);
+	}
+}
+
+/**
+ * pgr_variant_ops() - the reader table of one variant
+ * @v: %PGR_VARIANT_RCU or %PGR_VARIANT_LEGACY
+ *
+ * Return: &pgr_rcu_ops (lockless, the upstream change) or &pgr_legacy_ops
+ * (locked, the original); NULL for any other @v.
+ */
+const struct pgr_list_ops *pgr_variant_ops(enum pgr_variant v)
+{
+	switch (v) {
+	case PGR_VARIANT_RCU:
+		return &pgr_rcu_ops;
+	case PGR_VARIANT_LEGACY:
+		return &pgr_legacy_ops;
+	default:
+		return NULL;
+	}
+}
+
+RCUNET_EXPORT_FOR_TESTS(pgr_variant_ops);
+
+/**
+ * pgr_ops() - the reader table the module uses now
+ *
+ * Read once per use: a "mode" command may flip it at any time.
+ *
+ * Return: &pgr_rcu_ops or &pgr_legacy_ops.
+ */
 const struct pgr_list_ops *pgr_ops(void)
 {
 	return READ_ONCE(pgr_cur_ops);
 }
-EXPORT_SYMBOL_GPL(pgr_ops);
 
+RCUNET_EXPORT_FOR_TESTS(pgr_ops);
+
+/**
+ * pgr_set_legacy() - select the readers of the kthreads and proc files
+ * @use_legacy: true for the locked original, false for RCU
+ *
+ * Safe at any time, even while devices transmit: both variants share the
+ * writer side.
+ *
+ * Return: 0.
+ */
 int pgr_set_legacy(bool use_legacy)
 {
-	/* Safe at any time: both modes share the writer side. */
 	WRITE_ONCE(pgr_cur_ops, use_legacy ? &pgr_legacy_ops : &pgr_rcu_ops);
 	return 0;
 }
-EXPORT_SYMBOL_GPL(pgr_set_legacy);
 
-bool pgr_is_legacy(void)
-{
-	return pgr_ops() == &pgr_legacy_ops;
-}
-EXPORT_SYMBOL_GPL(pgr_is_legacy);
+RCUNET_EXPORT_FOR_TESTS(pgr_set_legacy);
 
-/*
- * pktgen's name rule: "eth0" matches "eth0" and, unless @exact, also
- * "eth0@N" (any device of eth0 on any thread).
+/**
+ * pgr_name_match() - pktgen's device name rule
+ * @odevname: a device's name, "eth0" or "eth0@N"
+ * @ifname: the name asked for
+ * @exact: match @ifname only, not also "ifname@N"
+ *
+ * "eth0" matches "eth0" and, unless @exact, also "eth0@N" (any device of
+ * eth0 on any thread).
+ *
+ * Return: true if @odevname is @ifname by that rule.
  */
 bool pgr_name_match(const char *odevname, const char *ifname, bool exact)
 {
@@ -80,7 +144,8 @@ bool pgr_name_match(const char *odevname, const char *ifname, bool exact)
 		return true;
 	return !exact && odevname[len] == '@';
 }
-EXPORT_SYMBOL_GPL(pgr_name_match);
+
+RCUNET_EXPORT_FOR_TESTS(pgr_name_match);
 
 /* ------------------------------------------------ readers: rcu (the change) */
 
@@ -175,113 +240,45 @@ static int pgr_mark_odev_rcu(struct pgr_thread *t,
 	return n;
 }
 
+static void pgr_walk_rcu(struct pgr_thread *t,
+			 void (*fn)(struct pgr_dev *dev, void *arg), void *arg)
+{
+	struct pgr_dev *dev;
+
+	rcu_read_lock();
+	list_for_each_entry_rcu(dev, &t->if_list, list)
+		fn(dev, arg);
+	rcu_read_unlock();
+}
+
 const struct pgr_list_ops pgr_rcu_ops = {
 	.name			= "rcu",
+	.role			= RCUNET_ROLE_LOCKLESS,
 	.next_to_run		= pgr_next_to_run_rcu,
 	.thread_is_running	= pgr_thread_is_running_rcu,
 	.find_dev		= pgr_find_dev_rcu,
 	.mark_dev		= pgr_mark_dev_rcu,
 	.mark_odev		= pgr_mark_odev_rcu,
+	.walk			= pgr_walk_rcu,
 };
-EXPORT_SYMBOL_GPL(pgr_rcu_ops);
-
-/* ------------------------------------- readers: legacy (before the change) */
-
-static struct pgr_dev *pgr_next_to_run_locked(struct pgr_thread *t)
-{
-	struct pgr_dev *dev, *best = NULL;
-
-	/* The original: two atomic ops on if_lock for every packet. */
-	spin_lock(&t->if_lock);
-	list_for_each_entry(dev, &t->if_list, list) {
-		if (!READ_ONCE(dev->running))
-			continue;
-		if (!best || ktime_before(dev->next_tx, best->next_tx))
-			best = dev;
-	}
-	spin_unlock(&t->if_lock);
-	return best;
-}
-
-static bool pgr_thread_is_running_locked(struct pgr_thread *t)
-{
-	struct pgr_dev *dev;
-	bool running = false;
-
-	spin_lock(&t->if_lock);
-	list_for_each_entry(dev, &t->if_list, list) {
-		if (READ_ONCE(dev->running)) {
-			running = true;
-			break;
-		}
-	}
-	spin_unlock(&t->if_lock);
-	return running;
-}
-
-static bool pgr_find_dev_locked(struct pgr_thread *t, const char *ifname,
-				bool exact)
-{
-	struct pgr_dev *dev;
-	bool found = false;
-
-	spin_lock(&t->if_lock);
-	list_for_each_entry(dev, &t->if_list, list) {
-		if (pgr_name_match(dev->odevname, ifname, exact)) {
-			found = true;
-			break;
-		}
-	}
-	spin_unlock(&t->if_lock);
-	return found;
-}
-
-static bool pgr_mark_dev_locked(struct pgr_thread *t, const char *ifname)
-{
-	struct pgr_dev *dev;
-	bool found = false;
-
-	spin_lock(&t->if_lock);
-	list_for_each_entry(dev, &t->if_list, list) {
-		if (pgr_name_match(dev->odevname, ifname, true)) {
-			WRITE_ONCE(dev->removal_mark, true);
-			found = true;
-			break;
-		}
-	}
-	spin_unlock(&t->if_lock);
-	return found;
-}
-
-static int pgr_mark_odev_locked(struct pgr_thread *t,
-				const struct net_device *odev)
-{
-	struct pgr_dev *dev;
-	int n = 0;
-
-	spin_lock(&t->if_lock);
-	list_for_each_entry(dev, &t->if_list, list) {
-		if (dev->odev == odev) {
-			WRITE_ONCE(dev->removal_mark, true);
-			n++;
-		}
-	}
-	spin_unlock(&t->if_lock);
-	return n;
-}
-
-const struct pgr_list_ops pgr_legacy_ops = {
-	.name			= "legacy",
-	.next_to_run		= pgr_next_to_run_locked,
-	.thread_is_running	= pgr_thread_is_running_locked,
-	.find_dev		= pgr_find_dev_locked,
-	.mark_dev		= pgr_mark_dev_locked,
-	.mark_odev		= pgr_mark_odev_locked,
-};
-EXPORT_SYMBOL_GPL(pgr_legacy_ops);
 
 /* ------------------------------------------------------------- writers */
 
+/*
+ * The writers are the same for both variants: upstream kept if_lock for
+ * them (add_device on any CPU against the owning kthread's removals) and
+ * made only the readers lockless.
+ */
+
+/**
+ * pgr_thread_init() - initialise a thread's list and control state
+ * @t: the thread
+ * @cpu: the CPU it is (or stands for, when detached) bound to
+ *
+ * Leaves @t detached (no kthread, no proc file): KUnit, the torture driver
+ * and the bench drive such a thread themselves, through the same calls
+ * as a kthread.
+ */
 void pgr_thread_init(struct pgr_thread *t, unsigned int cpu)
 {
 	spin_lock_init(&t->if_lock);
@@ -295,8 +292,17 @@ void pgr_thread_init(struct pgr_thread *t, unsigned int cpu)
 	t->cpu = cpu;
 	t->result[0] = '\0';
 }
-EXPORT_SYMBOL_GPL(pgr_thread_init);
 
+RCUNET_EXPORT_FOR_TESTS(pgr_thread_init);
+
+/**
+ * pgr_dev_alloc() - allocate a device with pktgen's default parameters
+ * @ifname: its name, "eth0" or "eth0@N" (shorter than %PGR_IFNAME_LEN)
+ *
+ * Context: process context, may sleep.
+ * Return: the device, on no list and with no netdev; NULL if @ifname is
+ * empty or too long, or on no memory.
+ */
 struct pgr_dev *pgr_dev_alloc(const char *ifname)
 {
 	struct pgr_dev *dev;
@@ -313,12 +319,20 @@ struct pgr_dev *pgr_dev_alloc(const char *ifname)
 	pgr_dev_set_defaults(dev);
 	return dev;
 }
-EXPORT_SYMBOL_GPL(pgr_dev_alloc);
 
-/*
- * Publish @dev on @t. Called from add_device (any CPU) while the kthread
- * may be removing other entries: if_lock orders the two writers, and
- * list_add_rcu() publishes @dev fully initialised to lockless readers.
+RCUNET_EXPORT_FOR_TESTS(pgr_dev_alloc);
+
+/**
+ * pgr_list_add() - publish a device on a thread's list
+ * @t: the thread
+ * @dev: a device from pgr_dev_alloc(), on no list yet
+ *
+ * Called from add_device (any CPU) while the kthread may be removing other
+ * entries: if_lock orders the two writers, and list_add_rcu() publishes
+ * @dev fully initialised (and stopped) to lockless readers.
+ *
+ * Context: process context; takes @t's if_lock.
+ * Return: 0, or -EBUSY if @dev is already on a list.
  */
 int pgr_list_add(struct pgr_thread *t, struct pgr_dev *dev)
 {
@@ -336,19 +350,26 @@ out:
 	spin_unlock(&t->if_lock);
 	return err;
 }
-EXPORT_SYMBOL_GPL(pgr_list_add);
 
-void pgr_list_del(struct pgr_thread *t, struct pgr_dev *dev)
+RCUNET_EXPORT_FOR_TESTS(pgr_list_add);
+
+static void pgr_list_del(struct pgr_thread *t, struct pgr_dev *dev)
 {
 	spin_lock(&t->if_lock);
 	list_del_rcu(&dev->list);
 	spin_unlock(&t->if_lock);
 }
-EXPORT_SYMBOL_GPL(pgr_list_del);
 
-/*
- * Remove @dev from @t and free it. Only the kthread owning @t (or, for a
- * detached thread, its only user) calls this, so @dev is not transmitting.
+/**
+ * pgr_remove_device() - take a device off its thread and free it
+ * @t: the thread owning @dev
+ * @dev: the device
+ *
+ * Only the kthread owning @t (or, for a detached thread, its only user)
+ * calls this, so @dev is not transmitting. Stops it, removes its proc
+ * file, unlinks it, drops the netdev and frees it after a grace period.
+ *
+ * Context: process context, may sleep (proc_remove()).
  */
 void pgr_remove_device(struct pgr_thread *t, struct pgr_dev *dev)
 {
@@ -380,10 +401,20 @@ void pgr_remove_device(struct pgr_thread *t, struct pgr_dev *dev)
 	/* Lockless readers may still be walking past @dev. */
 	kfree_rcu(dev, rcu);
 }
-EXPORT_SYMBOL_GPL(pgr_remove_device);
+
+RCUNET_EXPORT_FOR_TESTS(pgr_remove_device);
 
 /* --------------------------------------------------------- control flags */
 
+/**
+ * pgr_thread_post() - ask a thread to act on a control flag
+ * @t: the thread
+ * @flag: %PGR_T_STOP, %PGR_T_RUN, %PGR_T_REMDEVALL or %PGR_T_REMDEV
+ *
+ * Wakes the thread; pgr_thread_flag_done() tells when it has acted.
+ *
+ * Context: any context that may call wake_up().
+ */
 void pgr_thread_post(struct pgr_thread *t, int flag)
 {
 	/*
@@ -394,52 +425,47 @@ void pgr_thread_post(struct pgr_thread *t, int flag)
 	set_bit(flag, &t->control);
 	wake_up(&t->queue);
 }
-EXPORT_SYMBOL_GPL(pgr_thread_post);
 
-void pgr_run(struct pgr_thread *t)
+RCUNET_EXPORT_FOR_TESTS(pgr_thread_post);
+
+static void pgr_run_one(struct pgr_dev *dev, void *unused)
 {
-	const struct pgr_list_ops *ops = pgr_ops();
-	struct pgr_dev *dev;
-
-	/*
-	 * pgr_start_device() does not sleep, so the walk can be a read-side
-	 * section (rcu) or hold if_lock (legacy). Only this kthread sets
-	 * running, after the device's run state is ready.
-	 */
-	if (ops == &pgr_legacy_ops) {
-		spin_lock(&t->if_lock);
-		list_for_each_entry(dev, &t->if_list, list)
-			pgr_start_device(dev);
-		spin_unlock(&t->if_lock);
-	} else {
-		rcu_read_lock();
-		list_for_each_entry_rcu(dev, &t->if_list, list)
-			pgr_start_device(dev);
-		rcu_read_unlock();
-	}
+	pgr_start_device(dev);
 }
-EXPORT_SYMBOL_GPL(pgr_run);
 
+/*
+ * pgr_start_device() does not sleep, so the walk can be a read-side
+ * section (rcu) or hold if_lock (legacy), whichever the current readers
+ * use. Only this kthread sets running, after the device's run state is
+ * ready.
+ */
+static void pgr_run(struct pgr_thread *t)
+{
+	pgr_ops()->walk(t, pgr_run_one, NULL);
+}
+
+static void pgr_stop_one(struct pgr_dev *dev, void *unused)
+{
+	if (dev->running)
+		pgr_stop_device(dev);
+}
+
+/**
+ * pgr_stop() - stop every running device of a thread
+ * @t: the thread
+ *
+ * Each stopped device gets pktgen's "Result: OK: ..." line. Only the
+ * owner of @t calls this (its kthread, or the user of a detached thread).
+ *
+ * Context: process context; walks with the current readers (RCU or
+ * if_lock), so nothing under it sleeps.
+ */
 void pgr_stop(struct pgr_thread *t)
 {
-	const struct pgr_list_ops *ops = pgr_ops();
-	struct pgr_dev *dev;
-
-	if (ops == &pgr_legacy_ops) {
-		spin_lock(&t->if_lock);
-		list_for_each_entry(dev, &t->if_list, list)
-			if (dev->running)
-				pgr_stop_device(dev);
-		spin_unlock(&t->if_lock);
-	} else {
-		rcu_read_lock();
-		list_for_each_entry_rcu(dev, &t->if_list, list)
-			if (dev->running)
-				pgr_stop_device(dev);
-		rcu_read_unlock();
-	}
+	pgr_ops()->walk(t, pgr_stop_one, NULL);
 }
-EXPORT_SYMBOL_GPL(pgr_stop);
+
+RCUNET_EXPORT_FOR_TESTS(pgr_stop);
 
 /*
  * Take the first device (marked, or any) off @t. Removal sleeps
@@ -461,6 +487,12 @@ static struct pgr_dev *pgr_first_dev(struct pgr_thread *t, bool marked_only)
 	return found;
 }
 
+/**
+ * pgr_rem_marked() - remove the devices marked for removal
+ * @t: the thread (its owner calls this)
+ *
+ * Context: process context, may sleep.
+ */
 void pgr_rem_marked(struct pgr_thread *t)
 {
 	struct pgr_dev *dev;
@@ -468,8 +500,15 @@ void pgr_rem_marked(struct pgr_thread *t)
 	while ((dev = pgr_first_dev(t, true)))
 		pgr_remove_device(t, dev);
 }
-EXPORT_SYMBOL_GPL(pgr_rem_marked);
 
+RCUNET_EXPORT_FOR_TESTS(pgr_rem_marked);
+
+/**
+ * pgr_rem_all() - remove every device of a thread
+ * @t: the thread (its owner calls this)
+ *
+ * Context: process context, may sleep.
+ */
 void pgr_rem_all(struct pgr_thread *t)
 {
 	struct pgr_dev *dev;
@@ -477,17 +516,24 @@ void pgr_rem_all(struct pgr_thread *t)
 	while ((dev = pgr_first_dev(t, false)))
 		pgr_remove_device(t, dev);
 }
-EXPORT_SYMBOL_GPL(pgr_rem_all);
 
-/*
- * Act on posted control flags, in pktgen's order. Returns true if any was
- * set. Runs in the kthread (or a KUnit test owning a detached thread).
+RCUNET_EXPORT_FOR_TESTS(pgr_rem_all);
+
+/**
+ * pgr_thread_process_control() - act on the posted control flags
+ * @t: the thread
+ *
+ * In pktgen's order: stop, run, remove all, remove marked. Runs in the
+ * kthread (or a test owning a detached thread).
  *
  * A flag is cleared before it is acted on, so a post that arrives during
- * the work is not lost; t->processing tells waiters (pgr_thread_wait())
+ * the work is not lost; t->processing tells waiters (pgr_thread_flag_done())
  * that the work of a cleared flag may still be under way. It is set before
  * the flags are cleared (ordered by the fully ordered test_and_clear_bit())
  * and dropped with release semantics after the work.
+ *
+ * Context: process context, may sleep (removals).
+ * Return: true if any flag was set.
  */
 bool pgr_thread_process_control(struct pgr_thread *t)
 {
@@ -516,12 +562,19 @@ bool pgr_thread_process_control(struct pgr_thread *t)
 	smp_store_release(&t->processing, false);
 	return any;
 }
-EXPORT_SYMBOL_GPL(pgr_thread_process_control);
 
-/*
- * Has @t finished acting on @flag? Pairs with pgr_thread_process_control():
- * seeing the bit clear, then (acquire) processing false, means the pass
- * that cleared it is complete.
+RCUNET_EXPORT_FOR_TESTS(pgr_thread_process_control);
+
+/**
+ * pgr_thread_flag_done() - has a thread finished acting on a flag?
+ * @t: the thread
+ * @flag: the flag posted with pgr_thread_post()
+ *
+ * Pairs with pgr_thread_process_control(): seeing the bit clear, then
+ * (acquire) processing false, means the pass that cleared it is complete.
+ *
+ * Context: any.
+ * Return: true once the work of the posted @flag is done.
  */
 bool pgr_thread_flag_done(struct pgr_thread *t, int flag)
 {
@@ -532,7 +585,8 @@ bool pgr_thread_flag_done(struct pgr_thread *t, int flag)
 	/* pairs with smp_store_release() at the end of the pass */
 	return !smp_load_acquire(&t->processing);
 }
-EXPORT_SYMBOL_GPL(pgr_thread_flag_done);
+
+RCUNET_EXPORT_FOR_TESTS(pgr_thread_flag_done);
 
 /* ------------------------------------------------------------- kthreads */
 
@@ -667,13 +721,39 @@ static struct notifier_block pgr_notifier = {
 
 /* ----------------------------------------------------------- module */
 
+/*
+ * What init set up, torn down in this order by both the exit and a failed
+ * init: the files that drive threads are live since pgr_proc_init() (a
+ * "start" may already be waiting), so they go, waiting for their writers,
+ * before the threads are freed.
+ */
+static void pgr_teardown(bool notifier)
+{
+	/*
+	 * Under pgr_thread_lock: no add_device can publish a device after
+	 * this, and a blocked "start" sees pgr_exiting and returns.
+	 */
+	mutex_lock(&pgr_thread_lock);
+	WRITE_ONCE(pgr_exiting, true);
+	mutex_unlock(&pgr_thread_lock);
+	pgr_stop_all();
+	pgr_bench_exit();
+	pgr_proc_exit_files();
+	if (notifier)
+		unregister_netdevice_notifier(&pgr_notifier);
+	pgr_destroy_threads();
+	pgr_proc_exit();
+	/* kfree_rcu() callbacks of removed devices */
+	rcu_barrier();
+}
+
 static int __init pgr_init(void)
 {
 	unsigned int cpu;
 	int err;
 
 	pgr_set_legacy(legacy);
-	err = pgr_procfs_init();
+	err = pgr_proc_init();
 	if (err)
 		return err;
 	mutex_lock(&pgr_thread_lock);
@@ -684,10 +764,13 @@ static int __init pgr_init(void)
 	}
 	mutex_unlock(&pgr_thread_lock);
 	if (err)
-		goto fail_threads;
+		goto fail;
 	err = register_netdevice_notifier(&pgr_notifier);
 	if (err)
-		goto fail_threads;
+		goto fail;
+	err = pgr_bench_init(pgr_proc_rcunet_dir());
+	if (err)
+		goto fail_notifier;
 	if (fail_init) {
 		err = -EAGAIN;
 		goto fail_notifier;
@@ -695,41 +778,16 @@ static int __init pgr_init(void)
 	return 0;
 
 fail_notifier:
-	unregister_netdevice_notifier(&pgr_notifier);
-fail_threads:
-	/*
-	 * The same order as pgr_exit(): the files that drive threads are
-	 * live since pgr_procfs_init() (a "start" may already be waiting),
-	 * so they go, waiting for their writers, before the threads are
-	 * freed; pgr_procfs_exit_files() also frees the bench state.
-	 */
-	mutex_lock(&pgr_thread_lock);
-	WRITE_ONCE(pgr_exiting, true);
-	mutex_unlock(&pgr_thread_lock);
-	pgr_stop_all();
-	pgr_procfs_exit_files();
-	pgr_destroy_threads();
-	pgr_procfs_exit();
-	rcu_barrier();
+	pgr_teardown(true);
+	return err;
+fail:
+	pgr_teardown(false);
 	return err;
 }
 
 static void __exit pgr_exit(void)
 {
-	/*
-	 * Under pgr_thread_lock: no add_device can publish a device after
-	 * this, and a blocked "start" sees pgr_exiting and returns.
-	 */
-	mutex_lock(&pgr_thread_lock);
-	WRITE_ONCE(pgr_exiting, true);
-	mutex_unlock(&pgr_thread_lock);
-	pgr_stop_all();
-	pgr_procfs_exit_files();
-	unregister_netdevice_notifier(&pgr_notifier);
-	pgr_destroy_threads();
-	pgr_procfs_exit();
-	/* kfree_rcu() callbacks of removed devices */
-	rcu_barrier();
+	pgr_teardown(true);
 }
 
 module_init(pgr_init);

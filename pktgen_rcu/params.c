@@ -17,7 +17,7 @@
 #include <linux/etherdevice.h>
 #include <linux/seq_file.h>
 #include "../common/rcunet.h"
-#include "pktgen_rcu.h"
+#include "internal.h"
 
 struct pgr_flag_name {
 	const char *name;
@@ -339,9 +339,17 @@ static int pgr_dev_exec(struct pgr_dev *dev, int argc, char **argv)
 	return -EINVAL;
 }
 
-/*
- * Parse one write as pktgen does: separators are blanks, quotes and '='
- * ("count=100", "flag \"NO_TIMESTAMP\""). @line is modified.
+/**
+ * pgr_dev_command() - run one of pktgen's per-device commands
+ * @dev: the device
+ * @line: the command as written to the device file; modified
+ *
+ * Parsed as pktgen does: separators are blanks, quotes and '='
+ * ("count=100", "flag \"NO_TIMESTAMP\""). A rejected command changes
+ * nothing (except pktgen's Result message for an unknown parameter/flag).
+ *
+ * Context: process context; takes pgr_cfg_lock.
+ * Return: 0, or -EINVAL, -ERANGE, -EOPNOTSUPP, -EBUSY as the README lists.
  */
 int pgr_dev_command(struct pgr_dev *dev, char *line)
 {
@@ -359,7 +367,8 @@ int pgr_dev_command(struct pgr_dev *dev, char *line)
 	mutex_unlock(&pgr_cfg_lock);
 	return err;
 }
-EXPORT_SYMBOL_GPL(pgr_dev_command);
+
+RCUNET_EXPORT_FOR_TESTS(pgr_dev_command);
 
 static void pgr_show_flags(struct seq_file *seq, u32 flags)
 {

@@ -9,15 +9,17 @@
  * the kthread picks the running device with the earliest next_tx
  * (next_to_run()) and transmits one skb (or a burst) on it.
  *
- * The if_list invariant (the point of the seed change)
- * ---------------------------------------------------
+ * The if_list invariant (the point of commit 80e1e6db5c72 ("pktgen:
+ * RCU-ify "if_list" to remove lock in next_to_run()"))
+ * -------------------------------------------------------------------
  *  - Writers are add_device (a proc write, any CPU) and device removal
  *    (only ever the owning kthread). Both take t->if_lock and use
  *    list_add_rcu()/list_del_rcu(); a removed device is freed by
  *    kfree_rcu(), so a reader that found it keeps valid memory until it
  *    leaves its read-side section.
- *  - Readers in "rcu" mode walk the list under rcu_read_lock() only; in
- *    "legacy" mode they take t->if_lock, as pktgen did before the change.
+ *  - Readers in "rcu" mode (core.c) walk the list under rcu_read_lock()
+ *    only; in "legacy" mode (legacy.c) they take t->if_lock, as pktgen
+ *    did before the change.
  *    Because the writer side is the same in both modes, the mode may flip
  *    at any time.
  *  - The kthread uses the pgr_dev that next_to_run() returned after the
@@ -42,6 +44,7 @@
 #include <linux/wait.h>
 #include <linux/netdevice.h>
 #include <linux/if_ether.h>
+#include "../common/rcunet.h"
 
 #define PGR_NAME		"pktgen_rcu"
 #define PGR_IFNAME_LEN		32
@@ -143,73 +146,77 @@ struct pgr_dev {
 	char result[PGR_RESULT_LEN];	/* under lock */
 };
 
-/*
- * The readers that the seed changed, as one ops table per mode; the
- * writers are shared. "rcu" is the change, "legacy" is the original.
+/**
+ * struct pgr_list_ops - the if_list readers of one variant
+ * @name: "rcu" or "legacy", as the mode commands spell it
+ * @role: %RCUNET_ROLE_LOCKLESS (rcu) or %RCUNET_ROLE_LOCKED (legacy)
+ * @next_to_run: the running device with the earliest next_tx, or NULL.
+ *	The result outlives the read-side section only for the kthread that
+ *	owns the thread (it alone removes devices from it).
+ * @thread_is_running: true if any device of the thread is running
+ * @find_dev: true if @ifname is on the thread's list (pgr_name_match(),
+ *	@exact as there)
+ * @mark_dev: set removal_mark on the device named @ifname; true if found
+ * @mark_odev: mark every device transmitting on @odev; returns how many
+ * @walk: call @fn(dev, @arg) for every device of the thread. @fn runs
+ *	inside the reader's protection (RCU read-side section or if_lock):
+ *	it must not sleep.
+ *
+ * The readers commit 80e1e6db5c72 ("pktgen: RCU-ify "if_list" to remove
+ * lock in next_to_run()") changed, one table per variant: "rcu" (core.c)
+ * is the change, "legacy" (legacy.c) the original. The writers are shared,
+ * which is why the mode may flip at any time.
  */
 struct pgr_list_ops {
 	const char *name;
+	enum rcunet_role role;
 	struct pgr_dev *(*next_to_run)(struct pgr_thread *t);
 	bool (*thread_is_running)(struct pgr_thread *t);
-	/* true if @ifname is on @t's list (see pgr_name_match()) */
 	bool (*find_dev)(struct pgr_thread *t, const char *ifname, bool exact);
-	/* set removal_mark on the device named @ifname; true if found */
 	bool (*mark_dev)(struct pgr_thread *t, const char *ifname);
-	/* mark every device transmitting on @odev; returns how many */
 	int (*mark_odev)(struct pgr_thread *t, const struct net_device *odev);
+	void (*walk)(struct pgr_thread *t,
+		     void (*fn)(struct pgr_dev *dev, void *arg), void *arg);
 };
 
-extern const struct pgr_list_ops pgr_rcu_ops;
-extern const struct pgr_list_ops pgr_legacy_ops;
+/**
+ * enum pgr_variant - the reader variants, for pgr_variant_ops()
+ * @PGR_VARIANT_RCU: lockless readers (the upstream change)
+ * @PGR_VARIANT_LEGACY: readers that take if_lock (the original)
+ * @PGR_NR_VARIANTS: how many there are
+ */
+enum pgr_variant {
+	PGR_VARIANT_RCU,
+	PGR_VARIANT_LEGACY,
+	PGR_NR_VARIANTS,
+};
+
+/*
+ * The API the KUnit suite and the torture driver use (exported only on
+ * CONFIG_KUNIT kernels, see RCUNET_EXPORT_FOR_TESTS()); kernel-doc at the
+ * definitions. No other module calls into pktgen_rcu.
+ */
 
 /* core.c */
-extern struct list_head pgr_threads;	/* under pgr_thread_lock */
-extern bool pgr_exiting;
+const struct pgr_list_ops *pgr_variant_ops(enum pgr_variant v);
 const struct pgr_list_ops *pgr_ops(void);
+int pgr_set_legacy(bool legacy);
 bool pgr_name_match(const char *odevname, const char *ifname, bool exact);
 void pgr_thread_init(struct pgr_thread *t, unsigned int cpu);
 struct pgr_dev *pgr_dev_alloc(const char *ifname);
 int pgr_list_add(struct pgr_thread *t, struct pgr_dev *dev);
-void pgr_list_del(struct pgr_thread *t, struct pgr_dev *dev);
 void pgr_remove_device(struct pgr_thread *t, struct pgr_dev *dev);
 void pgr_thread_post(struct pgr_thread *t, int flag);
 bool pgr_thread_process_control(struct pgr_thread *t);
 bool pgr_thread_flag_done(struct pgr_thread *t, int flag);
-void pgr_run(struct pgr_thread *t);
 void pgr_stop(struct pgr_thread *t);
 void pgr_rem_marked(struct pgr_thread *t);
 void pgr_rem_all(struct pgr_thread *t);
-int pgr_set_legacy(bool legacy);
-bool pgr_is_legacy(void);
-
-/* xmit.c */
-void pgr_dev_set_defaults(struct pgr_dev *dev);
-void pgr_clear_counters(struct pgr_dev *dev);
-__printf(2, 3) void pgr_set_result(struct pgr_dev *dev, const char *fmt, ...);
-void pgr_start_device(struct pgr_dev *dev);
-int pgr_stop_device(struct pgr_dev *dev);
-u32 pgr_xmit_budget(u64 count, u64 sofar, u32 burst);
-void pgr_xmit(struct pgr_thread *t, struct pgr_dev *dev);
 
 /* params.c */
 int pgr_dev_command(struct pgr_dev *dev, char *line);
-void pgr_dev_show(struct seq_file *seq, struct pgr_dev *dev);
 
-/* procfs.c */
-extern struct mutex pgr_thread_lock;
-extern struct mutex pgr_cfg_lock;
-int pgr_add_device(struct pgr_thread *t, const char *ifname);
-int pgr_procfs_init(void);
-void pgr_procfs_exit_files(void);
-void pgr_procfs_exit(void);
-struct proc_dir_entry *pgr_procfs_dev_create(struct pgr_dev *dev);
-struct proc_dir_entry *pgr_procfs_thread_create(struct pgr_thread *t);
-int pgr_start_all(void);
-void pgr_stop_all(void);
-void pgr_reset_all(void);
-
-/* bench.c */
-int pgr_bench_init(struct proc_dir_entry *dir);
-void pgr_bench_exit(void);
+/* xmit.c */
+u32 pgr_xmit_budget(u64 count, u64 sofar, u32 burst);
 
 #endif /* _PKTGEN_RCU_H */

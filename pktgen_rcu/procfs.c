@@ -7,7 +7,8 @@
  *   pgctrl       start | stop | reset   (and "mode rcu" / "mode legacy")
  *   kpktgend_N   add_device IFNAME[@N] | rem_device_all
  *   <device>     pktgen's per-device commands, see params.c
- * /proc/rcunet/pktgen_rcu/ has the rcunet side: control, state, bench.
+ * /proc/rcunet/pktgen_rcu/ has the rcunet side: control, state, stats (and
+ * bench, variants: the core's, created by bench.c).
  *
  * pgr_thread_lock serialises the userspace controllers (pgctrl and thread
  * writes), as pktgen_thread_lock does; it is not held while a "start"
@@ -27,7 +28,7 @@
 #include <linux/if_arp.h>
 #include <net/net_namespace.h>
 #include "../common/rcunet.h"
-#include "pktgen_rcu.h"
+#include "internal.h"
 
 #define PGR_VERSION "Packet Generator for packet performance testing. Version: 2.75 (pktgen_rcu)\n"
 #define PGR_WRITE_MAX	256
@@ -193,6 +194,8 @@ static ssize_t pgr_pgctrl_write(struct file *file, const char __user *ubuf,
 	}
 	if (err && err != -EINTR)
 		rcunet_log_reject(PGR_NAME, "pgctrl command", err);
+	if (err)
+		pgr_count_error();
 	kfree(line);
 	return err ? err : count;
 }
@@ -207,35 +210,30 @@ static const struct proc_ops pgr_pgctrl_ops = {
 
 /* ------------------------------------------------------------- kpktgend_N */
 
-/* pass 0 lists running devices, pass 1 stopped ones */
-static bool pgr_shown_as(struct pgr_dev *dev, int pass)
+struct pgr_show_pass {
+	struct seq_file *seq;
+	int pass;	/* 0 lists running devices, 1 stopped ones */
+};
+
+static void pgr_show_name(struct pgr_dev *dev, void *arg)
 {
-	return (READ_ONCE(dev->running) != 0) == (pass == 0);
+	struct pgr_show_pass *sp = arg;
+	bool running = READ_ONCE(dev->running);
+
+	if (running == !sp->pass)
+		seq_printf(sp->seq, "%s ", dev->odevname);
 }
 
 static int pgr_thread_show(struct seq_file *seq, void *v)
 {
 	struct pgr_thread *t = seq->private;
 	const struct pgr_list_ops *ops = pgr_ops();
-	struct pgr_dev *dev, *rdev;
-	int pass;
+	struct pgr_show_pass sp = { .seq = seq };
 
 	/* a reader of the list like any other: RCU, or if_lock in legacy */
-	for (pass = 0; pass < 2; pass++) {
-		seq_puts(seq, pass ? "\nStopped: " : "Running: ");
-		if (ops == &pgr_legacy_ops) {
-			spin_lock(&t->if_lock);
-			list_for_each_entry(dev, &t->if_list, list)
-				if (pgr_shown_as(dev, pass))
-					seq_printf(seq, "%s ", dev->odevname);
-			spin_unlock(&t->if_lock);
-		} else {
-			rcu_read_lock();
-			list_for_each_entry_rcu(rdev, &t->if_list, list)
-				if (pgr_shown_as(rdev, pass))
-					seq_printf(seq, "%s ", rdev->odevname);
-			rcu_read_unlock();
-		}
+	for (sp.pass = 0; sp.pass < 2; sp.pass++) {
+		seq_puts(seq, sp.pass ? "\nStopped: " : "Running: ");
+		ops->walk(t, pgr_show_name, &sp);
 	}
 	/* thread writes set it under pgr_thread_lock */
 	mutex_lock(&pgr_thread_lock);
@@ -374,7 +372,9 @@ static ssize_t pgr_thread_write(struct file *file, const char __user *ubuf,
 		/*
 		 * pktgen only gives the kthread 125 ms: a backgrounded
 		 * rem_device_all may still be removing when the next
-		 * add_device runs. That is the race the seed made safe,
+		 * add_device runs. That is the race commit 80e1e6db5c72
+		 * ("pktgen: RCU-ify "if_list" to remove lock in
+		 * next_to_run()") made safe,
 		 * kept here so that the tests can provoke it.
 		 */
 		if (!err) {
@@ -392,8 +392,10 @@ static ssize_t pgr_thread_write(struct file *file, const char __user *ubuf,
 		mutex_unlock(&pgr_thread_lock);
 		err = 0;
 	}
-	if (err)
+	if (err) {
 		rcunet_log_reject(PGR_NAME, "thread command", err);
+		pgr_count_error();
+	}
 	kfree(line);
 	return err ? err : count;
 }
@@ -445,8 +447,10 @@ static ssize_t pgr_dev_write(struct file *file, const char __user *ubuf,
 	if (IS_ERR(line))
 		return PTR_ERR(line);
 	err = pgr_dev_command(dev, line);
-	if (err)
+	if (err) {
 		rcunet_log_reject(PGR_NAME, "device command", err);
+		pgr_count_error();
+	}
 	kfree(line);
 	return err ? err : count;
 }
@@ -473,11 +477,12 @@ static int pgr_cmd_mode(void *ctx, int argc, char **argv)
 		return pgr_set_legacy(false);
 	if (!strcmp(argv[1], "legacy"))
 		return pgr_set_legacy(true);
+	pgr_count_error();
 	return -EINVAL;
 }
 
 static const struct rcunet_cmd pgr_cmds[] = {
-	{ "mode", 1, 1, "rcu|legacy", pgr_cmd_mode },
+	{ "mode", 1, 1, "rcu (lockless) | legacy (locked)", pgr_cmd_mode },
 	{ }
 };
 
@@ -513,29 +518,41 @@ static void pgr_count(struct pgr_counts *c)
 	c->running = running;
 }
 
-/* One line for scripts: mode=... threads=N devices=N running=N */
+/*
+ * One line for scripts: the module's runtime variant and its role, then
+ * the counts. mode=... role=... threads=N devices=N running=N
+ */
 static int pgr_state_show(struct seq_file *seq, void *v)
 {
+	const struct pgr_list_ops *ops = pgr_ops();
 	struct pgr_counts c;
 
 	pgr_count(&c);
-	seq_printf(seq, "mode=%s threads=%u devices=%u running=%u\n",
-		   pgr_ops()->name, c.threads, c.devices, c.running);
+	seq_printf(seq, "mode=%s role=%s threads=%u devices=%u running=%u\n",
+		   ops->name, rcunet_role_name(ops->role), c.threads,
+		   c.devices, c.running);
 	return 0;
 }
 
-/* The same figures in the key: value form every rcunet stats file has. */
+/*
+ * key: value, one per line, ops and errors first as in every rcunet
+ * stats file: ops = packets the drivers accepted since load, errors =
+ * packets refused or dropped by a driver plus failed proc writes.
+ */
 static int pgr_stats_show(struct seq_file *seq, void *v)
 {
 	struct pgr_counts c;
+	u64 ops, errors;
 
+	pgr_stats_read(&ops, &errors);
 	pgr_count(&c);
+	seq_printf(seq, "ops: %llu\nerrors: %llu\n", ops, errors);
 	seq_printf(seq, "mode: %s\nthreads: %u\ndevices: %u\nrunning: %u\n",
 		   pgr_ops()->name, c.threads, c.devices, c.running);
 	return 0;
 }
 
-int pgr_procfs_init(void)
+int pgr_proc_init(void)
 {
 	pgr_net_dir = proc_mkdir(PGR_NAME, init_net.proc_net);
 	if (!pgr_net_dir)
@@ -551,19 +568,22 @@ int pgr_procfs_init(void)
 					   pgr_stats_show);
 	if (!pgr_ctl_pde || !pgr_state_pde || !pgr_stats_pde)
 		goto fail;
-	if (pgr_bench_init(pgr_rcunet_dir))
-		goto fail;
 	return 0;
 fail:
-	pgr_procfs_exit_files();
-	pgr_procfs_exit();
+	pgr_proc_exit_files();
+	pgr_proc_exit();
 	return -ENOMEM;
 }
 
-/* The files that drive threads: gone (and their writers done) first. */
-void pgr_procfs_exit_files(void)
+/* /proc/rcunet/pktgen_rcu, where the bench puts its files */
+struct proc_dir_entry *pgr_proc_rcunet_dir(void)
 {
-	pgr_bench_exit();
+	return pgr_rcunet_dir;
+}
+
+/* The files that drive threads: gone (and their writers done) first. */
+void pgr_proc_exit_files(void)
+{
 	proc_remove(pgr_pgctrl);
 	pgr_pgctrl = NULL;
 	proc_remove(pgr_ctl_pde);
@@ -575,7 +595,7 @@ void pgr_procfs_exit_files(void)
 }
 
 /* The directories, once threads and devices removed their own files. */
-void pgr_procfs_exit(void)
+void pgr_proc_exit(void)
 {
 	proc_remove(pgr_rcunet_dir);
 	pgr_rcunet_dir = NULL;

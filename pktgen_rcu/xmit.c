@@ -22,7 +22,7 @@
 #include <linux/math64.h>
 #include <net/ip.h>
 #include "../common/compat.h"
-#include "pktgen_rcu.h"
+#include "internal.h"
 
 #define PGR_MAGIC	0xbe9be955	/* pktgen's payload header magic */
 
@@ -105,7 +105,7 @@ void pgr_start_device(struct pgr_dev *dev)
 	dev->next_tx = dev->started_at;
 	strscpy(dev->result, "Starting", sizeof(dev->result));
 	/*
-	 * Set last, as the seed does: a reader that sees running == 1 also
+	 * Set last, as upstream pktgen does: a reader that sees running == 1 also
 	 * sees the run state above (pairs with READ_ONCE in the readers; the
 	 * one reader that uses that state is this same kthread).
 	 */
@@ -369,13 +369,18 @@ static void pgr_finish(struct pgr_dev *dev)
 	pgr_stop_device(dev);
 }
 
-/*
- * How many packets this call may send: @burst, cut to what is left of
- * @count (0 = forever), or 0 when @count is already reached and the device
- * must stop. @count and @sofar are one snapshot each: the user may lower
- * "count" at any time, even below what has been sent, and a clamp computed
- * from two different reads could come out as 0 (or wrap) and then send
- * with no skb reference for the packet.
+/**
+ * pgr_xmit_budget() - how many packets one transmit call may send
+ * @count: the device's "count" (0 = forever), one snapshot
+ * @sofar: packets sent so far in this run, one snapshot
+ * @burst: the device's "burst" (at least 1)
+ *
+ * The user may lower "count" at any time, even below what has been sent,
+ * and a clamp computed from two different reads could come out as 0 (or
+ * wrap) and then send with no skb reference for the packet.
+ *
+ * Return: @burst, cut to what is left of @count, or 0 when @count is
+ * already reached and the device must stop.
  */
 u32 pgr_xmit_budget(u64 count, u64 sofar, u32 burst)
 {
@@ -385,7 +390,8 @@ u32 pgr_xmit_budget(u64 count, u64 sofar, u32 burst)
 		return 0;
 	return min_t(u64, burst, count - sofar);
 }
-EXPORT_SYMBOL_GPL(pgr_xmit_budget);
+
+RCUNET_EXPORT_FOR_TESTS(pgr_xmit_budget);
 
 static bool pgr_odev_up(struct net_device *odev)
 {
@@ -473,6 +479,7 @@ xmit_more:
 	case NETDEV_TX_OK:
 		dev->last_ok = 1;
 		dev->sofar++;
+		this_cpu_inc(pgr_pcpu_stats.ops);
 		dev->seq_num++;
 		dev->tx_bytes += dev->last_pkt_size;
 		if (burst > 0 && !netif_xmit_frozen_or_drv_stopped(txq))
@@ -482,11 +489,13 @@ xmit_more:
 	case NET_XMIT_CN:
 		/* consumed by the driver */
 		dev->errors++;
+		pgr_count_error();
 		break;
 	default:
 		net_info_ratelimited("pktgen_rcu: %s xmit error: %d\n",
 				     dev->odevname, ret);
 		dev->errors++;
+		pgr_count_error();
 		fallthrough;
 	case NETDEV_TX_BUSY:
 		/* not consumed: retry next time */

@@ -77,7 +77,8 @@ static struct pgt_list *pgt_pick(struct rtort_thread *t)
 
 static const struct pgr_list_ops *pgt_pick_ops(struct rtort_thread *t)
 {
-	return rtort_random(t, 2) ? &pgr_rcu_ops : &pgr_legacy_ops;
+	return pgr_variant_ops(rtort_random(t, 2) ? PGR_VARIANT_RCU :
+						   PGR_VARIANT_LEGACY);
 }
 
 static void pgt_name(const struct pgt_list *l, unsigned int id, char *buf)
@@ -179,7 +180,7 @@ static int pgt_op_add(void *ctx, struct rtort_thread *t)
 	dev = pgr_dev_alloc(name);
 	if (!dev) {
 		/* a failed add must leave nothing behind */
-		if (pgr_rcu_ops.find_dev(&l->t, name, true))
+		if (pgr_variant_ops(PGR_VARIANT_RCU)->find_dev(&l->t, name, true))
 			rtort_fail(t, "failed add of %s left it on the list", name);
 		pgt_unclaim(l, id);
 		err = -ENOMEM;
@@ -611,7 +612,8 @@ static int pgt_op_mode(void *ctx, struct rtort_thread *t)
 
 	pgr_set_legacy(legacy);
 	ops = pgr_ops();
-	if (ops != &pgr_rcu_ops && ops != &pgr_legacy_ops)
+	if (ops != pgr_variant_ops(PGR_VARIANT_RCU) &&
+	    ops != pgr_variant_ops(PGR_VARIANT_LEGACY))
 		rtort_fail(t, "pgr_ops() is %p", ops);
 	return 0;
 }
@@ -653,8 +655,8 @@ static void pgt_quiesce(void *ctx)
 		    !pgr_thread_flag_done(&l->t, PGR_T_REMDEV))
 			rtort_fail(NULL, "list %u: flags %#lx left after processing",
 				   i, READ_ONCE(l->t.control));
-		if (pgr_rcu_ops.thread_is_running(&l->t) ||
-		    pgr_legacy_ops.thread_is_running(&l->t))
+		if (pgr_variant_ops(PGR_VARIANT_RCU)->thread_is_running(&l->t) ||
+		    pgr_variant_ops(PGR_VARIANT_LEGACY)->thread_is_running(&l->t))
 			rtort_fail(NULL, "list %u: a device runs after STOP", i);
 		pgt_resync(l, NULL, true);
 		up_write(&l->addsem);
@@ -715,4 +717,5 @@ static void __exit pgt_exit(void)
 module_init(pgt_init);
 module_exit(pgt_exit);
 MODULE_LICENSE("GPL");
+RCUNET_IMPORT_TEST_EXPORTS();
 MODULE_DESCRIPTION("rcunet-torture driver for pktgen_rcu");

@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * pktgen_rcu: declarations shared between the module's own files only.
+ * What the tests may call is in pktgen_rcu.h.
+ */
+#ifndef _PKTGEN_RCU_INTERNAL_H
+#define _PKTGEN_RCU_INTERNAL_H
+
+#include <linux/percpu.h>
+#include <linux/mutex.h>
+#include <linux/seq_file.h>
+#include "pktgen_rcu.h"
+
+/* the two reader tables: core.c (rcu), legacy.c (legacy) */
+extern const struct pgr_list_ops pgr_rcu_ops;
+extern const struct pgr_list_ops pgr_legacy_ops;
+
+/*
+ * The module's counters, per CPU: each kpktgend is bound to its CPU, so
+ * the per-packet increment is a CPU-local add, not a shared atomic (the
+ * fast path this module is about lost its two atomics per packet; a
+ * statistics counter must not put one back). Summed by the stats file.
+ */
+struct pgr_pcpu_stats {
+	u64 ops;	/* packets the driver accepted */
+	u64 errors;	/* packets refused or dropped, failed commands */
+};
+DECLARE_PER_CPU(struct pgr_pcpu_stats, pgr_pcpu_stats);
+
+static inline void pgr_count_error(void)
+{
+	this_cpu_inc(pgr_pcpu_stats.errors);
+}
+
+void pgr_stats_read(u64 *ops, u64 *errors);
+
+/* core.c */
+extern struct list_head pgr_threads;	/* under pgr_thread_lock */
+extern bool pgr_exiting;
+
+/* xmit.c */
+void pgr_dev_set_defaults(struct pgr_dev *dev);
+void pgr_clear_counters(struct pgr_dev *dev);
+__printf(2, 3) void pgr_set_result(struct pgr_dev *dev, const char *fmt, ...);
+void pgr_start_device(struct pgr_dev *dev);
+int pgr_stop_device(struct pgr_dev *dev);
+void pgr_xmit(struct pgr_thread *t, struct pgr_dev *dev);
+
+/* params.c */
+void pgr_dev_show(struct seq_file *seq, struct pgr_dev *dev);
+
+/* procfs.c */
+extern struct mutex pgr_thread_lock;
+extern struct mutex pgr_cfg_lock;
+int pgr_add_device(struct pgr_thread *t, const char *ifname);
+int pgr_proc_init(void);
+struct proc_dir_entry *pgr_proc_rcunet_dir(void);
+void pgr_proc_exit_files(void);
+void pgr_proc_exit(void);
+struct proc_dir_entry *pgr_procfs_dev_create(struct pgr_dev *dev);
+struct proc_dir_entry *pgr_procfs_thread_create(struct pgr_thread *t);
+int pgr_start_all(void);
+void pgr_stop_all(void);
+void pgr_reset_all(void);
+
+/* bench.c */
+int pgr_bench_init(struct proc_dir_entry *dir);
+void pgr_bench_exit(void);
+
+#endif /* _PKTGEN_RCU_INTERNAL_H */

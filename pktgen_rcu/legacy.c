@@ -1,0 +1,124 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * pktgen_rcu legacy: the if_list readers as pktgen had them before commit
+ * 80e1e6db5c72 ("pktgen: RCU-ify "if_list" to remove lock in
+ * next_to_run()"). Every reader takes the thread's if_lock, so the
+ * kthread's per-packet next_to_run() costs two atomic operations on it.
+ *
+ * Only the readers differ: the writers (core.c) take if_lock in both
+ * variants and free removed devices with kfree_rcu(), which is what lets
+ * "mode legacy" and "mode rcu" be switched at any time, even while the
+ * kthreads transmit. Under if_lock the removal cannot free a device a
+ * legacy reader still walks: removal unlinks under the same lock.
+ */
+#include <linux/kernel.h>
+#include <linux/list.h>
+#include <linux/spinlock.h>
+#include "../common/rcunet.h"
+#include "internal.h"
+
+static struct pgr_dev *pgr_next_to_run_locked(struct pgr_thread *t)
+{
+	struct pgr_dev *dev, *best = NULL;
+
+	/* The original: two atomic ops on if_lock for every packet. */
+	spin_lock(&t->if_lock);
+	list_for_each_entry(dev, &t->if_list, list) {
+		if (!READ_ONCE(dev->running))
+			continue;
+		if (!best || ktime_before(dev->next_tx, best->next_tx))
+			best = dev;
+	}
+	spin_unlock(&t->if_lock);
+	return best;
+}
+
+static bool pgr_thread_is_running_locked(struct pgr_thread *t)
+{
+	struct pgr_dev *dev;
+	bool running = false;
+
+	spin_lock(&t->if_lock);
+	list_for_each_entry(dev, &t->if_list, list) {
+		if (READ_ONCE(dev->running)) {
+			running = true;
+			break;
+		}
+	}
+	spin_unlock(&t->if_lock);
+	return running;
+}
+
+static bool pgr_find_dev_locked(struct pgr_thread *t, const char *ifname,
+				bool exact)
+{
+	struct pgr_dev *dev;
+	bool found = false;
+
+	spin_lock(&t->if_lock);
+	list_for_each_entry(dev, &t->if_list, list) {
+		if (pgr_name_match(dev->odevname, ifname, exact)) {
+			found = true;
+			break;
+		}
+	}
+	spin_unlock(&t->if_lock);
+	return found;
+}
+
+static bool pgr_mark_dev_locked(struct pgr_thread *t, const char *ifname)
+{
+	struct pgr_dev *dev;
+	bool found = false;
+
+	spin_lock(&t->if_lock);
+	list_for_each_entry(dev, &t->if_list, list) {
+		if (pgr_name_match(dev->odevname, ifname, true)) {
+			WRITE_ONCE(dev->removal_mark, true);
+			found = true;
+			break;
+		}
+	}
+	spin_unlock(&t->if_lock);
+	return found;
+}
+
+static int pgr_mark_odev_locked(struct pgr_thread *t,
+				const struct net_device *odev)
+{
+	struct pgr_dev *dev;
+	int n = 0;
+
+	spin_lock(&t->if_lock);
+	list_for_each_entry(dev, &t->if_list, list) {
+		if (dev->odev == odev) {
+			WRITE_ONCE(dev->removal_mark, true);
+			n++;
+		}
+	}
+	spin_unlock(&t->if_lock);
+	return n;
+}
+
+static void pgr_walk_locked(struct pgr_thread *t,
+			    void (*fn)(struct pgr_dev *dev, void *arg),
+			    void *arg)
+{
+	struct pgr_dev *dev;
+
+	spin_lock(&t->if_lock);
+	list_for_each_entry(dev, &t->if_list, list)
+		fn(dev, arg);
+	spin_unlock(&t->if_lock);
+}
+
+const struct pgr_list_ops pgr_legacy_ops = {
+	.name			= "legacy",
+	.role			= RCUNET_ROLE_LOCKED,
+	.next_to_run		= pgr_next_to_run_locked,
+	.thread_is_running	= pgr_thread_is_running_locked,
+	.find_dev		= pgr_find_dev_locked,
+	.mark_dev		= pgr_mark_dev_locked,
+	.mark_odev		= pgr_mark_odev_locked,
+	.walk			= pgr_walk_locked,
+};
