@@ -129,9 +129,11 @@ param() {
 # the threads of this instance (the CPUs online at its load)
 threads() {
 	TH=
-	for f in $D/kpktgend_*; do
-		[ -e "$f" ] && TH="$TH ${f#$D/kpktgend_}"
+	for f in "$D"/kpktgend_*; do
+		[ -e "$f" ] && TH="$TH ${f#"$D"/kpktgend_}"
 	done
+	# $TH is a list of words: split on purpose (here and below)
+	# shellcheck disable=SC2086
 	set -- $TH
 	NTH=$#
 }
@@ -179,10 +181,14 @@ reset() {
 # without its file); on disagreement $DIFF says how.
 consistent() {
 	local listed files f l
-	listed=$(cat $D/kpktgend_* 2>/dev/null | sed -n -e 's/^Running: *//p' -e 's/^Stopped: *//p' |
+	listed=$(cat "$D"/kpktgend_* 2>/dev/null | sed -n -e 's/^Running: *//p' -e 's/^Stopped: *//p' |
 		tr ' ' '\n' | grep -v '^$' | sort)
-	files=$(ls $D 2>/dev/null | grep -v -e '^pgctrl$' -e '^kpktgend_' | sort)
-	DIFF="listed [$(echo $listed)] files [$(echo $files)]"
+	files=$(for f in "$D"/*; do
+		[ -e "$f" ] || continue
+		f=${f##*/}
+		case $f in pgctrl | kpktgend_*) ;; *) echo "$f" ;; esac
+	done | sort)
+	DIFF="listed [$(echo "$listed" | tr '\n' ' ')] files [$(echo "$files" | tr '\n' ' ')]"
 	[ "$listed" = "$files" ]
 }
 
@@ -210,7 +216,11 @@ pending() {
 sc_count() {
 	local t b d c s2 hi w
 	reset || return
-	rnd "$NTH"; set -- $TH; shift $R; t=$1
+	rnd "$NTH"
+	# shellcheck disable=SC2086
+	set -- $TH
+	shift "$R"
+	t=$1
 	pw "kpktgend_$t" "add_device pgt0" || return
 	rnd 3
 	case $R in
@@ -264,6 +274,7 @@ sc_exact() {
 	local n devs t w k v p nd cleared=0
 	reset || return
 	threads
+	# shellcheck disable=SC2086
 	set -- $TH
 	devs=pgt1
 	pw "kpktgend_$1" "add_device pgt1@$1" || return
@@ -288,6 +299,7 @@ sc_exact() {
 	k=0
 	while kill -0 $sp 2>/dev/null && [ $k -lt 40 ]; do
 		stopped && break
+		# shellcheck disable=SC2086
 		set -- $devs
 		rnd $#; shift $R; p=$1
 		rnd 6
@@ -339,6 +351,7 @@ sc_del() {
 	mkdummy pgt2 || { fail "del: cannot make pgt2"; return; }
 	reset || return
 	threads
+	# shellcheck disable=SC2086
 	set -- $TH
 	pw "kpktgend_$1" "add_device pgt2" || return
 	[ "$NTH" -gt 1 ] && pw "kpktgend_$2" "add_device pgt2@$2"
@@ -364,7 +377,7 @@ sc_del() {
 		fail "del: pgt2 still there after ip link del"
 	fi
 	settle || fail "del: files and lists disagree: $DIFF"
-	for p in $D/pgt2*; do
+	for p in "$D"/pgt2*; do
 		[ -e "$p" ] && fail "del: $p left after ip link del"
 	done
 	mkdummy pgt2 || fail "del: cannot make pgt2 again"
@@ -374,7 +387,11 @@ sc_down() {
 	local t
 	reset || return
 	threads
-	rnd "$NTH"; set -- $TH; shift $R; t=$1
+	rnd "$NTH"
+	# shellcheck disable=SC2086
+	set -- $TH
+	shift "$R"
+	t=$1
 	pw "kpktgend_$t" "add_device pgt1" || return
 	rnd 3
 	pw pgt1 "count 0" && pw pgt1 "delay $((R * 50000))" || return
@@ -408,6 +425,7 @@ sc_devs() {
 	k=0
 	while [ $k -lt 12 ]; do
 		stopped && return
+		# shellcheck disable=SC2086
 		set -- $TH
 		rnd "$NTH"; shift $R; t=$1
 		rnd 9
@@ -421,6 +439,8 @@ sc_devs() {
 			*) [ -e "$D/kpktgend_$t" ] && [ -e "/sys/class/net/${p%@*}" ] &&
 				fail "devs: add_device $p: $err" ;;
 			esac
+			# $rem: the pids of the backgrounded removals
+			# shellcheck disable=SC2086
 			if [ -z "$err" ] && ! pending $rem; then
 				# the same name again: in use (unless a backgrounded
 				# rem_device_all may have taken it meanwhile)
@@ -450,9 +470,9 @@ sc_devs() {
 			ops=$((ops + 1))
 			;;
 		5)
-			for p in $D/pgt*; do
+			for p in "$D"/pgt*; do
 				[ -e "$p" ] || continue
-				p=${p#$D/}
+				p=${p#"$D"/}
 				param "$p" count || continue
 				pv=$PV
 				pwe "$p" "count 12x"
@@ -479,10 +499,10 @@ sc_devs() {
 			;;
 		*)
 			# a short run of whatever is configured
-			for p in $D/pgt*; do
+			for p in "$D"/pgt*; do
 				[ -e "$p" ] || continue
-				pw "${p#$D/}" "count 50"
-				pw "${p#$D/}" "delay 0"
+				pw "${p#"$D"/}" "count 50"
+				pw "${p#"$D"/}" "delay 0"
 			done
 			start
 			wait_run 30
@@ -512,8 +532,8 @@ sc_misc() {
 	read -r l </proc/rcunet/pktgen_rcu/state 2>/dev/null || return
 	ops=$((ops + 1))
 	case $l in
-	"mode=rcu threads="[1-9]*" devices="[0-9]*" running="[0-9]* | \
-	"mode=legacy threads="[1-9]*" devices="[0-9]*" running="[0-9]*) ;;
+	"mode=rcu role=lockless threads="[1-9]*" devices="[0-9]*" running="[0-9]* | \
+	"mode=legacy role=locked threads="[1-9]*" devices="[0-9]*" running="[0-9]*) ;;
 	*) fail "misc: state reads \"$l\"" ;;
 	esac
 	cat /proc/rcunet/pktgen_rcu/stats $D/pgctrl >/dev/null 2>&1

@@ -2,6 +2,9 @@
 # pktgen_rcu basics on a dummy device: the proc interface speaks pktgen,
 # transmitted counts equal "count" and agree with the netdev's tx counter,
 # bad commands fail with pktgen's errors and change nothing, both modes.
+#
+# "COND && ok NAME || bad NAME WHY" is an if-then-else here: ok never fails.
+# shellcheck disable=SC2015
 . /rcunet/guest/lib.sh
 . /rcunet/tests/pktgen_rcu/pgr.lib
 
@@ -17,16 +20,18 @@ while [ $i -lt "$N" ]; do
 	i=$((i + 1))
 done
 [ $fail = 0 ] && ok basic/thread_files
-grep -q "Packet Generator" "$PGDIR/pgctrl" && ok basic/pgctrl_version || bad basic/pgctrl_version "$(cat $PGDIR/pgctrl)"
+grep -q "Packet Generator" "$PGDIR/pgctrl" && ok basic/pgctrl_version || bad basic/pgctrl_version "$(cat "$PGDIR/pgctrl")"
 
 make_dummy pgr0 || { case_fail basic/dummy "ip link add failed"; exit 1; }
 pg_reset
+# the runs below start in rcu mode whatever a test before us left
+pg_ctrl "mode rcu"
 
 # --- add_device and its errors
 pg_thread 0 "add_device pgr0" && ok basic/add_device || bad basic/add_device "write failed"
 [ -e "$PGDIR/pgr0" ] && ok basic/device_file || bad basic/device_file "no $PGDIR/pgr0"
 grep -q "Result: OK: add_device=pgr0" "$PGDIR/kpktgend_0" && ok basic/thread_result ||
-	bad basic/thread_result "$(cat $PGDIR/kpktgend_0)"
+	bad basic/thread_result "$(cat "$PGDIR/kpktgend_0")"
 expect_error basic/add_device_twice "Device or resource busy" pg_thread 0 "add_device pgr0"
 expect_error basic/add_device_missing "No such device" pg_thread 0 "add_device nosuchdev0"
 expect_error basic/add_device_reserved "Invalid argument" pg_thread 0 "add_device pgctrl"
@@ -44,13 +49,24 @@ for cmd in "count 10000" "clone_skb 100" "pkt_size 60" "delay 0" "burst 1" \
 	if pg_set pgr0 "$cmd" 2>/dev/null && grep -q "^Result: OK:" "$PGDIR/pgr0"; then
 		:
 	else
-		bad "basic/accept/$(echo "$cmd" | tr ' =' '__')" "$(grep Result: $PGDIR/pgr0)"
+		bad "basic/accept/$(echo "$cmd" | tr ' =' '__')" "$(grep Result: "$PGDIR/pgr0")"
 	fi
 done
 ok basic/accept_pktgen_commands
 
+# --- /proc/rcunet/pktgen_rcu/stats: "key: value" lines, ops and errors first
+S=/proc/rcunet/pktgen_rcu/stats
+if [ "$(sed -n '1s/:.*//p; 2s/:.*//p' "$S" | tr '\n' ' ')" = "ops errors " ] &&
+	! grep -qv '^[a-z][a-z0-9_]*: [^ ]*$' "$S"; then
+	ok basic/stats_format
+else
+	bad basic/stats_format "$(cat $S)"
+fi
+pgstat() { sed -n "s/^$1: //p" "$S"; }
+
 # --- rejected: error, and the Params section stays the same
 before=$(sed -n '/^Params:/,/^Current:/p' "$PGDIR/pgr0")
+errors0=$(pgstat errors)
 expect_error basic/reject/count_text "Invalid argument" pg_set pgr0 "count abc"
 expect_error basic/reject/count_trailing "Invalid argument" pg_set pgr0 "count 12x"
 expect_error basic/reject/pkt_size_huge "out of range" pg_set pgr0 "pkt_size 99999"
@@ -67,30 +83,39 @@ expect_error basic/reject/unknown_param "Invalid argument" pg_set pgr0 "no_such_
 expect_error basic/reject/frags "not supported" pg_set pgr0 "frags 2"
 after=$(sed -n '/^Params:/,/^Current:/p' "$PGDIR/pgr0")
 [ "$before" = "$after" ] && ok basic/reject_leaves_state || bad basic/reject_leaves_state "Params changed"
+# the 14 rejected writes above, each counted once
+errors1=$(pgstat errors)
+[ $((errors1 - errors0)) -eq 14 ] && ok basic/stats_errors_count_rejects ||
+	bad basic/stats_errors_count_rejects "errors $errors0 -> $errors1, want +14"
 grep -q "^Params: count 10000  min_pkt_size: 60  max_pkt_size: 60" "$PGDIR/pgr0" &&
-	ok basic/params_format || bad basic/params_format "$(head -1 $PGDIR/pgr0)"
+	ok basic/params_format || bad basic/params_format "$(head -1 "$PGDIR/pgr0")"
 
 # run COUNT: start, then check Result and the netdev's tx counter
 run_and_check() {
-	local name=$1 want=$2 t0 t1 got
+	local name="$1" want="$2" t0 t1 got
 	t0=$(txp pgr0)
 	pg_ctrl start || { bad "$name" "start failed"; return; }
 	t1=$(txp pgr0)
 	got=$(result_pkts pgr0)
 	if [ "$got" != "$want" ]; then
-		bad "$name/result_count" "Result says '$got', want $want: $(grep -A1 Result: $PGDIR/pgr0)"
+		bad "$name/result_count" "Result says '$got', want $want: $(grep -A1 Result: "$PGDIR/pgr0")"
 	elif [ $((t1 - t0)) -ne "$want" ]; then
 		bad "$name/tx_counter" "tx_packets delta $((t1 - t0)), want $want"
 	elif ! grep -q "pkts-sofar: $want " "$PGDIR/pgr0"; then
-		bad "$name/sofar" "$(grep pkts-sofar $PGDIR/pgr0)"
+		bad "$name/sofar" "$(grep pkts-sofar "$PGDIR/pgr0")"
 	elif [ -z "$(result_pps pgr0)" ]; then
-		bad "$name/pps_line" "$(grep -A1 Result: $PGDIR/pgr0)"
+		bad "$name/pps_line" "$(grep -A1 Result: "$PGDIR/pgr0")"
 	else
 		ok "$name"
 	fi
 }
 
+ops0=$(pgstat ops)
 run_and_check basic/rcu/count_10000_clone_100 10000
+# ops: packets the driver accepted, since load
+ops1=$(pgstat ops)
+[ $((ops1 - ops0)) -eq 10000 ] && ok basic/stats_ops_count_packets ||
+	bad basic/stats_ops_count_packets "ops $ops0 -> $ops1, want +10000"
 pg_set pgr0 "clone_skb 0"
 pg_set pgr0 "count 2000"
 pg_set pgr0 "pkt_size 1500"
@@ -115,13 +140,17 @@ pg_set pgr0 "pkt_size 60"
 
 # legacy mode: same results
 pg_ctrl "mode legacy" && grep -q "^mode: legacy" "$PGDIR/pgctrl" && ok basic/mode_legacy ||
-	bad basic/mode_legacy "$(cat $PGDIR/pgctrl)"
+	bad basic/mode_legacy "$(cat "$PGDIR/pgctrl")"
 pg_set pgr0 "count 10000"
 run_and_check basic/legacy/count_10000 10000
 grep -qx "mode: $(sed -n 's/^mode=\([a-z]*\).*/\1/p' /proc/rcunet/pktgen_rcu/state)" /proc/rcunet/pktgen_rcu/stats &&
 	ok basic/stats_agrees_with_state || bad basic/stats_agrees_with_state "$(cat /proc/rcunet/pktgen_rcu/stats)"
-ctl pktgen_rcu "mode rcu" && grep -q "mode=rcu" /proc/rcunet/pktgen_rcu/state &&
+grep -q "^mode=legacy role=locked " /proc/rcunet/pktgen_rcu/state && ok basic/state_role_locked ||
+	bad basic/state_role_locked "$(cat /proc/rcunet/pktgen_rcu/state)"
+ctl pktgen_rcu "mode rcu" && grep -q "^mode=rcu role=lockless " /proc/rcunet/pktgen_rcu/state &&
 	ok basic/control_mode_rcu || bad basic/control_mode_rcu "$(cat /proc/rcunet/pktgen_rcu/state)"
+grep -qx "mode rcu (lockless) | legacy (locked)" /proc/rcunet/pktgen_rcu/control &&
+	ok basic/control_usage_roles || bad basic/control_usage_roles "$(cat /proc/rcunet/pktgen_rcu/control)"
 # (not the lib.sh ctl helper: its printf prints no errno text)
 expect_error basic/control_mode_bad "Invalid argument" sh -c "echo \"mode fast\" >/proc/rcunet/pktgen_rcu/control"
 
@@ -156,13 +185,13 @@ pg_ctrl start &
 sp=$!
 sleep 1
 grep -q "^Running: pgr0" "$PGDIR/kpktgend_0" && ok basic/running_listed ||
-	bad basic/running_listed "$(cat $PGDIR/kpktgend_0)"
+	bad basic/running_listed "$(cat "$PGDIR/kpktgend_0")"
 pg_ctrl stop
 wait $sp
 grep -q "^Result: OK:" "$PGDIR/pgr0" && [ "$(result_pkts pgr0)" -gt 0 ] &&
-	ok basic/stop_endless_run || bad basic/stop_endless_run "$(grep -A1 Result: $PGDIR/pgr0)"
+	ok basic/stop_endless_run || bad basic/stop_endless_run "$(grep -A1 Result: "$PGDIR/pgr0")"
 
 # reset removes everything; files and lists agree
-pg_reset && [ ! -e "$PGDIR/pgr0" ] && ok basic/reset_removes || bad basic/reset_removes "$(ls $PGDIR)"
+pg_reset && [ ! -e "$PGDIR/pgr0" ] && ok basic/reset_removes || bad basic/reset_removes "$(ls "$PGDIR")"
 ip link del pgr0
 exit $fail

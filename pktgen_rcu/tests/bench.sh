@@ -6,7 +6,10 @@
 #     legacy and rcu (this module) and kernel (the kernel's pktgen.ko,
 #     same device, same parameters, runs interleaved). ns_per_op is the
 #     per-thread ns per packet (elapsed usec * 1000 / packets), ops_per_sec
-#     the summed pps of all threads.
+#     the summed pps of all threads. role/twin/same_work_as as the core
+#     prints them: kernel is the peer; it does the same per-packet work as
+#     rcu (an RCU next_to_run() and one ndo_start_xmit of a cloned skb,
+#     upstream since commit 80e1e6db5c72), so its same_work_as is rcu.
 # Result lines on stdout; pps/ratios in pktgen's format on stderr.
 . /rcunet/tests/pktgen_rcu/pgr.lib
 B=/proc/rcunet/pktgen_rcu/bench
@@ -18,8 +21,8 @@ else
 fi
 loops=${BENCH_LOOPS:-$loops}
 count=${BENCH_LOOPS:-$count}
-clone=100000	# the seed's CLONE_SKB
-size=512	# the seed's TX-size
+clone=100000	# CLONE_SKB of commit 80e1e6db5c72's measurement
+size=512	# its TX-size
 
 # ---- 1. the scan alone
 echo "variant=all threads=$threads loops=$loops runs=$runs" >$B || exit 1
@@ -33,7 +36,7 @@ modprobe pktgen 2>/dev/null && [ -e /proc/net/pktgen/pgctrl ] && kernel_ok=1
 
 # one_run VARIANT THREADS: prints "ns1,ns2,... pps_total" for one run
 one_run() {
-	local v=$1 nt=$2 dir=/proc/net/pktgen_rcu n=0 d out="" tot=0 k c
+	local v="$1" nt="$2" dir=/proc/net/pktgen_rcu n=0 d out="" tot=0 k c
 	[ "$v" = kernel ] && dir=/proc/net/pktgen
 	[ "$v" = legacy ] && echo "mode legacy" >/proc/net/pktgen_rcu/pgctrl
 	[ "$v" = rcu ] && echo "mode rcu" >/proc/net/pktgen_rcu/pgctrl
@@ -58,6 +61,8 @@ one_run() {
 	while [ $n -lt "$nt" ]; do
 		d=pgb0@$n
 		# Result: OK: <usec>(c..+d..) usec, <pkts> (...)  /  <pps>pps ...
+		# two numbers, split on purpose
+		# shellcheck disable=SC2046
 		set -- $(sed -n 's/^Result: OK: \([0-9]*\)(c[0-9]*+d[0-9]*) usec, \([0-9]*\) .*/\1 \2/p' "$dir/$d")
 		[ -n "$2" ] && [ "$2" -gt 0 ] || return 1
 		grep -A1 '^Result:' "$dir/$d" | sed "s/^/$v t=$nt $d: /" >&2
@@ -76,38 +81,43 @@ variants="legacy rcu"
 [ $kernel_ok = 1 ] && variants="$variants kernel"
 for nt in $(echo "$threads" | tr ',' ' '); do
 	[ -e /proc/net/pktgen_rcu/kpktgend_$((nt - 1)) ] || continue
-	for v in $variants; do : >/tmp/pgb.$v; done
+	for v in $variants; do : >"/tmp/pgb.$v"; done
 	r=0
 	while [ $r -lt $pruns ]; do
 		for v in $variants; do	# interleaved: drift hits all alike
-			res=$(one_run $v $nt) || { echo "$v run failed" >&2; continue; }
-			echo "$res" >>/tmp/pgb.$v
+			res=$(one_run "$v" "$nt") || { echo "$v run failed" >&2; continue; }
+			echo "$res" >>"/tmp/pgb.$v"
 		done
 		r=$((r + 1))
 	done
 	for v in $variants; do
-		[ -s /tmp/pgb.$v ] || {
+		[ -s "/tmp/pgb.$v" ] || {
 			echo "module=pktgen_rcu variant=$v threads=$nt loops=$count runs=$pruns error=-5"
 			continue
 		}
 		# all per-thread samples: median/min/max; per thread: median over runs
-		all=$(cut -d' ' -f1 /tmp/pgb.$v | tr ',' '\n' | sort -n)
+		all=$(cut -d' ' -f1 "/tmp/pgb.$v" | tr ',' '\n' | sort -n)
 		cnt=$(echo "$all" | wc -l)
 		med=$(echo "$all" | sed -n "$(((cnt + 1) / 2))p")
 		min=$(echo "$all" | head -1)
 		max=$(echo "$all" | tail -1)
-		pps=$(cut -d' ' -f2 /tmp/pgb.$v | sort -n | sed -n "$(((pruns + 1) / 2))p")
-		[ -n "$pps" ] || pps=$(cut -d' ' -f2 /tmp/pgb.$v | sort -n | tail -1)
+		pps=$(cut -d' ' -f2 "/tmp/pgb.$v" | sort -n | sed -n "$(((pruns + 1) / 2))p")
+		[ -n "$pps" ] || pps=$(cut -d' ' -f2 "/tmp/pgb.$v" | sort -n | tail -1)
 		pt="" t=1
 		while [ $t -le "$nt" ]; do
-			c=$(cut -d' ' -f1 /tmp/pgb.$v | cut -d, -f$t | sort -n)
+			c=$(cut -d' ' -f1 "/tmp/pgb.$v" | cut -d, -f"$t" | sort -n)
 			k=$(echo "$c" | wc -l)
-			pt="$pt${pt:+,}$(ns $(echo "$c" | sed -n "$(((k + 1) / 2))p"))"
+			pt="$pt${pt:+,}$(ns "$(echo "$c" | sed -n "$(((k + 1) / 2))p")")"
 			t=$((t + 1))
 		done
+		case $v in
+		legacy) roles="role=locked twin=- same_work_as=legacy" ;;
+		rcu) roles="role=lockless twin=legacy same_work_as=legacy" ;;
+		kernel) roles="role=peer twin=legacy same_work_as=rcu" ;;
+		esac
 		echo "module=pktgen_rcu variant=$v op=xmit_dummy threads=$nt loops=$count runs=$pruns" \
-			"ns_per_op_median=$(ns $med) ns_per_op_min=$(ns $min) ns_per_op_max=$(ns $max)" \
-			"ops_per_sec=$pps per_thread_ns=$pt size=$size clone_skb=$clone"
+			"ns_per_op_median=$(ns "$med") ns_per_op_min=$(ns "$min") ns_per_op_max=$(ns "$max")" \
+			"ops_per_sec=$pps $roles per_thread_ns=$pt size=$size clone_skb=$clone"
 	done
 done
 echo "mode rcu" >/proc/net/pktgen_rcu/pgctrl

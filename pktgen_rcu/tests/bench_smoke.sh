@@ -1,22 +1,42 @@
 # rcunet-timeout: 180
 # The bench driver works: a quick run prints well-formed result lines for
 # every variant (next_to_run: legacy, rcu; xmit_dummy: legacy, rcu and the
-# kernel's pktgen.ko), with no error= lines. Numbers are not judged.
+# kernel's pktgen.ko), each with its role, locked twin and same_work_as,
+# with no error= lines; /proc/rcunet/pktgen_rcu/variants lists the bench
+# variants the same way. Numbers are not judged.
 . /rcunet/guest/lib.sh
 out=$(BENCH_QUICK=1 BENCH_THREADS=1 sh /rcunet/tests/pktgen_rcu/bench.sh 2>/tmp/pgr_bench.err)
 rc=$?
 echo "$out"
 fail=0
 [ $rc = 0 ] || { case_fail bench_smoke/exit "rc $rc: $(tail -3 /tmp/pgr_bench.err)"; fail=1; }
-for want in "variant=legacy op=next_to_run" "variant=rcu op=next_to_run" \
-	"variant=legacy op=xmit_dummy" "variant=rcu op=xmit_dummy" \
-	"variant=kernel op=xmit_dummy"; do
-	if echo "$out" | grep "^module=pktgen_rcu $want threads=1 " | grep -q "ops_per_sec=[1-9]"; then
-		case_ok "bench_smoke/$(echo "$want" | sed 's/variant=//; s/ op=/\//')"
-	else
-		case_fail "bench_smoke/$(echo "$want" | sed 's/variant=//; s/ op=/\//')" "missing or zero"
+# "variant op role twin same_work_as" per expected line
+while read -r v op role twin same; do
+	name=bench_smoke/$v/$op
+	line=$(echo "$out" | grep "^module=pktgen_rcu variant=$v op=$op threads=1 ")
+	if [ -z "$line" ] || ! echo "$line" | grep -q "ops_per_sec=[1-9]"; then
+		case_fail "$name" "missing or zero"
 		fail=1
+	elif ! echo "$line" | grep -q " role=$role twin=$twin same_work_as=$same "; then
+		case_fail "$name" "roles: $line"
+		fail=1
+	else
+		case_ok "$name"
 	fi
-done
+done <<'EOT'
+legacy next_to_run locked - legacy
+rcu next_to_run lockless legacy legacy
+legacy xmit_dummy locked - legacy
+rcu xmit_dummy lockless legacy legacy
+kernel xmit_dummy peer legacy rcu
+EOT
+want="variant=legacy op=next_to_run role=locked twin=- same_work_as=legacy
+variant=rcu op=next_to_run role=lockless twin=legacy same_work_as=legacy"
+if [ "$(cat /proc/rcunet/pktgen_rcu/variants)" = "$want" ]; then
+	case_ok bench_smoke/variants_file
+else
+	case_fail bench_smoke/variants_file "$(cat /proc/rcunet/pktgen_rcu/variants)"
+	fail=1
+fi
 echo "$out" | grep -q "error=" && { case_fail bench_smoke/no_errors "$(echo "$out" | grep error=)"; fail=1; }
 exit $fail

@@ -1,6 +1,7 @@
 # rcunet-timeout: 400
 # rcunet-tags: stress
-# The races the seed fixed, in both modes:
+# The races commit 80e1e6db5c72 ("pktgen: RCU-ify "if_list" to remove
+# lock in next_to_run()") fixed, in both modes:
 #  1. rem_device_all in the background while add_device runs
 #  2. proc writes to a device file while the device is being removed
 #  3. netdev unregister (ip link del) while transmitting
@@ -150,13 +151,16 @@ for mode in rcu legacy; do
 		fi
 		wait $sp
 		if [ -e "$PGDIR/pgrx" ] || ip link show pgrx >/dev/null 2>&1; then
-			bad "races/$mode/unregister" "pgrx left behind: $(ls $PGDIR)"
+			bad "races/$mode/unregister" "pgrx left behind: $(ls "$PGDIR")"
 			break
 		fi
 		k=$((k + 1))
 	done
-	settle && case_ok "races/$mode/unregister_while_xmit_${ITER3}_iterations" ||
+	if settle; then
+		case_ok "races/$mode/unregister_while_xmit_${ITER3}_iterations"
+	else
 		bad "races/$mode/unregister_settle" "files and lists disagree"
+	fi
 
 	# 5. "count" lowered during a run to exactly pkts-sofar + 0..3.
 	# A packet slot of 50 ms (ratep or delay) keeps the kthread waiting
