@@ -169,7 +169,7 @@ static void md5pool_md5_rfc1321_vectors(struct kunit *test)
 static void md5pool_tcp_md5_kernel_vectors(struct kunit *test)
 {
 	const struct md5pool_ops *ops[] = {
-		&md5pool_percpu_ops, &md5pool_legacy_ops,
+		md5pool_percpu_variant(), md5pool_legacy_variant(),
 	};
 	const u8 *key = md5pool_vec_key;
 	u8 digest[MD5POOL_DIGEST_LEN];
@@ -227,7 +227,7 @@ static void md5pool_tcp_md5_detects_changes(struct kunit *test)
 	memcpy(key, md5pool_vec_key, sizeof(key));
 	key[3] ^= 0x01;
 	KUNIT_ASSERT_EQ(test, md5pool_parse_packet(vec->pkt, vec->len, &seg), 0);
-	KUNIT_ASSERT_EQ(test, md5pool_sign_seg(&md5pool_percpu_ops, &seg, key,
+	KUNIT_ASSERT_EQ(test, md5pool_sign_seg(md5pool_percpu_variant(), &seg, key,
 					       sizeof(key), digest), 0);
 	md5pool_expect_digest(test, digest, seg.md5opt, false, "changed");
 
@@ -236,7 +236,7 @@ static void md5pool_tcp_md5_detects_changes(struct kunit *test)
 	memcpy(pkt, vec->pkt, vec->len);
 	pkt[vec->len - 1] ^= 0x80;
 	KUNIT_ASSERT_EQ(test, md5pool_parse_packet(pkt, vec->len, &seg), 0);
-	KUNIT_ASSERT_EQ(test, md5pool_sign_seg(&md5pool_percpu_ops, &seg,
+	KUNIT_ASSERT_EQ(test, md5pool_sign_seg(md5pool_percpu_variant(), &seg,
 					       md5pool_vec_key,
 					       MD5POOL_VEC_KEYLEN, digest), 0);
 	md5pool_expect_digest(test, digest, seg.md5opt, false, "changed");
@@ -263,7 +263,7 @@ static void md5pool_kernel_peer_agrees(struct kunit *test)
 		if (err == -EOPNOTSUPP)
 			kunit_skip(test, "kernel without TCP_MD5SIG");
 		KUNIT_ASSERT_EQ(test, err, 0);
-		err = md5pool_sign_seg(&md5pool_percpu_ops, &seg, key,
+		err = md5pool_sign_seg(md5pool_percpu_variant(), &seg, key,
 				       MD5POOL_VEC_KEYLEN, mine);
 		KUNIT_ASSERT_EQ(test, err, 0);
 		md5pool_expect_digest(test, mine, theirs, true, vec->name);
@@ -545,7 +545,7 @@ static bool md5pool_bh_sign(struct md5pool_seg *seg)
 {
 	u8 digest[MD5POOL_DIGEST_LEN];
 
-	if (md5pool_sign_seg(&md5pool_percpu_ops, seg, md5pool_vec_key,
+	if (md5pool_sign_seg(md5pool_percpu_variant(), seg, md5pool_vec_key,
 			     MD5POOL_VEC_KEYLEN, digest))
 		return false;
 	return !memcmp(digest, seg->md5opt, sizeof(digest));
@@ -686,7 +686,7 @@ static void md5pool_lockwatch_scan(int depth, const struct lockdep_map *want,
 /* The lock the legacy variant's get and put take. */
 static const struct lockdep_map *md5pool_legacy_lock_map(void)
 {
-	return &md5pool_legacy_global.lock.dep_map;
+	return &md5pool_legacy_global_pool()->lock.dep_map;
 }
 #else
 static void md5pool_lockwatch_arm(int depth)
@@ -725,19 +725,22 @@ static bool md5pool_lockwatch_run(const struct md5pool_ops *ops,
 }
 
 struct md5pool_lock_param {
-	const struct md5pool_ops *ops;
+	const struct md5pool_ops *(*variant)(void);
 	bool locked;			/* get/put take the variant's lock */
 };
 
 static const struct md5pool_lock_param md5pool_lock_params[] = {
-	{ .ops = &md5pool_percpu_ops, .locked = false },
-	{ .ops = &md5pool_legacy_ops, .locked = true },
+	{ .variant = md5pool_percpu_variant, .locked = false },
+	{ .variant = md5pool_legacy_variant, .locked = true },
 };
 
 static void md5pool_lock_param_desc(const struct md5pool_lock_param *p,
 				    char *desc)
 {
-	strscpy(desc, p->ops->name, KUNIT_PARAM_DESC_SIZE);
+	const struct md5pool_ops *ops = p->variant();
+
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "%s/%s", ops->name,
+		 rcunet_role_name(ops->role));
 }
 
 KUNIT_ARRAY_PARAM(md5pool_lock, md5pool_lock_params, md5pool_lock_param_desc);
@@ -749,6 +752,7 @@ KUNIT_ARRAY_PARAM(md5pool_lock, md5pool_lock_params, md5pool_lock_param_desc);
 static void md5pool_fast_path_takes_no_lock(struct kunit *test)
 {
 	const struct md5pool_lock_param *p = test->param_value;
+	const struct md5pool_ops *ops = p->variant();
 	const struct lockdep_map *want = md5pool_legacy_lock_map();
 	unsigned int round, rounds_seen = 0, rounds_want = 0;
 	unsigned long ip = 0;
@@ -766,12 +770,12 @@ static void md5pool_fast_path_takes_no_lock(struct kunit *test)
 		kunit_skip(test, "PREEMPT_RT: BH-off takes the per-CPU softirq lock");
 	KUNIT_ASSERT_TRUE_MSG(test, debug_locks,
 			      "lockdep is off (an earlier report?)");
-	KUNIT_ASSERT_EQ(test, p->ops->hold(), 0);
+	KUNIT_ASSERT_EQ(test, ops->hold(), 0);
 	for (round = 0; round < MD5POOL_LOCK_ROUNDS; round++) {
 		struct md5pool_lockwatch w = { };
 
-		if (!md5pool_lockwatch_run(p->ops, want, &w, &depth_after)) {
-			KUNIT_FAIL(test, "%s get returned NULL", p->ops->name);
+		if (!md5pool_lockwatch_run(ops, want, &w, &depth_after)) {
+			KUNIT_FAIL(test, "%s get returned NULL", ops->name);
 			break;
 		}
 		KUNIT_EXPECT_EQ(test, depth_after, 0);
@@ -781,7 +785,7 @@ static void md5pool_fast_path_takes_no_lock(struct kunit *test)
 		}
 		rounds_want += w.target;
 	}
-	p->ops->unhold();
+	ops->unhold();
 	/*
 	 * lockdep_depth() reads 0 once lockdep switched itself off (a report
 	 * elsewhere): the window then started at slot 0 and no acquisition
@@ -790,16 +794,16 @@ static void md5pool_fast_path_takes_no_lock(struct kunit *test)
 	KUNIT_ASSERT_TRUE_MSG(test, debug_locks,
 			      "lockdep switched off during the check");
 	kunit_info(test, "%s: a lock in %u of %u rounds, the variant's lock in %u, first at %pS\n",
-		   p->ops->name, rounds_seen, MD5POOL_LOCK_ROUNDS, rounds_want,
+		   ops->name, rounds_seen, MD5POOL_LOCK_ROUNDS, rounds_want,
 		   (void *)ip);
 	if (p->locked) {
 		KUNIT_EXPECT_GT_MSG(test, rounds_want, 0U,
 				    "%s get/put: lockdep never saw its lock",
-				    p->ops->name);
+				    ops->name);
 	} else {
 		KUNIT_EXPECT_EQ_MSG(test, rounds_seen, 0U,
 				    "%s get/put took a lock, at %pS",
-				    p->ops->name, (void *)ip);
+				    ops->name, (void *)ip);
 	}
 }
 
@@ -850,34 +854,34 @@ static void md5pool_get_waits_only_for_legacy_lock(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, g);
 
 	/* percpu: the allocation mutex held here must not stop get */
-	t = md5pool_getter_create(g, &md5pool_percpu_ops);
+	t = md5pool_getter_create(g, md5pool_percpu_variant());
 	KUNIT_ASSERT_NOT_NULL(test, t);
-	mutex_lock(&md5pool_global.alloc_mutex);
+	mutex_lock(&md5pool_global_domain()->alloc_mutex);
 	wake_up_process(t);
 	done = wait_for_completion_timeout(&g->done, 5 * HZ);
-	mutex_unlock(&md5pool_global.alloc_mutex);
+	mutex_unlock(&md5pool_global_domain()->alloc_mutex);
 	KUNIT_EXPECT_TRUE_MSG(test, done, "percpu get blocked on the mutex");
 	if (!done)
 		wait_for_completion(&g->done);
 	KUNIT_EXPECT_TRUE(test, g->got);
 
 	/* legacy: its spinlock held here, get must spin until released */
-	KUNIT_ASSERT_EQ(test, md5pool_legacy_ops.hold(), 0);
-	t = md5pool_getter_create(g, &md5pool_legacy_ops);
+	KUNIT_ASSERT_EQ(test, md5pool_legacy_variant()->hold(), 0);
+	t = md5pool_getter_create(g, md5pool_legacy_variant());
 	if (!t) {
-		md5pool_legacy_ops.unhold();
+		md5pool_legacy_variant()->unhold();
 		KUNIT_FAIL(test, "kthread_create failed");
 		return;
 	}
-	spin_lock_bh(&md5pool_legacy_global.lock);
+	spin_lock_bh(&md5pool_legacy_global_pool()->lock);
 	wake_up_process(t);
 	mdelay(50);	/* cannot sleep with the spinlock held */
 	done = completion_done(&g->done);
-	spin_unlock_bh(&md5pool_legacy_global.lock);
+	spin_unlock_bh(&md5pool_legacy_global_pool()->lock);
 	wait_for_completion(&g->done);
 	KUNIT_EXPECT_FALSE_MSG(test, done, "legacy get did not take the lock");
 	KUNIT_EXPECT_TRUE(test, g->got);
-	md5pool_legacy_ops.unhold();
+	md5pool_legacy_variant()->unhold();
 }
 
 static struct kunit_case md5pool_stress_cases[] = {
@@ -899,3 +903,4 @@ kunit_test_suites(&md5pool_suite, &md5pool_stress_suite);
 
 MODULE_DESCRIPTION("KUnit tests for md5pool");
 MODULE_LICENSE("GPL");
+RCUNET_IMPORT_TEST_EXPORTS();

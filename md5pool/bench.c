@@ -3,11 +3,16 @@
  * md5pool bench: one op = one RFC 2385 signature of a prepared IPv4 TCP
  * segment (MD5 option, @size payload bytes in a page frag), through
  *
- *   legacy  the spinlocked, refcounted pool (get and put take the lock)
- *   percpu  the lock-free pool (the seed's change)
- *   kernel  the running kernel's own TCP-MD5 signing, the peer: its
+ *   legacy  locked: the spinlocked, refcounted pool (get and put take the
+ *           lock), as before commit 430a737efdc9 ("tcp: md5: remove
+ *           spinlock usage in fast path")
+ *   percpu  lockless: the pool after that commit; twin legacy, same work
+ *   kernel  peer: the running kernel's own TCP-MD5 signing, its
  *           tcp_v4_md5_hash_skb() (6.1), or the same steps around its
- *           tcp_sigpool (6.7+, see md5pool_kernel_sign4())
+ *           tcp_sigpool (6.7+, see md5pool_kernel_sign4()). It signs the
+ *           same segment, but through crypto_ahash and scatterlists where
+ *           ours use shash on linear buffers: other work, so it names no
+ *           same_work_as and the report prints no x-kernel ratio.
  *
  * Spec key: size=N payload bytes (0..8192, default 64).
  */
@@ -221,16 +226,20 @@ static int md5pool_bench_run_kernel(void *ctx, unsigned int tid, u64 n)
 static const struct rcunet_bench_variant md5pool_bench_variants[] = {
 	{
 		.name = "legacy", .op = "sign",
+		.role = RCUNET_ROLE_LOCKED,
 		.setup = md5pool_bench_setup_legacy,
 		.teardown = md5pool_bench_teardown,
 		.run = md5pool_bench_run_legacy,
 	}, {
 		.name = "percpu", .op = "sign",
+		.role = RCUNET_ROLE_LOCKLESS, .twin = "legacy",
 		.setup = md5pool_bench_setup_percpu,
 		.teardown = md5pool_bench_teardown,
 		.run = md5pool_bench_run_percpu,
 	}, {
 		.name = "kernel", .op = "sign",
+		/* crypto_ahash + scatterlists, not our shash: no same_work_as */
+		.role = RCUNET_ROLE_PEER, .twin = "legacy",
 		.setup = md5pool_bench_setup_kernel,
 		.teardown = md5pool_bench_teardown,
 		.run = md5pool_bench_run_kernel,

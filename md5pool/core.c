@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * md5pool core: the pool both variants share, the lock-free "percpu"
- * variant (the change the seed made) and the RFC 2385 hash helpers.
+ * variant (commit 430a737efdc9 ("tcp: md5: remove spinlock usage in fast
+ * path")), the RFC 2385 hash helpers and, at the end, the module's init
+ * and exit.
  *
  * The percpu variant's invariant: once md5pool_domain_alloc() has published
  * a pool, the pointer never changes and the pool is never freed until the
@@ -24,11 +26,13 @@
 #include <linux/in.h>
 #include <linux/log2.h>
 #include <linux/cache.h>
+#include <linux/proc_fs.h>
 #include "internal.h"
 
 /* ------------------------------------------------ pool build and teardown */
 
-static void md5pool_pool_free(struct md5pool_pool *pool)
+/* Free a pool built by md5pool_pool_new() (NULL is fine). May sleep. */
+void md5pool_pool_delete(struct md5pool_pool *pool)
 {
 	int cpu;
 
@@ -64,7 +68,7 @@ static size_t md5pool_desc_alloc_size(size_t desc_size)
  * the CPU's node and the pseudo-header scratch (in the per-cpu block, which
  * is per CPU already). May sleep.
  */
-static struct md5pool_pool *md5pool_pool_create(void)
+struct md5pool_pool *md5pool_pool_new(void)
 {
 	struct md5pool_pool *pool;
 	size_t desc_size;
@@ -92,37 +96,89 @@ static struct md5pool_pool *md5pool_pool_create(void)
 	}
 	return pool;
 fail:
-	md5pool_pool_free(pool);
+	md5pool_pool_delete(pool);
 	return NULL;
+}
+
+/*
+ * Signatures counted by @pool's contexts. Each CPU's counter is written by
+ * that CPU only (WRITE_ONCE() in md5pool_hash_final()), read here without
+ * stopping it: a sum that may miss the signatures in flight.
+ */
+unsigned long md5pool_pool_signed(struct md5pool_pool *pool)
+{
+	unsigned long sum = 0;
+	int cpu;
+
+	if (!pool)
+		return 0;
+	for_each_possible_cpu(cpu)
+		sum += READ_ONCE(per_cpu_ptr(pool->ctx, cpu)->nr_signed);
+	return sum;
 }
 
 /* ------------------------------------------------------ percpu variant */
 
+/*
+ * The module's global pool, the one md5pool_alloc/get/put use. Statically
+ * initialised: it exists before any file that reaches it.
+ */
 struct md5pool_domain md5pool_global = {
 	.alloc_mutex = __MUTEX_INITIALIZER(md5pool_global.alloc_mutex),
 	.nr_allocs = ATOMIC_INIT(0),
 };
-EXPORT_SYMBOL_GPL(md5pool_global);
 
+/**
+ * md5pool_global_domain() - the module's global pool
+ *
+ * For the tests, which watch its allocation (the pointer, the count, the
+ * mutex); md5pool_alloc(), md5pool_get() and md5pool_put() use it.
+ *
+ * Return: the global domain, which lives as long as the module.
+ */
+struct md5pool_domain *md5pool_global_domain(void)
+{
+	return &md5pool_global;
+}
+
+RCUNET_EXPORT_FOR_TESTS(md5pool_global_domain);
+
+/**
+ * md5pool_domain_init() - set up an empty domain (no pool yet)
+ * @d: the domain
+ */
 void md5pool_domain_init(struct md5pool_domain *d)
 {
 	RCU_INIT_POINTER(d->pool, NULL);
 	mutex_init(&d->alloc_mutex);
 	atomic_set(&d->nr_allocs, 0);
 }
-EXPORT_SYMBOL_GPL(md5pool_domain_init);
 
+RCUNET_EXPORT_FOR_TESTS(md5pool_domain_init);
+
+/**
+ * md5pool_domain_allocated() - has @d's pool been published?
+ * @d: the domain
+ *
+ * Context: any; a lockless peek at the pointer.
+ * Return: true once md5pool_domain_alloc() succeeded on @d.
+ */
 bool md5pool_domain_allocated(struct md5pool_domain *d)
 {
 	return rcu_access_pointer(d->pool);
 }
-EXPORT_SYMBOL_GPL(md5pool_domain_allocated);
+
+RCUNET_EXPORT_FOR_TESTS(md5pool_domain_allocated);
 
 /**
- * md5pool_domain_alloc - make sure @d has its pool; idempotent, may sleep
+ * md5pool_domain_alloc() - make sure @d has its pool; idempotent
  * @d: the domain
  *
- * Returns 0 once the pool exists, -ENOMEM if it could not be built.
+ * The first caller builds the pool under @d->alloc_mutex and publishes it;
+ * later callers return at once.
+ *
+ * Context: process context, may sleep.
+ * Return: 0 once the pool exists, -ENOMEM if it could not be built.
  */
 int md5pool_domain_alloc(struct md5pool_domain *d)
 {
@@ -137,7 +193,7 @@ int md5pool_domain_alloc(struct md5pool_domain *d)
 	mutex_lock(&d->alloc_mutex);
 	/* Re-check under the mutex: a racing caller may have won. */
 	if (!rcu_access_pointer(d->pool)) {
-		pool = md5pool_pool_create();
+		pool = md5pool_pool_new();
 		if (pool) {
 			atomic_inc(&d->nr_allocs);
 			/*
@@ -155,15 +211,19 @@ int md5pool_domain_alloc(struct md5pool_domain *d)
 	mutex_unlock(&d->alloc_mutex);
 	return err;
 }
-EXPORT_SYMBOL_GPL(md5pool_domain_alloc);
+
+RCUNET_EXPORT_FOR_TESTS(md5pool_domain_alloc);
 
 /**
- * md5pool_domain_get - this CPU's context, with BH disabled
+ * md5pool_domain_get() - this CPU's context, with BH disabled
  * @d: the domain
  *
- * The fast path: no lock, no reference count. Returns NULL (BH enabled
- * again) if the pool was never allocated; otherwise the caller must call
- * md5pool_domain_put() when done.
+ * The fast path: no lock, no reference count. The caller must call
+ * md5pool_domain_put() when done, without sleeping in between.
+ *
+ * Context: any context where BH may be disabled.
+ * Return: this CPU's context, or NULL (BH enabled again) if the pool was
+ * never allocated.
  */
 struct md5pool_ctx *md5pool_domain_get(struct md5pool_domain *d)
 {
@@ -181,14 +241,29 @@ struct md5pool_ctx *md5pool_domain_get(struct md5pool_domain *d)
 	local_bh_enable();
 	return NULL;
 }
-EXPORT_SYMBOL_GPL(md5pool_domain_get);
 
+RCUNET_EXPORT_FOR_TESTS(md5pool_domain_get);
+
+/**
+ * md5pool_domain_put() - end the signature md5pool_domain_get() began
+ * @d: the domain
+ *
+ * Context: after a successful md5pool_domain_get(); enables BH again.
+ */
 void md5pool_domain_put(struct md5pool_domain *d)
 {
 	local_bh_enable();
 }
-EXPORT_SYMBOL_GPL(md5pool_domain_put);
 
+RCUNET_EXPORT_FOR_TESTS(md5pool_domain_put);
+
+/**
+ * md5pool_domain_destroy() - free @d's pool
+ * @d: the domain
+ *
+ * Context: process context, may sleep; only when nobody can call
+ * md5pool_domain_get() on @d any more.
+ */
 void md5pool_domain_destroy(struct md5pool_domain *d)
 {
 	struct md5pool_pool *pool;
@@ -196,27 +271,49 @@ void md5pool_domain_destroy(struct md5pool_domain *d)
 	/* Nobody can reach @d any more: no reader to wait for. */
 	pool = rcu_dereference_protected(d->pool, true);
 	RCU_INIT_POINTER(d->pool, NULL);
-	md5pool_pool_free(pool);
+	md5pool_pool_delete(pool);
 }
-EXPORT_SYMBOL_GPL(md5pool_domain_destroy);
 
+RCUNET_EXPORT_FOR_TESTS(md5pool_domain_destroy);
+
+/**
+ * md5pool_alloc() - md5pool_domain_alloc() on the global pool
+ *
+ * Context: process context, may sleep.
+ * Return: 0 once the pool exists, -ENOMEM if it could not be built.
+ */
 int md5pool_alloc(void)
 {
 	return md5pool_domain_alloc(&md5pool_global);
 }
-EXPORT_SYMBOL_GPL(md5pool_alloc);
 
+RCUNET_EXPORT_FOR_TESTS(md5pool_alloc);
+
+/**
+ * md5pool_get() - md5pool_domain_get() on the global pool
+ *
+ * Context: any context where BH may be disabled.
+ * Return: this CPU's context with BH disabled, or NULL (BH enabled) if
+ * md5pool_alloc() never succeeded.
+ */
 struct md5pool_ctx *md5pool_get(void)
 {
 	return md5pool_domain_get(&md5pool_global);
 }
-EXPORT_SYMBOL_GPL(md5pool_get);
 
+RCUNET_EXPORT_FOR_TESTS(md5pool_get);
+
+/**
+ * md5pool_put() - md5pool_domain_put() on the global pool
+ *
+ * Context: after a successful md5pool_get(); enables BH again.
+ */
 void md5pool_put(void)
 {
 	md5pool_domain_put(&md5pool_global);
 }
-EXPORT_SYMBOL_GPL(md5pool_put);
+
+RCUNET_EXPORT_FOR_TESTS(md5pool_put);
 
 /* The percpu pool has no users to count: hold only makes sure it exists. */
 static int md5pool_percpu_hold(void)
@@ -228,54 +325,97 @@ static void md5pool_percpu_unhold(void)
 {
 }
 
+/* The lock-free variant, as the bench, the sign file and the tests use it. */
 const struct md5pool_ops md5pool_percpu_ops = {
 	.name	= "percpu",
+	.role	= RCUNET_ROLE_LOCKLESS,
 	.hold	= md5pool_percpu_hold,
 	.unhold	= md5pool_percpu_unhold,
 	.get	= md5pool_get,
 	.put	= md5pool_put,
 };
-EXPORT_SYMBOL_GPL(md5pool_percpu_ops);
 
-/* The shared builder, for legacy.c. */
-struct md5pool_pool *md5pool_pool_new(void)
+/**
+ * md5pool_percpu_variant() - the lock-free variant's ops
+ *
+ * Return: the ops of the percpu variant (role lockless).
+ */
+const struct md5pool_ops *md5pool_percpu_variant(void)
 {
-	return md5pool_pool_create();
+	return &md5pool_percpu_ops;
 }
 
-void md5pool_pool_delete(struct md5pool_pool *pool)
-{
-	md5pool_pool_free(pool);
-}
+RCUNET_EXPORT_FOR_TESTS(md5pool_percpu_variant);
 
 /* ------------------------------------------------------ hash helpers */
 
+/**
+ * md5pool_hash_init() - start a hash in this CPU's context
+ * @c: the context from a get
+ *
+ * Context: between get and put (BH disabled).
+ * Return: 0 or the crypto layer's errno.
+ */
 int md5pool_hash_init(struct md5pool_ctx *c)
 {
 	return crypto_shash_init(c->desc);
 }
-EXPORT_SYMBOL_GPL(md5pool_hash_init);
 
+RCUNET_EXPORT_FOR_TESTS(md5pool_hash_init);
+
+/**
+ * md5pool_hash_update() - hash @len bytes at @data
+ * @c: the context from a get
+ * @data: the bytes (linear, directly addressable)
+ * @len: how many
+ *
+ * Context: between get and put (BH disabled).
+ * Return: 0 or the crypto layer's errno.
+ */
 int md5pool_hash_update(struct md5pool_ctx *c, const void *data,
 			unsigned int len)
 {
 	return crypto_shash_update(c->desc, data, len);
 }
-EXPORT_SYMBOL_GPL(md5pool_hash_update);
 
+RCUNET_EXPORT_FOR_TESTS(md5pool_hash_update);
+
+/**
+ * md5pool_hash_final() - finish the hash and count one signature
+ * @c: the context from a get
+ * @digest: MD5POOL_DIGEST_LEN bytes of output
+ *
+ * Context: between get and put (BH disabled).
+ * Return: 0 or the crypto layer's errno.
+ */
 int md5pool_hash_final(struct md5pool_ctx *c, u8 *digest)
 {
 	/*
 	 * Only this CPU writes its counter (BH is off between get and put),
 	 * so a plain load suffices for the increment; the store is marked
-	 * because the stats file reads every CPU's counter locklessly
-	 * (READ_ONCE() in md5pool_stats_show()).
+	 * because the stats and cpus files read every CPU's counter
+	 * locklessly (READ_ONCE() in md5pool_pool_signed() and
+	 * md5pool_cpus_show()).
 	 */
 	WRITE_ONCE(c->nr_signed, c->nr_signed + 1);
 	return crypto_shash_final(c->desc, digest);
 }
-EXPORT_SYMBOL_GPL(md5pool_hash_final);
 
+RCUNET_EXPORT_FOR_TESTS(md5pool_hash_final);
+
+/**
+ * md5pool_hash_pseudo4() - hash the RFC 2385 IPv4 pseudo-header
+ * @c: the context from a get
+ * @saddr: source address
+ * @daddr: destination address
+ * @seglen: TCP segment length (header, options and payload)
+ *
+ * Built in the context's scratch: saddr, daddr, 0, IPPROTO_TCP, 16-bit
+ * length.
+ *
+ * Context: between get and put (BH disabled).
+ * Return: 0 or the crypto layer's errno.
+ */
 int md5pool_hash_pseudo4(struct md5pool_ctx *c, __be32 saddr, __be32 daddr,
 			 unsigned int seglen)
 {
@@ -288,8 +428,22 @@ int md5pool_hash_pseudo4(struct md5pool_ctx *c, __be32 saddr, __be32 daddr,
 	ph->len = cpu_to_be16(seglen);
 	return crypto_shash_update(c->desc, (const u8 *)ph, sizeof(*ph));
 }
-EXPORT_SYMBOL_GPL(md5pool_hash_pseudo4);
 
+RCUNET_EXPORT_FOR_TESTS(md5pool_hash_pseudo4);
+
+/**
+ * md5pool_hash_pseudo6() - hash the IPv6 pseudo-header
+ * @c: the context from a get
+ * @saddr: source address
+ * @daddr: destination address
+ * @seglen: TCP segment length (header, options and payload)
+ *
+ * Built in the context's scratch: saddr, daddr, 32-bit length, 32-bit
+ * next header.
+ *
+ * Context: between get and put (BH disabled).
+ * Return: 0 or the crypto layer's errno.
+ */
 int md5pool_hash_pseudo6(struct md5pool_ctx *c, const struct in6_addr *saddr,
 			 const struct in6_addr *daddr, unsigned int seglen)
 {
@@ -301,8 +455,17 @@ int md5pool_hash_pseudo6(struct md5pool_ctx *c, const struct in6_addr *saddr,
 	ph->protocol = cpu_to_be32(IPPROTO_TCP);
 	return crypto_shash_update(c->desc, (const u8 *)ph, sizeof(*ph));
 }
-EXPORT_SYMBOL_GPL(md5pool_hash_pseudo6);
 
+RCUNET_EXPORT_FOR_TESTS(md5pool_hash_pseudo6);
+
+/**
+ * md5pool_hash_tcphdr() - hash the fixed TCP header with a zero checksum
+ * @c: the context from a get
+ * @th: the header; its options are not hashed
+ *
+ * Context: between get and put (BH disabled).
+ * Return: 0 or the crypto layer's errno.
+ */
 int md5pool_hash_tcphdr(struct md5pool_ctx *c, const struct tcphdr *th)
 {
 	struct tcphdr *copy = (struct tcphdr *)c->scratch.tcp;
@@ -313,8 +476,14 @@ int md5pool_hash_tcphdr(struct md5pool_ctx *c, const struct tcphdr *th)
 	copy->check = 0;
 	return crypto_shash_update(c->desc, c->scratch.tcp, sizeof(*copy));
 }
-EXPORT_SYMBOL_GPL(md5pool_hash_tcphdr);
 
+RCUNET_EXPORT_FOR_TESTS(md5pool_hash_tcphdr);
+
+/*
+ * Hash @skb's payload after @header_len bytes of it: the linear part, the
+ * page frags (mapped one page at a time) and the frag_list. Between get
+ * and put (BH disabled). Returns 0 or the crypto layer's errno.
+ */
 int md5pool_hash_skb_data(struct md5pool_ctx *c, const struct sk_buff *skb,
 			  unsigned int header_len)
 {
@@ -353,10 +522,58 @@ int md5pool_hash_skb_data(struct md5pool_ctx *c, const struct sk_buff *skb,
 	}
 	return 0;
 }
-EXPORT_SYMBOL_GPL(md5pool_hash_skb_data);
 
+/**
+ * md5pool_hash_key() - hash the key (the last RFC 2385 input)
+ * @c: the context from a get
+ * @key: the key bytes
+ * @len: key length, at most MD5POOL_MAXKEYLEN
+ *
+ * Context: between get and put (BH disabled).
+ * Return: 0 or the crypto layer's errno.
+ */
 int md5pool_hash_key(struct md5pool_ctx *c, const u8 *key, unsigned int len)
 {
 	return crypto_shash_update(c->desc, key, len);
 }
-EXPORT_SYMBOL_GPL(md5pool_hash_key);
+
+RCUNET_EXPORT_FOR_TESTS(md5pool_hash_key);
+
+/* ------------------------------------------------------ module */
+
+/*
+ * Both global pools are statically initialised and built on first use, so
+ * init only publishes the files: procfs.c's control, keys, sign, stats and
+ * cpus, then bench.c's bench (which needs the directory).
+ */
+static int __init md5pool_init(void)
+{
+	struct proc_dir_entry *dir;
+	int err;
+
+	dir = md5pool_proc_init();
+	if (IS_ERR(dir))
+		return PTR_ERR(dir);
+	err = md5pool_bench_init(dir);
+	if (err) {
+		md5pool_proc_exit();
+		return err;
+	}
+	return 0;
+}
+
+static void __exit md5pool_exit(void)
+{
+	md5pool_bench_exit();
+	/* no file is open any more after this: no signer, no new key */
+	md5pool_proc_exit();
+	md5pool_kpeer_exit();
+	md5pool_domain_destroy(&md5pool_global);
+	/* every legacy user (sign write, bench, test) dropped its reference */
+	WARN_ON_ONCE(md5pool_legacy_allocated(&md5pool_legacy_global));
+}
+
+module_init(md5pool_init);
+module_exit(md5pool_exit);
+MODULE_DESCRIPTION("rcunet: per-cpu TCP-MD5 signing pool, lock-free fast path");
+MODULE_LICENSE("GPL");

@@ -9,9 +9,24 @@ struct proc_dir_entry;
 struct sk_buff;
 struct tcp_md5sig_key;
 
+/*
+ * The module's pools and variants; outside the module (the tests) reaches
+ * them through md5pool_global_domain(), md5pool_legacy_global_pool() and
+ * md5pool_{percpu,legacy}_variant().
+ */
+extern struct md5pool_domain md5pool_global;
+extern struct md5pool_legacy md5pool_legacy_global;
+extern const struct md5pool_ops md5pool_percpu_ops;
+extern const struct md5pool_ops md5pool_legacy_ops;
+
+/* core.c: the pool both variants build (may sleep) and its count. */
 struct md5pool_pool *md5pool_pool_new(void);
 void md5pool_pool_delete(struct md5pool_pool *pool);
+unsigned long md5pool_pool_signed(struct md5pool_pool *pool);
+
+/* legacy.c: what the stats file reports of the legacy pool. */
 const char *md5pool_legacy_lock_name(struct md5pool_legacy *lg);
+unsigned long md5pool_legacy_signed(struct md5pool_legacy *lg);
 
 /*
  * The kernel peer (sign.c): the running kernel's own TCP-MD5 signing.
@@ -25,6 +40,14 @@ int md5pool_kpeer_sign4(const struct tcp_md5sig_key *key,
 			const struct sk_buff *skb, u8 *digest);
 void md5pool_kpeer_exit(void);
 
+/*
+ * procfs.c: /proc/rcunet/md5pool/ and its files but the bench; returns the
+ * directory or an ERR_PTR. The exit removes them and flushes the keys.
+ */
+struct proc_dir_entry *md5pool_proc_init(void);
+void md5pool_proc_exit(void);
+
+/* bench.c: the bench file in @dir. */
 int md5pool_bench_init(struct proc_dir_entry *dir);
 void md5pool_bench_exit(void);
 

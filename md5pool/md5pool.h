@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * md5pool: a per-cpu pool of MD5 contexts for TCP-MD5 (RFC 2385) signing,
- * after "tcp: md5: remove spinlock usage in fast path".
+ * after commit 430a737efdc9 ("tcp: md5: remove spinlock usage in fast path").
  *
  * Two variants of the same pool live side by side:
  *
@@ -29,6 +29,7 @@
 #include <linux/in6.h>
 #include <crypto/hash.h>
 #include <crypto/md5.h>
+#include "../common/rcunet.h"
 
 struct sk_buff;
 struct tcphdr;
@@ -100,7 +101,7 @@ bool md5pool_domain_allocated(struct md5pool_domain *d);
 void md5pool_domain_destroy(struct md5pool_domain *d);
 
 /* The module's global pool. */
-extern struct md5pool_domain md5pool_global;
+struct md5pool_domain *md5pool_global_domain(void);
 int md5pool_alloc(void);
 struct md5pool_ctx *md5pool_get(void);
 void md5pool_put(void);
@@ -109,16 +110,20 @@ void md5pool_put(void);
 
 /**
  * struct md5pool_legacy - the refcounted pool of the original code
- * @lock: protects @users and @pool; taken in get, put, alloc and release
+ * @lock: protects @users, @pool and @nr_signed_freed; taken in get, put,
+ *	alloc and release
  * @users: holders of an md5pool_legacy_alloc() reference plus running gets
  * @pool: allocated by the first user, freed by the last
  * @nr_allocs: pools ever built (grows as users come and go)
+ * @nr_signed_freed: signatures counted by the pools already freed, so that
+ *	the module's ops count survives the pool coming and going
  */
 struct md5pool_legacy {
-	spinlock_t lock;	/* protects @users and @pool */
+	spinlock_t lock;	/* protects @users, @pool, @nr_signed_freed */
 	unsigned long users;
 	struct md5pool_pool *pool;
 	atomic_t nr_allocs;
+	unsigned long nr_signed_freed;
 };
 
 void md5pool_legacy_init(struct md5pool_legacy *lg);
@@ -128,25 +133,34 @@ struct md5pool_ctx *md5pool_legacy_get(struct md5pool_legacy *lg);
 void md5pool_legacy_put(struct md5pool_legacy *lg);
 bool md5pool_legacy_allocated(struct md5pool_legacy *lg);
 
-extern struct md5pool_legacy md5pool_legacy_global;
+/* The module's legacy pool, the one the legacy variant uses. */
+struct md5pool_legacy *md5pool_legacy_global_pool(void);
 
 /* ------------------------------------------------------ variants table */
 
 /**
  * struct md5pool_ops - one pool variant, as the bench, the sign file and
- * KUnit see it. @hold takes a long-lived user reference (a socket with a
- * key, in TCP terms); @unhold drops it; @get/@put bracket one signature.
+ *	KUnit see it
+ * @name: "percpu" or "legacy", as the control file and the bench name it
+ * @role: RCUNET_ROLE_LOCKLESS (percpu) or RCUNET_ROLE_LOCKED (legacy)
+ * @hold: take a long-lived user reference (a socket with a key, in TCP
+ *	terms); may sleep; returns 0 or -ENOMEM
+ * @unhold: drop it
+ * @get: this CPU's context with BH disabled, or NULL (no pool); brackets
+ *	one signature with @put
+ * @put: end the signature, BH enabled again
  */
 struct md5pool_ops {
 	const char *name;
+	enum rcunet_role role;
 	int (*hold)(void);
 	void (*unhold)(void);
 	struct md5pool_ctx *(*get)(void);
 	void (*put)(void);
 };
 
-extern const struct md5pool_ops md5pool_percpu_ops;
-extern const struct md5pool_ops md5pool_legacy_ops;
+const struct md5pool_ops *md5pool_percpu_variant(void);
+const struct md5pool_ops *md5pool_legacy_variant(void);
 
 /* ------------------------------------------------------ hash helpers */
 
@@ -171,10 +185,14 @@ int md5pool_hash_key(struct md5pool_ctx *c, const u8 *key, unsigned int len);
 /**
  * struct md5pool_seg - a parsed, bounds-checked TCP segment
  * @family: AF_INET or AF_INET6
- * @saddr4/@daddr4, @saddr6/@daddr6: addresses from the IP header
+ * @saddr4: IPv4 source address (AF_INET)
+ * @daddr4: IPv4 destination address (AF_INET)
+ * @saddr6: IPv6 source address (AF_INET6)
+ * @daddr6: IPv6 destination address (AF_INET6)
  * @th: the TCP header (inside the caller's buffer)
  * @seglen: TCP header + options + payload, as the IP header says
- * @payload: payload start; @payload_len its length
+ * @payload: payload start (inside the caller's buffer)
+ * @payload_len: payload length in bytes
  * @md5opt: the 16 signature bytes of the MD5 option, or NULL
  */
 struct md5pool_seg {
@@ -211,7 +229,7 @@ int md5pool_sign_seg_skb(const struct md5pool_ops *ops,
 struct sk_buff *md5pool_seg_to_skb(const struct md5pool_seg *seg,
 				   unsigned int linear_payload);
 
-/* The live kernel's own TCP-MD5 (IPv4 only): true if built in. */
+/* The live kernel's own TCP-MD5 signature of @seg (IPv4 only). */
 int md5pool_kernel_sign4(const struct md5pool_seg *seg, const u8 *key,
 			 unsigned int keylen, u8 *digest);
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * md5pool procfs: /proc/rcunet/md5pool/{control,keys,sign,stats,bench}
- * and the module's init and exit.
+ * md5pool procfs: /proc/rcunet/md5pool/{control,keys,sign,stats,cpus}
+ * (bench.c adds bench; the core adds variants).
  *
  * The key table is configuration, not fast path: a short list under a
  * mutex. A signature copies its key out under the mutex and then signs
@@ -44,6 +44,20 @@ static const struct md5pool_ops *md5pool_sign_ops = &md5pool_percpu_ops;
 
 static struct proc_dir_entry *md5pool_dir;
 
+/*
+ * Failed control commands and sign writes since load (stats "errors:").
+ * Lines the shared control parser refuses before a handler runs (unknown
+ * command word, wrong argument count) are logged there, not counted here.
+ */
+static atomic_long_t md5pool_nr_errors = ATOMIC_LONG_INIT(0);
+
+static int md5pool_count_error(int err)
+{
+	if (err)
+		atomic_long_inc(&md5pool_nr_errors);
+	return err;
+}
+
 /* ------------------------------------------------------------- keys */
 
 static struct md5pool_key *md5pool_key_find(const struct rcunet_addr *a)
@@ -57,7 +71,7 @@ static struct md5pool_key *md5pool_key_find(const struct rcunet_addr *a)
 	return NULL;
 }
 
-static int md5pool_cmd_key_add(void *ctx, int argc, char **argv)
+static int md5pool_key_add(char **argv)
 {
 	struct md5pool_key *k;
 	int err;
@@ -94,7 +108,7 @@ fail:
 	return err;
 }
 
-static int md5pool_cmd_key_del(void *ctx, int argc, char **argv)
+static int md5pool_key_del(char **argv)
 {
 	struct rcunet_addr a;
 	struct md5pool_key *k;
@@ -116,7 +130,7 @@ static int md5pool_cmd_key_del(void *ctx, int argc, char **argv)
 	return 0;
 }
 
-static int md5pool_cmd_sign_variant(void *ctx, int argc, char **argv)
+static int md5pool_sign_variant(char **argv)
 {
 	if (!strcmp(argv[1], md5pool_percpu_ops.name))
 		WRITE_ONCE(md5pool_sign_ops, &md5pool_percpu_ops);
@@ -140,10 +154,26 @@ static void md5pool_keys_flush(void)
 	mutex_unlock(&md5pool_keys_mutex);
 }
 
+static int md5pool_cmd_key_add(void *ctx, int argc, char **argv)
+{
+	return md5pool_count_error(md5pool_key_add(argv));
+}
+
+static int md5pool_cmd_key_del(void *ctx, int argc, char **argv)
+{
+	return md5pool_count_error(md5pool_key_del(argv));
+}
+
+static int md5pool_cmd_sign_variant(void *ctx, int argc, char **argv)
+{
+	return md5pool_count_error(md5pool_sign_variant(argv));
+}
+
 static const struct rcunet_cmd md5pool_cmds[] = {
 	{ "key_add", 2, 2, "ADDR KEYHEX (1..80 bytes)", md5pool_cmd_key_add },
 	{ "key_del", 1, 1, "ADDR", md5pool_cmd_key_del },
-	{ "sign_variant", 1, 1, "percpu|legacy", md5pool_cmd_sign_variant },
+	{ "sign_variant", 1, 1, "percpu (lockless) | legacy (locked)",
+	  md5pool_cmd_sign_variant },
 	{ }
 };
 
@@ -265,13 +295,15 @@ static ssize_t md5pool_sign_write(struct file *file, const char __user *ubuf,
 	int err;
 
 	if (count == 0 || count > MD5POOL_MAX_PACKET) {
-		rcunet_log_reject("md5pool", "sign packet length", -EINVAL);
+		rcunet_log_reject("md5pool", "sign packet length",
+				  md5pool_count_error(-EINVAL));
 		return -EINVAL;
 	}
 	pkt = vmemdup_user(ubuf, count);
 	if (IS_ERR(pkt))
 		return PTR_ERR(pkt);
-	err = md5pool_sign_packet(pkt, count, line, sizeof(line));
+	err = md5pool_count_error(md5pool_sign_packet(pkt, count, line,
+						      sizeof(line)));
 	kvfree(pkt);
 	if (err) {
 		rcunet_log_reject("md5pool", "sign packet", err);
@@ -302,28 +334,53 @@ static const struct proc_ops md5pool_sign_proc_ops = {
 
 /* ------------------------------------------------------------- stats */
 
+/*
+ * "key: value", one per line, ops and errors first. ops: signatures
+ * computed through the module's two pools since load (the sign file, the
+ * bench, the tests), from the pools' per-CPU counters.
+ */
 static int md5pool_stats_show(struct seq_file *m, void *v)
 {
+	const struct md5pool_ops *ops = READ_ONCE(md5pool_sign_ops);
 	struct md5pool_legacy *lg = &md5pool_legacy_global;
 	struct md5pool_pool *pool;
-	unsigned long users;
+	unsigned long users, percpu_signed;
 	bool lg_alloc;
-	int cpu;
+
+	/* the percpu pool, once published, lives until module exit */
+	rcu_read_lock();
+	pool = rcu_dereference(md5pool_global.pool);
+	percpu_signed = md5pool_pool_signed(pool);
+	rcu_read_unlock();
+
+	seq_printf(m, "ops: %lu\n",
+		   percpu_signed + md5pool_legacy_signed(lg));
+	seq_printf(m, "errors: %ld\n", atomic_long_read(&md5pool_nr_errors));
+	seq_printf(m, "sign_variant: %s\n", ops->name);
+	seq_printf(m, "sign_variant_role: %s\n", rcunet_role_name(ops->role));
+	seq_printf(m, "pool_allocated: %s\n",
+		   md5pool_domain_allocated(&md5pool_global) ? "yes" : "no");
+	seq_printf(m, "pool_allocs: %d\n",
+		   atomic_read(&md5pool_global.nr_allocs));
 
 	spin_lock_bh(&lg->lock);
 	users = lg->users;
 	lg_alloc = lg->pool;
 	spin_unlock_bh(&lg->lock);
+	seq_printf(m, "legacy_allocated: %s\n", lg_alloc ? "yes" : "no");
+	seq_printf(m, "legacy_users: %lu\n", users);
+	seq_printf(m, "legacy_allocs: %d\n", atomic_read(&lg->nr_allocs));
+	/* the legacy lock's lockdep class name, "-" without lockdep */
+	seq_printf(m, "legacy_lock: %s\n", md5pool_legacy_lock_name(lg));
+	return 0;
+}
 
-	seq_printf(m, "pool_allocated=%s allocs=%d sign_variant=%s\n",
-		   md5pool_domain_allocated(&md5pool_global) ? "yes" : "no",
-		   atomic_read(&md5pool_global.nr_allocs),
-		   READ_ONCE(md5pool_sign_ops)->name);
-	seq_printf(m, "legacy_allocated=%s legacy_users=%lu legacy_allocs=%d\n",
-		   lg_alloc ? "yes" : "no", users,
-		   atomic_read(&lg->nr_allocs));
-	seq_printf(m, "legacy_lock=%s\n", md5pool_legacy_lock_name(lg));
-	/* the percpu pool, once published, lives until module exit */
+/* One line per possible CPU: signatures through the percpu pool there. */
+static int md5pool_cpus_show(struct seq_file *m, void *v)
+{
+	struct md5pool_pool *pool;
+	int cpu;
+
 	rcu_read_lock();
 	pool = rcu_dereference(md5pool_global.pool);
 	for_each_possible_cpu(cpu)
@@ -334,44 +391,31 @@ static int md5pool_stats_show(struct seq_file *m, void *v)
 	return 0;
 }
 
-/* ------------------------------------------------------------- module */
+/* ------------------------------------------------------------- files */
 
-static int __init md5pool_init(void)
+struct proc_dir_entry *md5pool_proc_init(void)
 {
-	int err = -ENOMEM;
-
 	md5pool_dir = rcunet_proc_mkdir("md5pool");
 	if (!md5pool_dir)
-		return -ENOMEM;
+		return ERR_PTR(-ENOMEM);
 	if (!rcunet_ctl_create("control", md5pool_dir, &md5pool_ctl) ||
 	    !proc_create_single("keys", 0400, md5pool_dir,
 				md5pool_keys_show) ||
 	    !proc_create("sign", 0600, md5pool_dir,
 			 &md5pool_sign_proc_ops) ||
 	    !proc_create_single("stats", 0400, md5pool_dir,
-				md5pool_stats_show))
-		goto fail;
-	err = md5pool_bench_init(md5pool_dir);
-	if (err)
-		goto fail;
-	return 0;
-fail:
-	proc_remove(md5pool_dir);
-	return err;
+				md5pool_stats_show) ||
+	    !proc_create_single("cpus", 0400, md5pool_dir,
+				md5pool_cpus_show)) {
+		proc_remove(md5pool_dir);
+		return ERR_PTR(-ENOMEM);
+	}
+	return md5pool_dir;
 }
 
-static void __exit md5pool_exit(void)
+void md5pool_proc_exit(void)
 {
-	md5pool_bench_exit();
 	/* no file is open any more after this: no signer, no new key */
 	proc_remove(md5pool_dir);
 	md5pool_keys_flush();
-	md5pool_kpeer_exit();
-	md5pool_domain_destroy(&md5pool_global);
-	WARN_ON_ONCE(md5pool_legacy_allocated(&md5pool_legacy_global));
 }
-
-module_init(md5pool_init);
-module_exit(md5pool_exit);
-MODULE_DESCRIPTION("rcunet: per-cpu TCP-MD5 signing pool, lock-free fast path");
-MODULE_LICENSE("GPL");

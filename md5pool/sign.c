@@ -85,6 +85,18 @@ static int md5pool_parse_tcp(const u8 *seg, unsigned int seglen,
 	return md5pool_find_md5opt(th, &out->md5opt);
 }
 
+/**
+ * md5pool_parse_packet() - parse a raw IPv4/IPv6 TCP packet, bounds-checked
+ * @pkt: the packet, IP header first, as captured from the wire
+ * @len: bytes at @pkt; bytes past the IP length are ignored
+ * @seg: filled with pointers into @pkt (zeroed first)
+ *
+ * Every length the headers claim is checked against @len before use.
+ *
+ * Return: 0; -EINVAL for a truncated or malformed packet (version, header
+ * lengths, IPv4 fragment, data offset, option list, MD5 option length);
+ * -EPROTONOSUPPORT when TCP is not the IP header's next protocol.
+ */
 int md5pool_parse_packet(const u8 *pkt, size_t len, struct md5pool_seg *seg)
 {
 	memset(seg, 0, sizeof(*seg));
@@ -133,7 +145,8 @@ int md5pool_parse_packet(const u8 *pkt, size_t len, struct md5pool_seg *seg)
 		return -EINVAL;
 	}
 }
-EXPORT_SYMBOL_GPL(md5pool_parse_packet);
+
+RCUNET_EXPORT_FOR_TESTS(md5pool_parse_packet);
 
 static int md5pool_hash_headers(struct md5pool_ctx *c,
 				const struct md5pool_seg *seg)
@@ -154,6 +167,17 @@ static int md5pool_hash_headers(struct md5pool_ctx *c,
 	return md5pool_hash_tcphdr(c, seg->th);
 }
 
+/**
+ * md5pool_sign_seg() - RFC 2385 signature of a segment, linear payload
+ * @ops: the pool variant to sign through
+ * @seg: a segment from md5pool_parse_packet()
+ * @key: the key
+ * @keylen: its length, at most MD5POOL_MAXKEYLEN
+ * @digest: MD5POOL_DIGEST_LEN bytes of output
+ *
+ * Context: any context where BH may be disabled; @ops must be held.
+ * Return: 0, -ENOMEM when the variant has no pool, or the crypto errno.
+ */
 int md5pool_sign_seg(const struct md5pool_ops *ops,
 		     const struct md5pool_seg *seg, const u8 *key,
 		     unsigned int keylen, u8 *digest)
@@ -174,8 +198,23 @@ int md5pool_sign_seg(const struct md5pool_ops *ops,
 	ops->put();
 	return err;
 }
-EXPORT_SYMBOL_GPL(md5pool_sign_seg);
 
+RCUNET_EXPORT_FOR_TESTS(md5pool_sign_seg);
+
+/**
+ * md5pool_sign_seg_skb() - RFC 2385 signature, payload taken from an skb
+ * @ops: the pool variant to sign through
+ * @seg: a segment from md5pool_parse_packet() (addresses, TCP header)
+ * @skb: holds the payload after @header_len bytes (linear, frags,
+ *	frag_list: the paged path the TCP stack signs)
+ * @header_len: bytes of @skb before the payload
+ * @key: the key
+ * @keylen: its length, at most MD5POOL_MAXKEYLEN
+ * @digest: MD5POOL_DIGEST_LEN bytes of output
+ *
+ * Context: any context where BH may be disabled; @ops must be held.
+ * Return: 0, -ENOMEM when the variant has no pool, or the crypto errno.
+ */
 int md5pool_sign_seg_skb(const struct md5pool_ops *ops,
 			 const struct md5pool_seg *seg,
 			 const struct sk_buff *skb, unsigned int header_len,
@@ -197,11 +236,25 @@ int md5pool_sign_seg_skb(const struct md5pool_ops *ops,
 	ops->put();
 	return err;
 }
-EXPORT_SYMBOL_GPL(md5pool_sign_seg_skb);
+
+RCUNET_EXPORT_FOR_TESTS(md5pool_sign_seg_skb);
 
 /* Room in front of the TCP header for an IP header (kernel peer needs it). */
 #define MD5POOL_SKB_HEADROOM	(MAX_HEADER + sizeof(struct ipv6hdr))
 
+/**
+ * md5pool_seg_to_skb() - copy a segment into a new paged skb
+ * @seg: a segment from md5pool_parse_packet()
+ * @linear_payload: payload bytes kept in the linear part; the rest goes
+ *	to page frags
+ *
+ * skb->data is the TCP header; an IP header with the segment's addresses
+ * sits in front of it (ip_hdr()/ipv6_hdr() work).
+ *
+ * Context: process context, may sleep.
+ * Return: the skb (free with kfree_skb()), or NULL when out of memory or
+ * the payload needs more than MAX_SKB_FRAGS pages.
+ */
 struct sk_buff *md5pool_seg_to_skb(const struct md5pool_seg *seg,
 				   unsigned int linear_payload)
 {
@@ -262,7 +315,8 @@ fail:
 	kfree_skb(skb);
 	return NULL;
 }
-EXPORT_SYMBOL_GPL(md5pool_seg_to_skb);
+
+RCUNET_EXPORT_FOR_TESTS(md5pool_seg_to_skb);
 
 /*
  * The peer: the running kernel's own TCP-MD5 code on the same segment,
@@ -410,6 +464,20 @@ int md5pool_kpeer_sign4(const struct tcp_md5sig_key *key,
 
 #endif
 
+/**
+ * md5pool_kernel_sign4() - the running kernel's own TCP-MD5 signature
+ * @seg: an IPv4 segment from md5pool_parse_packet()
+ * @key: the key
+ * @keylen: its length, at most TCP_MD5SIG_MAXKEYLEN
+ * @digest: MD5POOL_DIGEST_LEN bytes of output
+ *
+ * tcp_v4_md5_hash_skb() on a kernel that exports it, else its steps
+ * around the kernel's tcp_sigpool (6.7+); see md5pool_kpeer_prepare().
+ *
+ * Context: process context, may sleep.
+ * Return: 0; -EAFNOSUPPORT for IPv6 or a too long key; -EOPNOTSUPP on a
+ * kernel with neither form; -ENOMEM; -EIO when the kernel's hash failed.
+ */
 int md5pool_kernel_sign4(const struct md5pool_seg *seg, const u8 *key,
 			 unsigned int keylen, u8 *digest)
 {
@@ -437,4 +505,5 @@ out:
 	kfree_sensitive(k);
 	return err;
 }
-EXPORT_SYMBOL_GPL(md5pool_kernel_sign4);
+
+RCUNET_EXPORT_FOR_TESTS(md5pool_kernel_sign4);

@@ -123,7 +123,7 @@ static struct md5t {
 	struct mutex slot_mutex;	/* serialises key updaters */
 	atomic_t key_gen;
 
-	atomic_t legacy_holds;		/* ours on md5pool_legacy_global */
+	atomic_t legacy_holds;		/* ours on the global legacy pool */
 	struct md5t_thread thr[RTORT_MAX_THREADS];
 
 	struct mutex tl_mutex;		/* one tasklet round at a time */
@@ -308,7 +308,7 @@ static int md5t_seg_build(unsigned int i, struct md5t_seg *s)
 
 static const struct md5pool_ops *md5t_variant(bool legacy)
 {
-	return legacy ? &md5pool_legacy_ops : &md5pool_percpu_ops;
+	return legacy ? md5pool_legacy_variant() : md5pool_percpu_variant();
 }
 
 /*
@@ -341,10 +341,10 @@ static const char *md5t_check_ctx(const struct md5pool_ops *ops,
 		return NULL;
 	if (!in_softirq())
 		return "get returned a context with BH enabled";
-	if (ops != &md5pool_percpu_ops)
+	if (ops != md5pool_percpu_variant())
 		return NULL;
 	/* published once and never freed while md5pool is loaded */
-	pool = rcu_dereference_bh(md5pool_global.pool);
+	pool = rcu_dereference_bh(md5pool_global_domain()->pool);
 	if (!pool)
 		return "get returned a context but the pool is not published";
 	if (c != this_cpu_ptr(pool->ctx))
@@ -419,7 +419,7 @@ static int md5t_sign_steps(struct rtort_thread *t, const struct md5pool_ops *ops
 /* Take a user reference on the global legacy pool (counted as ours). */
 static int md5t_legacy_hold(void)
 {
-	int err = md5pool_legacy_ops.hold();
+	int err = md5pool_legacy_variant()->hold();
 
 	if (!err)
 		atomic_inc(&md5t.legacy_holds);
@@ -429,7 +429,7 @@ static int md5t_legacy_hold(void)
 static void md5t_legacy_unhold(void)
 {
 	atomic_dec(&md5t.legacy_holds);
-	md5pool_legacy_ops.unhold();
+	md5pool_legacy_variant()->unhold();
 }
 
 /*
@@ -464,7 +464,7 @@ static int md5t_sign_one(struct rtort_thread *t, bool legacy, unsigned int si,
 
 static void md5t_check_global_allocs(struct rtort_thread *t)
 {
-	int n = atomic_read(&md5pool_global.nr_allocs);
+	int n = atomic_read(&md5pool_global_domain()->nr_allocs);
 
 	if (n > 1)
 		rtort_fail(t, "percpu pool built %d times", n);
@@ -482,7 +482,7 @@ static int md5t_op_sign(void *ctx, struct rtort_thread *t)
 	md5t_check_global_allocs(t);
 	if (err)
 		return err;
-	if (!legacy && !md5pool_domain_allocated(&md5pool_global))
+	if (!legacy && !md5pool_domain_allocated(md5pool_global_domain()))
 		rtort_fail(t, "md5pool_alloc() returned 0 but no pool is published");
 	for (i = 0; i < 4 && !err; i++)
 		err = md5t_sign_one(t, legacy, rtort_random(t, MD5T_NSEG),
@@ -886,7 +886,7 @@ static int md5t_op_legacy_churn(void *ctx, struct rtort_thread *t)
 	err = md5t_legacy_hold();
 	if (err)
 		return err;
-	if (!md5pool_legacy_allocated(&md5pool_legacy_global))
+	if (!md5pool_legacy_allocated(md5pool_legacy_global_pool()))
 		rtort_fail(t, "legacy user held but no pool");
 	err = md5t_sign_one(t, true, rtort_random(t, MD5T_NSEG),
 			    rtort_random(t, MD5T_NKEY), rtort_random(t, 4));
@@ -1172,3 +1172,4 @@ module_init(md5t_init);
 module_exit(md5t_exit);
 MODULE_DESCRIPTION("rcunet-torture: md5pool driver");
 MODULE_LICENSE("GPL");
+RCUNET_IMPORT_TEST_EXPORTS();
