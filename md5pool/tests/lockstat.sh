@@ -7,13 +7,14 @@
 # reports it), must be among those per-op classes, which proves the check
 # sees a per-op lock. Percpu: no per-op class at all, and the legacy lock
 # not once.
+# shellcheck source-path=SCRIPTDIR source=../../scripts/guest/lib.sh
 . /rcunet/guest/lib.sh
 
 [ -e /proc/lock_stat ] || exit 77
 P=/proc/rcunet/md5pool
 LOOPS=5000
 
-want=$(sed -n 's/^legacy_lock=//p' "$P/stats")
+want=$(sed -n 's/^legacy_lock: //p' "$P/stats")
 echo "legacy lock class: '$want'"
 if [ -z "$want" ] || [ "$want" = - ]; then
 	case_fail lockstat/legacy_lock_named "stats has no legacy_lock class name"

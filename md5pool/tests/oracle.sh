@@ -4,6 +4,7 @@
 # ACK, FIN) fed to /proc/rcunet/md5pool/sign must match the signature the
 # kernel put on the wire, through both variants. With one key byte flipped
 # in md5pool every segment must mismatch (the oracle can fail).
+# shellcheck source-path=SCRIPTDIR source=../../scripts/guest/lib.sh
 . /rcunet/guest/lib.sh
 
 KEY=72636e65742d6d643570	# "rcnet-md5p"
@@ -11,6 +12,7 @@ BAD=72636e65742d6d643571	# last byte flipped
 rc=0
 
 run_oracle() {	# NAME FAMILY [expect-fail]
+	# shellcheck disable=SC3043 # busybox ash has local
 	local out r
 	out=$(md5sig_oracle -f "$2" -k "$KEY" ${3:+-q} 2>&1)
 	r=$?
@@ -54,6 +56,7 @@ run_oracle "oracle/flipped_key_fails/ipv6" 6 fail
 
 ctl md5pool "key_del 127.0.0.1"
 ctl md5pool "key_del ::1"
-grep -q 'legacy_allocated=no legacy_users=0' /proc/rcunet/md5pool/stats ||
+{ grep -qx 'legacy_allocated: no' /proc/rcunet/md5pool/stats &&
+	grep -qx 'legacy_users: 0' /proc/rcunet/md5pool/stats; } ||
 	{ case_fail oracle/legacy_pool_freed "$(cat /proc/rcunet/md5pool/stats)"; rc=1; }
 exit $rc

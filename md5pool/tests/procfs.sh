@@ -1,7 +1,8 @@
 # rcunet-timeout: 150
 # /proc/rcunet/md5pool: control commands and their errors, keys listing,
 # the sign file on the committed kernel-signed vectors (so the stock
-# kernel checks them too) and on malformed packets, stats.
+# kernel checks them too) and on malformed packets, stats and cpus.
+# shellcheck source-path=SCRIPTDIR source=../../scripts/guest/lib.sh
 . /rcunet/guest/lib.sh
 
 P=/proc/rcunet/md5pool
@@ -9,6 +10,7 @@ KEY=72636e65742d6d643570
 VEC=/rcunet/tests/md5pool/vectors.txt
 # lib.sh's ctl uses busybox printf, which hides the write error text;
 # echo reports it ("sh: write error: Invalid argument").
+# shellcheck disable=SC2317 # called through expect_error
 ctl_e() { echo "$2" >"/proc/rcunet/$1/control"; }
 vec() { awk -v f="$1" -v n="$2" '$1 == f && $2 == n { print $3 }' "$VEC"; }
 V4SYN=$(vec v4 1)
@@ -16,7 +18,7 @@ V4DATA=$(vec v4 8)
 V6SYNACK=$(vec v6 2)
 V6DATA=$(vec v6 4)
 
-for f in control keys sign stats bench; do
+for f in control keys sign stats cpus bench variants; do
 	check "procfs/exists/$f" test -e "$P/$f"
 done
 
@@ -35,7 +37,13 @@ check procfs/key_del ctl md5pool "key_del 10.0.0.1"
 expect_error procfs/key_del/unknown "No such file" ctl_e md5pool "key_del 10.0.0.1"
 check procfs/keys/unlisted sh -c "! grep -q '^10.0.0.1 ' $P/keys"
 check procfs/key_del/v6 ctl md5pool "key_del fe80::1"
+check procfs/control/usage_names_roles grep -q '^sign_variant percpu (lockless) | legacy (locked)$' "$P/control"
+# stat VALUE-OF-KEY: the value of one "key: value" line of stats
+stat() { sed -n "s/^$1: //p" "$P/stats"; }
+errors_before=$(stat errors)
 expect_error procfs/sign_variant/unknown "Invalid argument" ctl_e md5pool "sign_variant fast"
+check procfs/stats/errors_counted test "$(stat errors)" -gt "$errors_before"
+check procfs/stats/sign_variant_role sh -c "grep -qx 'sign_variant: percpu' $P/stats && grep -qx 'sign_variant_role: lockless' $P/stats"
 expect_error procfs/unknown_command "Invalid argument" ctl_e md5pool "frobnicate"
 
 # unknown peer: no key for 127.0.0.1 / ::1 yet
@@ -44,6 +52,7 @@ expect_error procfs/sign/unknown_peer "Required key not available" md5sig_oracle
 ctl md5pool "key_add 127.0.0.1 $KEY"
 ctl md5pool "key_add ::1 $KEY"
 sign_is() {	# NAME HEX EXPECTED-MATCH
+	# shellcheck disable=SC3043 # busybox ash has local
 	local out
 	out=$(md5sig_oracle -w "$2" 2>&1)
 	if echo "$out" | grep -Eq "^sig=[0-9a-f]{32} match=$3\$"; then
@@ -54,6 +63,8 @@ sign_is() {	# NAME HEX EXPECTED-MATCH
 }
 for v in percpu legacy; do
 	ctl md5pool "sign_variant $v"
+	[ $v = legacy ] && check procfs/stats/sign_variant_role_legacy \
+		grep -qx 'sign_variant_role: locked' "$P/stats"
 	sign_is "procfs/sign/$v/vector_v4_syn" "$V4SYN" yes
 	sign_is "procfs/sign/$v/vector_v4_data64" "$V4DATA" yes
 	sign_is "procfs/sign/$v/vector_v6_synack" "$V6SYNACK" yes
@@ -89,10 +100,16 @@ check procfs/sign/garbage_rejected_cleanly test $garbage_ok = 1
 ctl md5pool "key_del 127.0.0.1"
 ctl md5pool "key_del ::1"
 
-check procfs/stats/pool_allocated grep -q '^pool_allocated=yes allocs=1 ' "$P/stats"
-check procfs/stats/signed_counted sh -c "grep '^cpu[0-9]* signed=' $P/stats | awk '{ split(\$2, a, \"=\"); s += a[2] } END { exit !(s >= 8) }'"
-check procfs/stats/legacy_freed grep -q '^legacy_allocated=no legacy_users=0 ' "$P/stats"
-cat "$P/stats"
+# stats: "key: value", one per line, ops and errors first
+check procfs/stats/ops_errors_first sh -c "head -n 2 $P/stats | sed 's/: [0-9]*\$//' | tr '\n' ' ' | grep -qx 'ops errors '"
+check procfs/stats/key_value_lines sh -c "! grep -qv '^[a-z_0-9]*: [^ ]*\$' $P/stats"
+check procfs/stats/pool_allocated sh -c "grep -qx 'pool_allocated: yes' $P/stats && grep -qx 'pool_allocs: 1' $P/stats"
+# 8 signatures above (4 vectors x 2 variants), more from the bad-key runs
+check procfs/stats/ops_counted test "$(stat ops)" -ge 8
+check procfs/cpus/one_line_per_cpu sh -c "! grep -qv '^cpu[0-9][0-9]* signed=[0-9][0-9]*\$' $P/cpus && grep -q . $P/cpus"
+check procfs/cpus/signed_counted sh -c "awk '{ split(\$2, a, \"=\"); s += a[2] } END { exit !(s >= 4) }' $P/cpus"
+check procfs/stats/legacy_freed sh -c "grep -qx 'legacy_allocated: no' $P/stats && grep -qx 'legacy_users: 0' $P/stats"
+cat "$P/stats" "$P/cpus"
 
 # bench spec errors
 expect_error procfs/bench/bad_size "Numerical result out of range" sh -c "echo 'variant=percpu size=100000' > $P/bench"

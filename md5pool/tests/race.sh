@@ -5,10 +5,11 @@
 # reference of its own (through legacy, a first user builds the pool and a
 # last one frees it, over and over, while the other signer is in get), a
 # third process flips sign_variant under them, a two-thread bench of
-# legacy then percpu runs beside, and a fourth reads the stats file (every
-# CPU's signature counter, locklessly) all along. Every signature must
-# match, every bench run must succeed, and at the end no legacy user may be
-# left.
+# legacy then percpu runs beside, and a fourth reads the stats and cpus
+# files (every CPU's signature counter, read locklessly: summed into ops,
+# listed per CPU) all along. Every signature must match, every bench run
+# must succeed, and at the end no legacy user may be left.
+# shellcheck source-path=SCRIPTDIR source=../../scripts/guest/lib.sh
 . /rcunet/guest/lib.sh
 
 P=/proc/rcunet/md5pool
@@ -24,8 +25,7 @@ done
 
 # signer HEX HEX: ROUNDS signatures of each packet; prints the bad results
 signer() {
-	local i
-	for i in $(seq $ROUNDS); do
+	for _ in $(seq $ROUNDS); do
 		for p in "$@"; do
 			md5sig_oracle -w "$p" 2>&1
 		done
@@ -45,7 +45,7 @@ s1=$!
 signer "$(vec v6 2)" "$(vec v4 8)" >"$tmp/s2" &
 s2=$!
 (
-	for i in $(seq $ROUNDS); do
+	for _ in $(seq $ROUNDS); do
 		ctl md5pool "sign_variant legacy"
 		ctl md5pool "sign_variant percpu"
 	done
@@ -54,7 +54,9 @@ flip=$!
 (
 	bad=0
 	while [ ! -e "$tmp/stop" ]; do
-		grep -q '^cpu[0-9]* signed=[0-9]' "$P/stats" || bad=$((bad + 1))
+		{ grep -q '^ops: [0-9]' "$P/stats" &&
+			grep -q '^cpu[0-9]* signed=[0-9]' "$P/cpus"; } ||
+			bad=$((bad + 1))
 		sleep 0.02	# leave the CPUs to the signers
 	done
 	echo "$bad" >"$tmp/stats_bad"
@@ -73,7 +75,7 @@ check race/bench_legacy_ok grep -q 'variant=legacy .*threads=2' "$tmp/bench"
 check race/bench_percpu_ok grep -q 'variant=percpu .*threads=2' "$tmp/bench"
 check race/bench_no_error sh -c "! grep -q 'error=\|failed' '$tmp/bench'"
 check race/stats_read_throughout grep -qx 0 "$tmp/stats_bad"
-check race/no_legacy_user_left grep -q '^legacy_allocated=no legacy_users=0 ' "$P/stats"
+check race/no_legacy_user_left sh -c "grep -qx 'legacy_allocated: no' $P/stats && grep -qx 'legacy_users: 0' $P/stats"
 for a in 127.0.0.1 ::1; do
 	ctl md5pool "key_del $a"
 done
