@@ -3,6 +3,8 @@
 #   make                 build every module for KDIR
 #   make install | uninstall   (root) into /lib/modules/<release>/updates/rcunet, depmod
 #   make dkms-deb        rcunet-dkms_<version>_all.deb (DKMS source package) in out/deb/
+#   make check-install   the package on a full Debian 12 VM: apt install, dkms, modprobe,
+#                        rcunet-check, bench-host, a second kernel, apt remove
 #   make bench           the main job: set-up, boot the stock kernel, run every benchmark
 #   make check           the tests (6.1 tier): set-up, static gates, self-test,
 #                        debug, KASAN, KCSAN and stock kernel runs, bench smoke
@@ -29,7 +31,7 @@ KDIR ?= $(firstword $(wildcard /lib/modules/$(shell uname -r)/build) \
 
 SHELL := /bin/bash
 
-.PHONY: all modules clean setup install uninstall dkms-deb kernels check bench sparse cocci checkpatch selftest kernel-doc shape lint shellcheck python-lint \
+.PHONY: all modules clean setup install uninstall dkms-deb check-install kernels check bench sparse cocci checkpatch selftest kernel-doc shape lint shellcheck python-lint \
 	check-kasan check-kcsan torture torture-selftest check-matrix
 
 all: modules
@@ -57,7 +59,12 @@ uninstall:
 
 # make dkms-deb: rcunet-dkms_<version>_all.deb in out/deb/ (scripts/dkms-deb)
 dkms-deb:
+	scripts/setup install
 	scripts/dkms-deb
+
+# make check-install: the DKMS package's whole user path on a full Debian VM
+check-install:
+	scripts/check-install
 
 clean:
 	@if [ -n "$(KDIR)" ]; then $(MAKE) -C $(KDIR) M=$(CURDIR) clean; fi

@@ -5,8 +5,12 @@
 RCUNET_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # Everything downloaded or built outside git lives here (kernels, initramfs).
 RCUNET_CACHE=${RCUNET_CACHE:-/var/cache/rcunet}
-# Per-run artefacts (console logs, module builds) live in the tree, git-ignored.
-RCUNET_OUT=${RCUNET_OUT:-$RCUNET_TOP/out}
+# Per-run artefacts (console logs, module builds) live in the tree, git-ignored;
+# for an installed copy (the DKMS package's /usr/src/rcunet-<version>) in /var/tmp.
+case "$RCUNET_TOP" in
+/usr/*) RCUNET_OUT=${RCUNET_OUT:-/var/tmp/rcunet} ;;
+*) RCUNET_OUT=${RCUNET_OUT:-$RCUNET_TOP/out} ;;
+esac
 
 say() { printf '[rcunet %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { say "error: $*"; exit 1; }
@@ -126,4 +130,20 @@ stage_tests() {
 			cp "$b" "$dest/bin/"
 		done
 	done
+}
+
+# stage_installed_module DEST KVER NAME: copy module NAME as installed for
+# KVER (DKMS or make install; modprobe's own lookup) to DEST/NAME.ko,
+# uncompressed, for the guest scripts that insmod /rcunet/modules/NAME.ko.
+# Fails when NAME is not installed for KVER.
+stage_installed_module() {
+	local f
+	f=$(modinfo -k "$2" -n "$3" 2>/dev/null) || return 1
+	case "$f" in
+	*.ko) cp "$f" "$1/$3.ko" ;;
+	*.ko.xz) xz -dc "$f" >"$1/$3.ko" ;;
+	*.ko.zst) zstd -qdc "$f" >"$1/$3.ko" ;;
+	*.ko.gz) gzip -dc "$f" >"$1/$3.ko" ;;
+	*) return 1 ;;
+	esac
 }
