@@ -11,7 +11,7 @@
  *    read-side section, loads sk->wq with rcu_dereference() and, if the
  *    endpoint is still grafted (wq != NULL), checks for sleepers.
  *  - swq_sock_orphan() clears sk->wq (closing file), but the swq_wq it
- *    pointed to is freed only after a grace period (kfree_rcu), so a waker
+ *    pointed to is freed only after a grace period (call_rcu), so a waker
  *    that loaded the old pointer just before can still use it safely.
  *  - swq_wq_has_sleeper() issues smp_mb() before waitqueue_active(). It
  *    pairs with the smp_mb() in swq_poll_wait() (and the one implied by
@@ -54,8 +54,9 @@ unsigned long swq_ops(void)
 	unsigned long sum = 0;
 	int cpu;
 
+	/* a snapshot: each CPU may be adding to its own count meanwhile */
 	for_each_possible_cpu(cpu)
-		sum += per_cpu(swq_op_count, cpu);
+		sum += READ_ONCE(per_cpu(swq_op_count, cpu));
 	return sum;
 }
 
