@@ -896,4 +896,5 @@ kunit_test_suites(&pcref_kt_suite, &pcref_kt_stress_suite);
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("KUnit tests for pcpuref");
+RCUNET_MODULE_INFO();
 RCUNET_IMPORT_TEST_EXPORTS();

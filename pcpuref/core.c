@@ -585,3 +585,4 @@ module_init(pcref_init);
 module_exit(pcref_exit);
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("rcunet: per-cpu device refcount with the atomic original beside it");
+RCUNET_MODULE_INFO();

@@ -1281,4 +1281,5 @@ module_init(pt_init);
 module_exit(pt_exit);
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("rcunet-torture driver for pcpuref: randomized, self-checking stress");
+RCUNET_MODULE_INFO();
 RCUNET_IMPORT_TEST_EXPORTS();
