@@ -38,11 +38,11 @@ expect_error procfs/key_del/unknown "No such file" ctl_e md5pool "key_del 10.0.0
 check procfs/keys/unlisted sh -c "! grep -q '^10.0.0.1 ' $P/keys"
 check procfs/key_del/v6 ctl md5pool "key_del fe80::1"
 check procfs/control/usage_names_roles grep -q '^sign_variant percpu (lockless) | legacy (locked)$' "$P/control"
-# stat VALUE-OF-KEY: the value of one "key: value" line of stats
-stat() { sed -n "s/^$1: //p" "$P/stats"; }
-errors_before=$(stat errors)
+# stat_of KEY: the value of one "key: value" line of stats
+stat_of() { sed -n "s/^$1: //p" "$P/stats"; }
+errors_before=$(stat_of errors)
 expect_error procfs/sign_variant/unknown "Invalid argument" ctl_e md5pool "sign_variant fast"
-check procfs/stats/errors_counted test "$(stat errors)" -gt "$errors_before"
+check procfs/stats/errors_counted test "$(stat_of errors)" -gt "$errors_before"
 check procfs/stats/sign_variant_role sh -c "grep -qx 'sign_variant: percpu' $P/stats && grep -qx 'sign_variant_role: lockless' $P/stats"
 expect_error procfs/unknown_command "Invalid argument" ctl_e md5pool "frobnicate"
 
@@ -105,7 +105,7 @@ check procfs/stats/ops_errors_first sh -c "head -n 2 $P/stats | sed 's/: [0-9]*\
 check procfs/stats/key_value_lines sh -c "! grep -qv '^[a-z_0-9]*: [^ ]*\$' $P/stats"
 check procfs/stats/pool_allocated sh -c "grep -qx 'pool_allocated: yes' $P/stats && grep -qx 'pool_allocs: 1' $P/stats"
 # 8 signatures above (4 vectors x 2 variants), more from the bad-key runs
-check procfs/stats/ops_counted test "$(stat ops)" -ge 8
+check procfs/stats/ops_counted test "$(stat_of ops)" -ge 8
 check procfs/cpus/one_line_per_cpu sh -c "! grep -qv '^cpu[0-9][0-9]* signed=[0-9][0-9]*\$' $P/cpus && grep -q . $P/cpus"
 check procfs/cpus/signed_counted sh -c "awk '{ split(\$2, a, \"=\"); s += a[2] } END { exit !(s >= 4) }' $P/cpus"
 check procfs/stats/legacy_freed sh -c "grep -qx 'legacy_allocated: no' $P/stats && grep -qx 'legacy_users: 0' $P/stats"
