@@ -19,6 +19,7 @@
 #include <linux/kernel.h>
 #include <linux/kthread.h>
 #include <linux/slab.h>
+#include <linux/mm.h>
 #include <linux/sort.h>
 #include <linux/delay.h>
 #include <linux/mutex.h>
@@ -33,7 +34,9 @@
 
 /* Ops per ->run() call; the harness reschedules between chunks. */
 #define BENCH_CHUNK		256
-#define BENCH_RESULT_SIZE	(16 * 1024)
+/* Room for one result line, without its per-thread list (12 bytes a thread). */
+#define BENCH_LINE_SIZE		512
+#define BENCH_THREAD_SIZE	12
 #define BENCH_DEFAULT_LOOPS	100000
 #define BENCH_DEFAULT_RUNS	5
 #define BENCH_MAX_LOOPS		10000000000ULL
@@ -364,9 +367,22 @@ int rcunet_bench_run(const struct rcunet_bench *bench,
 				      spec->runs, buf, len);
 		}
 	}
-	return 0;
+	/* a full buffer means a cut line: say so rather than return half */
+	return strlen(buf) >= len - 1 ? -EOVERFLOW : 0;
 }
 RCUNET_EXPORT_FOR_TESTS(rcunet_bench_run);
+
+size_t rcunet_bench_result_size(const struct rcunet_bench *bench,
+				const struct rcunet_bench_spec *spec)
+{
+	size_t size = 1;
+	unsigned int t;
+
+	for (t = 0; t < spec->nr_threads; t++)
+		size += BENCH_LINE_SIZE + BENCH_THREAD_SIZE * spec->threads[t];
+	return size * (spec->variant >= 0 ? 1 : bench->nr_variants);
+}
+RCUNET_EXPORT_FOR_TESTS(rcunet_bench_result_size);
 
 static ssize_t rcunet_bench_write(struct file *file, const char __user *ubuf,
 				  size_t count, loff_t *ppos)
@@ -375,6 +391,7 @@ static ssize_t rcunet_bench_write(struct file *file, const char __user *ubuf,
 	struct rcunet_bench_state *st = bench->state;
 	struct rcunet_bench_spec spec;
 	char *line, *result;
+	size_t len;
 	int err;
 
 	if (count == 0 || count >= RCUNET_CMD_MAX_LEN) {
@@ -384,11 +401,7 @@ static ssize_t rcunet_bench_write(struct file *file, const char __user *ubuf,
 	line = memdup_user_nul(ubuf, count);
 	if (IS_ERR(line))
 		return PTR_ERR(line);
-	result = kzalloc(BENCH_RESULT_SIZE, GFP_KERNEL);
-	if (!result) {
-		kfree(line);
-		return -ENOMEM;
-	}
+	result = NULL;
 	err = mutex_lock_interruptible(&rcunet_bench_mutex);
 	if (err)
 		goto out;
@@ -398,7 +411,10 @@ static ssize_t rcunet_bench_write(struct file *file, const char __user *ubuf,
 		rcunet_log_reject(bench->module, "bench spec", err);
 		err = err == -ENOENT ? -EINVAL : err;
 	} else {
-		err = rcunet_bench_run(bench, &spec, result, BENCH_RESULT_SIZE);
+		len = rcunet_bench_result_size(bench, &spec);
+		result = kvzalloc(len, GFP_KERNEL);
+		err = result ? rcunet_bench_run(bench, &spec, result, len) :
+			       -ENOMEM;
 	}
 	mutex_unlock(&rcunet_bench_mutex);
 	if (!err) {
@@ -407,7 +423,7 @@ static ssize_t rcunet_bench_write(struct file *file, const char __user *ubuf,
 		mutex_unlock(&st->result_lock);
 	}
 out:
-	kfree(result);
+	kvfree(result);
 	kfree(line);
 	return err ? err : count;
 }
@@ -555,7 +571,7 @@ void rcunet_bench_remove(struct rcunet_bench *bench)
 	/* waits for a write (a running benchmark) to return */
 	proc_remove(st->pde);
 	proc_remove(st->variants_pde);
-	kfree(st->result);
+	kvfree(st->result);
 	kfree(st);
 	bench->state = NULL;
 }

@@ -245,8 +245,13 @@ int rcunet_parse_kv(char *tok, char **key, char **val);
  * to an online CPU, round-robin) waits at a start line, then calls ->run()
  * in chunks until it has done @loops ops, timed with ktime_get_ns().
  */
-#define RCUNET_BENCH_MAX_THREADS	64
-#define RCUNET_BENCH_MAX_COUNTS		8
+/*
+ * Big enough for any machine Debian's kernels boot on (NR_CPUS is 8192):
+ * a bench-host run on 96 or 384 CPUs measures 1, 2, 4, ... all of them.
+ * More threads than online CPUs are allowed (bound round-robin).
+ */
+#define RCUNET_BENCH_MAX_THREADS	8192
+#define RCUNET_BENCH_MAX_COUNTS		16
 #define RCUNET_BENCH_MAX_RUNS		50
 
 /**
@@ -404,12 +409,27 @@ int rcunet_bench_parse(const struct rcunet_bench *bench, char *spec,
  * Exported for the KUnit suites only.
  *
  * Context: process context; sleeps for the whole measurement.
- * Return: 0 or a negative errno (a variant's own failure is an error=
- * result line, not an error return).
+ * Return: 0, -EOVERFLOW when the lines did not fit in @len (see
+ * rcunet_bench_result_size()), or a negative errno (a variant's own
+ * failure is an error= result line, not an error return).
  */
 int rcunet_bench_run(const struct rcunet_bench *bench,
 		     const struct rcunet_bench_spec *spec, char *buf,
 		     size_t len);
+
+/**
+ * rcunet_bench_result_size() - room the result lines of @spec need
+ * @bench: the bench
+ * @spec: a parsed spec
+ *
+ * One line per variant and thread count, each with its per-thread list:
+ * the bench file sizes its buffer with it, so no line is ever cut.
+ * Exported for the KUnit suites only.
+ *
+ * Return: a size in bytes for rcunet_bench_run()'s @len.
+ */
+size_t rcunet_bench_result_size(const struct rcunet_bench *bench,
+				const struct rcunet_bench_spec *spec);
 
 /**
  * rcunet_bench_check_roles() - check the variants' role declarations

@@ -321,6 +321,45 @@ static void bench_run_counts_every_op(struct kunit *test)
 	KUNIT_EXPECT_NULL(test, strstr(buf, "error="));
 }
 
+/*
+ * More threads than the old caps (64 threads, 8 counts) and than CPUs: a
+ * bench-host run on a big machine asks for 1,2,4,...,N. Every line must
+ * come back whole, with one per-thread figure per thread; a buffer too
+ * small must fail with -EOVERFLOW, never return a cut line.
+ */
+static void bench_many_threads_no_truncation(struct kunit *test)
+{
+	struct rcunet_bench_spec s;
+	char spec[] = "variant=count threads=1,2,4,8,16,32,64,100,130 loops=2 runs=1";
+	char big[] = "variant=count threads=8192";
+	char many[] = "variant=count threads=1,2,3,4,5,6,7,8,9,10,11,12";
+	size_t len;
+	char *buf, *line;
+	int commas = 0;
+
+	KUNIT_ASSERT_EQ(test, rcunet_bench_parse(&count_bench, big, &s), 0);
+	KUNIT_ASSERT_EQ(test, rcunet_bench_parse(&count_bench, many, &s), 0);
+	KUNIT_EXPECT_EQ(test, s.nr_threads, 12U);
+	KUNIT_ASSERT_EQ(test, rcunet_bench_parse(&count_bench, spec, &s), 0);
+	KUNIT_ASSERT_EQ(test, s.nr_threads, 9U);
+	len = rcunet_bench_result_size(&count_bench, &s);
+	buf = kunit_kzalloc(test, len, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	KUNIT_ASSERT_EQ(test, rcunet_bench_run(&count_bench, &s, buf, len), 0);
+	line = strstr(buf, "threads=130 ");
+	KUNIT_ASSERT_NOT_NULL(test, line);
+	line = strstr(line, " per_thread_ns=");
+	KUNIT_ASSERT_NOT_NULL(test, line);
+	for (; *line && *line != '\n'; line++)
+		commas += *line == ',';
+	KUNIT_EXPECT_EQ(test, commas, 129);
+	KUNIT_EXPECT_NULL(test, strstr(buf, "error="));
+
+	KUNIT_ASSERT_EQ(test, rcunet_bench_parse(&count_bench, spec, &s), 0);
+	KUNIT_EXPECT_EQ(test, rcunet_bench_run(&count_bench, &s, buf, 600),
+			-EOVERFLOW);
+}
+
 /* A bench whose variants are @vars, for the role checker. */
 #define ROLE_BENCH(vars) { .module = "kunit", .variants = (vars), \
 			   .nr_variants = ARRAY_SIZE(vars) }
@@ -430,6 +469,7 @@ static struct kunit_case rcunet_core_bench_cases[] = {
 	KUNIT_CASE(bench_setup_error_is_reported),
 	KUNIT_CASE(bench_variant_params_override_bench_params),
 	KUNIT_CASE(bench_roles_checked_and_defaulted),
+	KUNIT_CASE(bench_many_threads_no_truncation),
 	{}
 };
 
