@@ -345,6 +345,7 @@ int rcunet_bench_parse(const struct rcunet_bench *bench, char *spec,
 	*out = s;
 	return 0;
 }
+
 RCUNET_EXPORT_FOR_TESTS(rcunet_bench_parse);
 
 int rcunet_bench_run(const struct rcunet_bench *bench,
@@ -370,6 +371,7 @@ int rcunet_bench_run(const struct rcunet_bench *bench,
 	/* a full buffer means a cut line: say so rather than return half */
 	return strlen(buf) >= len - 1 ? -EOVERFLOW : 0;
 }
+
 RCUNET_EXPORT_FOR_TESTS(rcunet_bench_run);
 
 size_t rcunet_bench_result_size(const struct rcunet_bench *bench,
@@ -382,6 +384,7 @@ size_t rcunet_bench_result_size(const struct rcunet_bench *bench,
 		size += BENCH_LINE_SIZE + BENCH_THREAD_SIZE * spec->threads[t];
 	return size * (spec->variant >= 0 ? 1 : bench->nr_variants);
 }
+
 RCUNET_EXPORT_FOR_TESTS(rcunet_bench_result_size);
 
 static ssize_t rcunet_bench_write(struct file *file, const char __user *ubuf,
@@ -447,6 +450,7 @@ const char *rcunet_bench_same_work(const struct rcunet_bench_variant *var)
 		return NULL;
 	return var->twin ?: var->name;
 }
+
 RCUNET_EXPORT_FOR_TESTS(rcunet_bench_same_work);
 
 /* One broken role declaration: say which, for the module's author. */
@@ -489,6 +493,7 @@ int rcunet_bench_check_roles(const struct rcunet_bench *bench)
 	}
 	return 0;
 }
+
 RCUNET_EXPORT_FOR_TESTS(rcunet_bench_check_roles);
 
 static int rcunet_bench_variants_show(struct seq_file *m, void *v)

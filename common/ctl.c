@@ -77,6 +77,7 @@ int rcunet_ctl_exec(const struct rcunet_ctl *ctl, char *line)
 	}
 	return -EINVAL;
 }
+
 RCUNET_EXPORT_FOR_TESTS(rcunet_ctl_exec);
 
 static ssize_t rcunet_ctl_write(struct file *file, const char __user *ubuf,
@@ -264,6 +265,7 @@ int rcunet_parse_kv(char *tok, char **key, char **val)
 	*val = eq + 1;
 	return 0;
 }
+
 RCUNET_EXPORT_FOR_TESTS(rcunet_parse_kv);
 
 static int __init rcunet_core_init(void)

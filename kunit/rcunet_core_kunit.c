@@ -362,9 +362,6 @@ static void bench_many_threads_no_truncation(struct kunit *test)
 			-EOVERFLOW);
 }
 
-/* A bench whose variants are @vars, for the role checker. */
-#define ROLE_BENCH(vars) { .module = "kunit", .variants = (vars), \
-			   .nr_variants = ARRAY_SIZE(vars) }
 
 static void bench_roles_checked_and_defaulted(struct kunit *test)
 {
@@ -397,12 +394,30 @@ static void bench_roles_checked_and_defaulted(struct kunit *test)
 		{ .name = "b", .role = RCUNET_ROLE_LOCKLESS, .twin = "a",
 		  .same_work_as = "zz" },
 	};
-	const struct rcunet_bench b_good = ROLE_BENCH(good);
-	const struct rcunet_bench b_no_role = ROLE_BENCH(no_role);
-	const struct rcunet_bench b_no_twin = ROLE_BENCH(no_twin);
-	const struct rcunet_bench b_twin = ROLE_BENCH(twin_not_locked);
-	const struct rcunet_bench b_locked = ROLE_BENCH(locked_with_twin);
-	const struct rcunet_bench b_same = ROLE_BENCH(bad_same_work);
+	const struct rcunet_bench b_good = {
+		.module = "kunit", .variants = good,
+		.nr_variants = ARRAY_SIZE(good),
+	};
+	const struct rcunet_bench b_no_role = {
+		.module = "kunit", .variants = no_role,
+		.nr_variants = ARRAY_SIZE(no_role),
+	};
+	const struct rcunet_bench b_no_twin = {
+		.module = "kunit", .variants = no_twin,
+		.nr_variants = ARRAY_SIZE(no_twin),
+	};
+	const struct rcunet_bench b_twin = {
+		.module = "kunit", .variants = twin_not_locked,
+		.nr_variants = ARRAY_SIZE(twin_not_locked),
+	};
+	const struct rcunet_bench b_locked = {
+		.module = "kunit", .variants = locked_with_twin,
+		.nr_variants = ARRAY_SIZE(locked_with_twin),
+	};
+	const struct rcunet_bench b_same = {
+		.module = "kunit", .variants = bad_same_work,
+		.nr_variants = ARRAY_SIZE(bad_same_work),
+	};
 
 	KUNIT_EXPECT_EQ(test, rcunet_bench_check_roles(&b_good), 0);
 	KUNIT_EXPECT_EQ(test, rcunet_bench_check_roles(&count_bench), 0);
