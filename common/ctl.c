@@ -57,6 +57,14 @@ int rcunet_split_words(char *line, char **argv, int max)
 }
 EXPORT_SYMBOL_GPL(rcunet_split_words);
 
+/* A line the core refuses itself: no handler will count it. */
+static int rcunet_ctl_refuse(const struct rcunet_ctl *ctl)
+{
+	if (ctl->rejected)
+		atomic_long_inc(ctl->rejected);
+	return -EINVAL;
+}
+
 int rcunet_ctl_exec(const struct rcunet_ctl *ctl, char *line)
 {
 	char *argv[RCUNET_CMD_MAX_ARGS];
@@ -64,18 +72,16 @@ int rcunet_ctl_exec(const struct rcunet_ctl *ctl, char *line)
 	int argc;
 
 	argc = rcunet_split_words(line, argv, ARRAY_SIZE(argv));
-	if (argc < 0)
-		return -EINVAL;
-	if (argc == 0)
-		return -EINVAL;
+	if (argc <= 0)
+		return rcunet_ctl_refuse(ctl);
 	for (cmd = ctl->cmds; cmd->name; cmd++) {
 		if (strcmp(cmd->name, argv[0]))
 			continue;
 		if (argc - 1 < cmd->min_args || argc - 1 > cmd->max_args)
-			return -EINVAL;
+			return rcunet_ctl_refuse(ctl);
 		return cmd->handler(ctl->ctx, argc, argv);
 	}
-	return -EINVAL;
+	return rcunet_ctl_refuse(ctl);
 }
 
 RCUNET_EXPORT_FOR_TESTS(rcunet_ctl_exec);
@@ -89,14 +95,14 @@ static ssize_t rcunet_ctl_write(struct file *file, const char __user *ubuf,
 
 	if (count == 0 || count >= RCUNET_CMD_MAX_LEN) {
 		rcunet_log_reject(ctl->module, "control line length", -EINVAL);
-		return -EINVAL;
+		return rcunet_ctl_refuse(ctl);
 	}
 	line = memdup_user_nul(ubuf, count);
 	if (IS_ERR(line))
 		return PTR_ERR(line);
 	if (strlen(line) != count) {
 		/* an embedded NUL would hide the rest of the line */
-		err = -EINVAL;
+		err = rcunet_ctl_refuse(ctl);
 	} else {
 		err = rcunet_ctl_exec(ctl, line);
 	}

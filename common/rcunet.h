@@ -9,6 +9,7 @@
 #define _RCUNET_CORE_H
 
 #include <linux/types.h>
+#include <linux/atomic.h>
 #include <linux/in6.h>
 #include <linux/proc_fs.h>
 #include <linux/export.h>
@@ -91,6 +92,11 @@ struct rcunet_cmd {
  * @module: module name, used in log lines
  * @cmds: command table, terminated by an entry with a NULL @name
  * @ctx: passed to every handler
+ * @rejected: optional; counts the lines the core refuses before any handler
+ *	runs (too long, an embedded NUL, empty, an unknown command, a wrong
+ *	number of words). A module adds it to its "errors" stat, so that every
+ *	failed command is counted once: the core's here, its handlers' own by
+ *	the module.
  *
  * One write() is one command line (a trailing newline is allowed). The
  * write returns its full length on success, or the handler's error.
@@ -100,6 +106,7 @@ struct rcunet_ctl {
 	const char *module;
 	const struct rcunet_cmd *cmds;
 	void *ctx;
+	atomic_long_t *rejected;
 };
 
 /**
@@ -345,6 +352,11 @@ struct rcunet_bench {
 	void (*reset_params)(void *ctx);
 	/* Optional: extra result tokens ("size=1460"), written into @buf. */
 	int (*show_params)(void *ctx, char *buf, size_t len);
+	/*
+	 * Optional: counts the specs the bench file refuses (as
+	 * rcunet_ctl.rejected does for control lines; may be the same counter).
+	 */
+	atomic_long_t *rejected;
 	/* Owned by the core: the bench file and the last results. */
 	struct rcunet_bench_state *state;
 };

@@ -207,6 +207,7 @@ static const struct rcunet_cmd ipeer_cmds[] = {
 static struct rcunet_ctl ipeer_ctl = {
 	.module = "inetpeer",
 	.cmds = ipeer_cmds,
+	.rejected = &ipeer_ctl_errors,	/* lines the core refuses itself */
 };
 
 /*

@@ -155,7 +155,11 @@ static const struct rcunet_cmd ctl_probe_cmds[] = {
 static void ctl_exec_dispatch_and_errors(struct kunit *test)
 {
 	struct ctl_probe p = {};
-	struct rcunet_ctl ctl = { "kunit", ctl_probe_cmds, &p };
+	atomic_long_t rejected = ATOMIC_LONG_INIT(0);
+	struct rcunet_ctl ctl = {
+		.module = "kunit", .cmds = ctl_probe_cmds, .ctx = &p,
+		.rejected = &rejected,
+	};
 	char l1[] = "set a 1\n", l2[] = "set", l3[] = "set a b c";
 	char l4[] = "bogus x", l5[] = "flush", l6[] = "", l7[] = "flush";
 
@@ -171,6 +175,8 @@ static void ctl_exec_dispatch_and_errors(struct kunit *test)
 	p.ret = -ENODEV;
 	KUNIT_EXPECT_EQ(test, rcunet_ctl_exec(&ctl, l7), -ENODEV);
 	KUNIT_EXPECT_EQ(test, p.calls, 3);
+	/* the core counts the four it refused itself; the handler's own is the module's */
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&rejected), 4L);
 }
 
 /* --- benchmark harness with a countable op --------------------------- */

@@ -47,7 +47,8 @@ static struct proc_dir_entry *md5pool_dir;
 /*
  * Failed control commands and sign writes since load (stats "errors:").
  * Lines the shared control parser refuses before a handler runs (unknown
- * command word, wrong argument count) are logged there, not counted here.
+ * command word, wrong argument count) the core counts here itself
+ * (md5pool_ctl.rejected).
  */
 static atomic_long_t md5pool_nr_errors = ATOMIC_LONG_INIT(0);
 
@@ -180,6 +181,7 @@ static const struct rcunet_cmd md5pool_cmds[] = {
 static const struct rcunet_ctl md5pool_ctl = {
 	.module = "md5pool",
 	.cmds = md5pool_cmds,
+	.rejected = &md5pool_nr_errors,	/* lines the core refuses itself */
 };
 
 static int md5pool_keys_show(struct seq_file *m, void *v)

@@ -59,7 +59,8 @@ static void pcref_timed_put(struct work_struct *work)
 /*
  * Every handler returns through here: a refused command counts in the
  * stats' "errors:" line. (Unknown commands and wrong argument counts are
- * refused by the rcunet core before a handler runs; they are only logged.)
+ * refused by the rcunet core before a handler runs; it counts them here
+ * itself, through pcref_ctl.rejected.)
  */
 static int pcref_ctl_result(int err)
 {
@@ -194,6 +195,7 @@ static const struct rcunet_cmd pcref_cmds[] = {
 static const struct rcunet_ctl pcref_ctl = {
 	.module = "pcpuref",
 	.cmds = pcref_cmds,
+	.rejected = &pcref_totals.errors,	/* lines the core refuses itself */
 };
 
 /* Drop the control file's references when their device unregisters. */

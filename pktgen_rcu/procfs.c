@@ -486,9 +486,13 @@ static const struct rcunet_cmd pgr_cmds[] = {
 	{ }
 };
 
+/* Control lines the core refuses before a handler runs (in "errors:"). */
+static atomic_long_t pgr_ctl_rejected = ATOMIC_LONG_INIT(0);
+
 static const struct rcunet_ctl pgr_ctl = {
-	.module	= PGR_NAME,
-	.cmds	= pgr_cmds,
+	.module		= PGR_NAME,
+	.cmds		= pgr_cmds,
+	.rejected	= &pgr_ctl_rejected,
 };
 
 struct pgr_counts {
@@ -545,6 +549,7 @@ static int pgr_stats_show(struct seq_file *seq, void *v)
 	u64 ops, errors;
 
 	pgr_stats_read(&ops, &errors);
+	errors += atomic_long_read(&pgr_ctl_rejected);
 	pgr_count(&c);
 	seq_printf(seq, "ops: %llu\nerrors: %llu\n", ops, errors);
 	seq_printf(seq, "mode: %s\nthreads: %u\ndevices: %u\nrunning: %u\n",

@@ -113,9 +113,13 @@ static const struct rcunet_cmd swq_cmds[] = {
 	{ }
 };
 
+/* Control lines the core refuses before a handler runs (in "errors:"). */
+static atomic_long_t swq_ctl_rejected = ATOMIC_LONG_INIT(0);
+
 static const struct rcunet_ctl swq_ctl = {
-	.module	= SWQ_NAME,
-	.cmds	= swq_cmds,
+	.module		= SWQ_NAME,
+	.cmds		= swq_cmds,
+	.rejected	= &swq_ctl_rejected,
 };
 
 /*
@@ -129,7 +133,8 @@ static int swq_stats_show(struct seq_file *m, void *v)
 
 	swq_prod_get_cfg(&cfg);
 	seq_printf(m, "ops: %lu\n", swq_ops());
-	seq_printf(m, "errors: %lu\n", swq_errors());
+	seq_printf(m, "errors: %lu\n",
+		   swq_errors() + atomic_long_read(&swq_ctl_rejected));
 	seq_printf(m, "default_mode: %s\n",
 		   swq_variants[READ_ONCE(swq_default_mode)].name);
 	seq_printf(m, "producers: %u\n", swq_producers_running());
