@@ -290,7 +290,8 @@ static void swq_sock_free_rcu(struct rcu_head *head)
  * The last one unlists @sk and frees it (and any queued message) after a
  * grace period; by then its file side must have orphaned it.
  *
- * Context: process or softirq context.
+ * Context: process context (the last put takes swq_socks_lock with plain
+ * spin_lock(): not from softirq or hardirq).
  */
 void swq_sock_put(struct swq_sock *sk)
 {
@@ -417,7 +418,8 @@ RCUNET_EXPORT_FOR_TESTS(swq_sock_orphan);
  *
  * The caller then calls swq_data_ready(@sk).
  *
- * Context: process or softirq context.
+ * Context: process context (takes rx_lock with plain spin_lock(): not from
+ * softirq or hardirq).
  * Return: 0, -EAGAIN if the queue is full, -EPIPE if @sk is orphaned
  * (@msg stays the caller's on error).
  */
@@ -452,7 +454,9 @@ RCUNET_EXPORT_FOR_TESTS(swq_sock_queue);
  * them in sequence order: the reader checks seq == previous + 1, i.e.
  * exactly once and in order. A full queue counts in kernel_dropped.
  *
- * Context: any context @gfp allows.
+ * Context: process context, as the producer kthreads call it (takes
+ * rx_lock with plain spin_lock(): not from softirq or hardirq, whatever
+ * @gfp allows).
  * Return: 0, -ENOMEM, -EAGAIN (full) or -EPIPE (orphaned).
  */
 int swq_sock_queue_kernel(struct swq_sock *sk, unsigned int cpu, gfp_t gfp)
@@ -525,7 +529,8 @@ RCUNET_EXPORT_FOR_TESTS(swq_sock_writable);
  * swq_sock_purge() - free every message queued on an endpoint
  * @sk: the endpoint
  *
- * Context: process or softirq context.
+ * Context: process context (takes rx_lock with plain spin_lock(): not from
+ * softirq or hardirq).
  */
 void swq_sock_purge(struct swq_sock *sk)
 {
