@@ -557,6 +557,8 @@ static int __init md5pool_init(void)
 	err = md5pool_bench_init(dir);
 	if (err) {
 		md5pool_proc_exit();
+		/* a sign write may have built the percpu pool meanwhile */
+		md5pool_domain_destroy(&md5pool_global);
 		return err;
 	}
 	return 0;
