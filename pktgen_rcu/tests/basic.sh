@@ -2,9 +2,6 @@
 # pktgen_rcu basics on a dummy device: the proc interface speaks pktgen,
 # transmitted counts equal "count" and agree with the netdev's tx counter,
 # bad commands fail with pktgen's errors and change nothing, both modes.
-#
-# "COND && ok NAME || bad NAME WHY" is an if-then-else here: ok never fails.
-# shellcheck disable=SC2015
 . /rcunet/guest/lib.sh
 . /rcunet/tests/pktgen_rcu/pgr.lib
 
@@ -20,7 +17,11 @@ while [ $i -lt "$N" ]; do
 	i=$((i + 1))
 done
 [ $fail = 0 ] && ok basic/thread_files
-grep -q "Packet Generator" "$PGDIR/pgctrl" && ok basic/pgctrl_version || bad basic/pgctrl_version "$(cat "$PGDIR/pgctrl")"
+if grep -q "Packet Generator" "$PGDIR/pgctrl"; then
+	ok basic/pgctrl_version
+else
+	bad basic/pgctrl_version "$(cat "$PGDIR/pgctrl")"
+fi
 
 make_dummy pgr0 || { case_fail basic/dummy "ip link add failed"; exit 1; }
 pg_reset
@@ -28,10 +29,21 @@ pg_reset
 pg_ctrl "mode rcu"
 
 # --- add_device and its errors
-pg_thread 0 "add_device pgr0" && ok basic/add_device || bad basic/add_device "write failed"
-[ -e "$PGDIR/pgr0" ] && ok basic/device_file || bad basic/device_file "no $PGDIR/pgr0"
-grep -q "Result: OK: add_device=pgr0" "$PGDIR/kpktgend_0" && ok basic/thread_result ||
+if pg_thread 0 "add_device pgr0"; then
+	ok basic/add_device
+else
+	bad basic/add_device "write failed"
+fi
+if [ -e "$PGDIR/pgr0" ]; then
+	ok basic/device_file
+else
+	bad basic/device_file "no $PGDIR/pgr0"
+fi
+if grep -q "Result: OK: add_device=pgr0" "$PGDIR/kpktgend_0"; then
+	ok basic/thread_result
+else
 	bad basic/thread_result "$(cat "$PGDIR/kpktgend_0")"
+fi
 expect_error basic/add_device_twice "Device or resource busy" pg_thread 0 "add_device pgr0"
 expect_error basic/add_device_missing "No such device" pg_thread 0 "add_device nosuchdev0"
 expect_error basic/add_device_reserved "Invalid argument" pg_thread 0 "add_device pgctrl"
@@ -82,13 +94,23 @@ expect_error basic/reject/ratep_zero "Invalid argument" pg_set pgr0 "ratep 0"
 expect_error basic/reject/unknown_param "Invalid argument" pg_set pgr0 "no_such_param 1"
 expect_error basic/reject/frags "not supported" pg_set pgr0 "frags 2"
 after=$(sed -n '/^Params:/,/^Current:/p' "$PGDIR/pgr0")
-[ "$before" = "$after" ] && ok basic/reject_leaves_state || bad basic/reject_leaves_state "Params changed"
+if [ "$before" = "$after" ]; then
+	ok basic/reject_leaves_state
+else
+	bad basic/reject_leaves_state "Params changed"
+fi
 # the 14 rejected writes above, each counted once
 errors1=$(pgstat errors)
-[ $((errors1 - errors0)) -eq 14 ] && ok basic/stats_errors_count_rejects ||
+if [ $((errors1 - errors0)) -eq 14 ]; then
+	ok basic/stats_errors_count_rejects
+else
 	bad basic/stats_errors_count_rejects "errors $errors0 -> $errors1, want +14"
-grep -q "^Params: count 10000  min_pkt_size: 60  max_pkt_size: 60" "$PGDIR/pgr0" &&
-	ok basic/params_format || bad basic/params_format "$(head -1 "$PGDIR/pgr0")"
+fi
+if grep -q "^Params: count 10000  min_pkt_size: 60  max_pkt_size: 60" "$PGDIR/pgr0"; then
+	ok basic/params_format
+else
+	bad basic/params_format "$(head -1 "$PGDIR/pgr0")"
+fi
 
 # run COUNT: start, then check Result and the netdev's tx counter
 run_and_check() {
@@ -114,8 +136,11 @@ ops0=$(pgstat ops)
 run_and_check basic/rcu/count_10000_clone_100 10000
 # ops: packets the driver accepted, since load
 ops1=$(pgstat ops)
-[ $((ops1 - ops0)) -eq 10000 ] && ok basic/stats_ops_count_packets ||
+if [ $((ops1 - ops0)) -eq 10000 ]; then
+	ok basic/stats_ops_count_packets
+else
 	bad basic/stats_ops_count_packets "ops $ops0 -> $ops1, want +10000"
+fi
 pg_set pgr0 "clone_skb 0"
 pg_set pgr0 "count 2000"
 pg_set pgr0 "pkt_size 1500"
@@ -139,18 +164,33 @@ pg_set pgr0 "flag !TXSIZE_RND"
 pg_set pgr0 "pkt_size 60"
 
 # legacy mode: same results
-pg_ctrl "mode legacy" && grep -q "^mode: legacy" "$PGDIR/pgctrl" && ok basic/mode_legacy ||
+if pg_ctrl "mode legacy" && grep -q "^mode: legacy" "$PGDIR/pgctrl"; then
+	ok basic/mode_legacy
+else
 	bad basic/mode_legacy "$(cat "$PGDIR/pgctrl")"
+fi
 pg_set pgr0 "count 10000"
 run_and_check basic/legacy/count_10000 10000
-grep -qx "mode: $(sed -n 's/^mode=\([a-z]*\).*/\1/p' /proc/rcunet/pktgen_rcu/state)" /proc/rcunet/pktgen_rcu/stats &&
-	ok basic/stats_agrees_with_state || bad basic/stats_agrees_with_state "$(cat /proc/rcunet/pktgen_rcu/stats)"
-grep -q "^mode=legacy role=locked " /proc/rcunet/pktgen_rcu/state && ok basic/state_role_locked ||
+if grep -qx "mode: $(sed -n 's/^mode=\([a-z]*\).*/\1/p' /proc/rcunet/pktgen_rcu/state)" /proc/rcunet/pktgen_rcu/stats; then
+	ok basic/stats_agrees_with_state
+else
+	bad basic/stats_agrees_with_state "$(cat /proc/rcunet/pktgen_rcu/stats)"
+fi
+if grep -q "^mode=legacy role=locked " /proc/rcunet/pktgen_rcu/state; then
+	ok basic/state_role_locked
+else
 	bad basic/state_role_locked "$(cat /proc/rcunet/pktgen_rcu/state)"
-ctl pktgen_rcu "mode rcu" && grep -q "^mode=rcu role=lockless " /proc/rcunet/pktgen_rcu/state &&
-	ok basic/control_mode_rcu || bad basic/control_mode_rcu "$(cat /proc/rcunet/pktgen_rcu/state)"
-grep -qx "mode rcu (lockless) | legacy (locked)" /proc/rcunet/pktgen_rcu/control &&
-	ok basic/control_usage_roles || bad basic/control_usage_roles "$(cat /proc/rcunet/pktgen_rcu/control)"
+fi
+if ctl pktgen_rcu "mode rcu" && grep -q "^mode=rcu role=lockless " /proc/rcunet/pktgen_rcu/state; then
+	ok basic/control_mode_rcu
+else
+	bad basic/control_mode_rcu "$(cat /proc/rcunet/pktgen_rcu/state)"
+fi
+if grep -qx "mode rcu (lockless) | legacy (locked)" /proc/rcunet/pktgen_rcu/control; then
+	ok basic/control_usage_roles
+else
+	bad basic/control_usage_roles "$(cat /proc/rcunet/pktgen_rcu/control)"
+fi
 # (not the lib.sh ctl helper: its printf prints no errno text)
 expect_error basic/control_mode_bad "Invalid argument" sh -c "echo \"mode fast\" >/proc/rcunet/pktgen_rcu/control"
 
@@ -184,14 +224,24 @@ pg_set pgr0 "clone_skb 10"
 pg_ctrl start &
 sp=$!
 sleep 1
-grep -q "^Running: pgr0" "$PGDIR/kpktgend_0" && ok basic/running_listed ||
+if grep -q "^Running: pgr0" "$PGDIR/kpktgend_0"; then
+	ok basic/running_listed
+else
 	bad basic/running_listed "$(cat "$PGDIR/kpktgend_0")"
+fi
 pg_ctrl stop
 wait $sp
-grep -q "^Result: OK:" "$PGDIR/pgr0" && [ "$(result_pkts pgr0)" -gt 0 ] &&
-	ok basic/stop_endless_run || bad basic/stop_endless_run "$(grep -A1 Result: "$PGDIR/pgr0")"
+if grep -q "^Result: OK:" "$PGDIR/pgr0" && [ "$(result_pkts pgr0)" -gt 0 ]; then
+	ok basic/stop_endless_run
+else
+	bad basic/stop_endless_run "$(grep -A1 Result: "$PGDIR/pgr0")"
+fi
 
 # reset removes everything; files and lists agree
-pg_reset && [ ! -e "$PGDIR/pgr0" ] && ok basic/reset_removes || bad basic/reset_removes "$(ls "$PGDIR")"
+if pg_reset && [ ! -e "$PGDIR/pgr0" ]; then
+	ok basic/reset_removes
+else
+	bad basic/reset_removes "$(ls "$PGDIR")"
+fi
 ip link del pgr0
 exit $fail
