@@ -410,6 +410,8 @@ struct proc_dir_entry *md5pool_proc_init(void)
 	    !proc_create_single("cpus", 0400, md5pool_dir,
 				md5pool_cpus_show)) {
 		proc_remove(md5pool_dir);
+		/* the control file was live: a key_add may have run */
+		md5pool_keys_flush();
 		return ERR_PTR(-ENOMEM);
 	}
 	return md5pool_dir;
