@@ -291,4 +291,5 @@ module_init(rcunet_core_init);
 module_exit(rcunet_core_exit);
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("rcunet shared core: procfs control files and benchmark harness");
-RCUNET_MODULE_INFO();
+MODULE_AUTHOR(RCUNET_AUTHOR);
+MODULE_VERSION(RCUNET_VERSION);

@@ -22,12 +22,12 @@
 #endif
 /*
  * What every rcunet module says of itself in modinfo, next to its
- * MODULE_LICENSE() and MODULE_DESCRIPTION(): who wrote it and which
- * version (scripts/version; the top-level Kbuild passes it in).
+ * MODULE_LICENSE() and MODULE_DESCRIPTION():
+ *	MODULE_AUTHOR(RCUNET_AUTHOR);
+ *	MODULE_VERSION(RCUNET_VERSION);
+ * (scripts/version; the top-level Kbuild passes it in).
  */
-#define RCUNET_MODULE_INFO()				\
-	MODULE_AUTHOR("rcunet developers");		\
-	MODULE_VERSION(RCUNET_VERSION)
+#define RCUNET_AUTHOR	"rcunet developers"
 
 /* --------------------------------------------------------------- exports */
 

@@ -1173,4 +1173,6 @@ static void __exit ipeer_exit(void)
 module_init(ipeer_init);
 module_exit(ipeer_exit);
 MODULE_LICENSE("GPL");
+MODULE_AUTHOR(RCUNET_AUTHOR);
+MODULE_VERSION(RCUNET_VERSION);
 MODULE_DESCRIPTION("rcunet: inetpeer AVL cache, RCU lookup vs rwlock");

@@ -934,5 +934,7 @@ static struct kunit_suite ipeer_stress_suite = {
 kunit_test_suites(&ipeer_kunit_suite, &ipeer_stress_suite);
 
 MODULE_LICENSE("GPL");
+MODULE_AUTHOR(RCUNET_AUTHOR);
+MODULE_VERSION(RCUNET_VERSION);
 RCUNET_IMPORT_TEST_EXPORTS();
 MODULE_DESCRIPTION("KUnit tests for rcunet inetpeer");

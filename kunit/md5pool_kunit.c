@@ -903,4 +903,6 @@ kunit_test_suites(&md5pool_suite, &md5pool_stress_suite);
 
 MODULE_DESCRIPTION("KUnit tests for md5pool");
 MODULE_LICENSE("GPL");
+MODULE_AUTHOR(RCUNET_AUTHOR);
+MODULE_VERSION(RCUNET_VERSION);
 RCUNET_IMPORT_TEST_EXPORTS();

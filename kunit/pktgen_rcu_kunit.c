@@ -473,4 +473,6 @@ static struct kunit_suite pgr_kunit_stress_suite = {
 
 kunit_test_suites(&pgr_kunit_suite, &pgr_kunit_stress_suite);
 MODULE_LICENSE("GPL");
+MODULE_AUTHOR(RCUNET_AUTHOR);
+MODULE_VERSION(RCUNET_VERSION);
 RCUNET_IMPORT_TEST_EXPORTS();

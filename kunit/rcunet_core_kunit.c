@@ -368,7 +368,6 @@ static void bench_many_threads_no_truncation(struct kunit *test)
 			-EOVERFLOW);
 }
 
-
 static void bench_roles_checked_and_defaulted(struct kunit *test)
 {
 	static const struct rcunet_bench_variant good[] = {
@@ -505,5 +504,6 @@ kunit_test_suites(&rcunet_core_parse_suite, &rcunet_core_bench_suite);
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("KUnit suites for the rcunet shared core");
-RCUNET_MODULE_INFO();
+MODULE_AUTHOR(RCUNET_AUTHOR);
+MODULE_VERSION(RCUNET_VERSION);
 RCUNET_IMPORT_TEST_EXPORTS();

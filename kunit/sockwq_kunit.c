@@ -377,4 +377,6 @@ static struct kunit_suite swq_stress_suite = {
 
 kunit_test_suites(&swq_test_suite, &swq_stress_suite);
 MODULE_LICENSE("GPL");
+MODULE_AUTHOR(RCUNET_AUTHOR);
+MODULE_VERSION(RCUNET_VERSION);
 RCUNET_IMPORT_TEST_EXPORTS();

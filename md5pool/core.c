@@ -579,3 +579,5 @@ module_init(md5pool_init);
 module_exit(md5pool_exit);
 MODULE_DESCRIPTION("rcunet: per-cpu TCP-MD5 signing pool, lock-free fast path");
 MODULE_LICENSE("GPL");
+MODULE_AUTHOR(RCUNET_AUTHOR);
+MODULE_VERSION(RCUNET_VERSION);

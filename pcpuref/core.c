@@ -585,4 +585,5 @@ module_init(pcref_init);
 module_exit(pcref_exit);
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("rcunet: per-cpu device refcount with the atomic original beside it");
-RCUNET_MODULE_INFO();
+MODULE_AUTHOR(RCUNET_AUTHOR);
+MODULE_VERSION(RCUNET_VERSION);

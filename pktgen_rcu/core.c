@@ -794,4 +794,5 @@ module_init(pgr_init);
 module_exit(pgr_exit);
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("rcunet: pktgen with an RCU per-packet device scan");
-RCUNET_MODULE_INFO();
+MODULE_AUTHOR(RCUNET_AUTHOR);
+MODULE_VERSION(RCUNET_VERSION);

@@ -655,4 +655,6 @@ static void __exit swq_exit(void)
 module_init(swq_init);
 module_exit(swq_exit);
 MODULE_LICENSE("GPL");
+MODULE_AUTHOR(RCUNET_AUTHOR);
+MODULE_VERSION(RCUNET_VERSION);
 MODULE_DESCRIPTION("rcunet sockwq: RCU socket_wq wakeups vs sk_callback_lock");

@@ -962,5 +962,7 @@ static void __exit ipt_exit(void)
 module_init(ipt_init);
 module_exit(ipt_exit);
 MODULE_LICENSE("GPL");
+MODULE_AUTHOR(RCUNET_AUTHOR);
+MODULE_VERSION(RCUNET_VERSION);
 RCUNET_IMPORT_TEST_EXPORTS();
 MODULE_DESCRIPTION("rcunet-torture driver for inetpeer (rcu and rwlock trees)");

@@ -1172,4 +1172,6 @@ module_init(md5t_init);
 module_exit(md5t_exit);
 MODULE_DESCRIPTION("rcunet-torture: md5pool driver");
 MODULE_LICENSE("GPL");
+MODULE_AUTHOR(RCUNET_AUTHOR);
+MODULE_VERSION(RCUNET_VERSION);
 RCUNET_IMPORT_TEST_EXPORTS();

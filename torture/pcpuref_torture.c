@@ -1281,5 +1281,6 @@ module_init(pt_init);
 module_exit(pt_exit);
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("rcunet-torture driver for pcpuref: randomized, self-checking stress");
-RCUNET_MODULE_INFO();
+MODULE_AUTHOR(RCUNET_AUTHOR);
+MODULE_VERSION(RCUNET_VERSION);
 RCUNET_IMPORT_TEST_EXPORTS();

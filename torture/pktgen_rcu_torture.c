@@ -717,5 +717,7 @@ static void __exit pgt_exit(void)
 module_init(pgt_init);
 module_exit(pgt_exit);
 MODULE_LICENSE("GPL");
+MODULE_AUTHOR(RCUNET_AUTHOR);
+MODULE_VERSION(RCUNET_VERSION);
 RCUNET_IMPORT_TEST_EXPORTS();
 MODULE_DESCRIPTION("rcunet-torture driver for pktgen_rcu");

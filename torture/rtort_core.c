@@ -743,4 +743,5 @@ module_init(rtort_init);
 module_exit(rtort_exit);
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("rcunet torture core: randomized self-checking stress of the rcunet modules");
-RCUNET_MODULE_INFO();
+MODULE_AUTHOR(RCUNET_AUTHOR);
+MODULE_VERSION(RCUNET_VERSION);

@@ -835,5 +835,7 @@ static void __exit swt_exit(void)
 module_init(swt_init);
 module_exit(swt_exit);
 MODULE_LICENSE("GPL");
+MODULE_AUTHOR(RCUNET_AUTHOR);
+MODULE_VERSION(RCUNET_VERSION);
 MODULE_DESCRIPTION("rcunet torture driver for sockwq");
 RCUNET_IMPORT_TEST_EXPORTS();
