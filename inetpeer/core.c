@@ -1151,9 +1151,13 @@ static int __init ipeer_init(void)
 
 out_proc:
 	ipeer_proc_exit();
-	/* a control write may have created peers of the rcu variant */
-	rcu_barrier();
 out_cache:
+	/*
+	 * A control write may have created (and the failed set-up's clean-up
+	 * freed) peers of the rcu variant: their callbacks free into the
+	 * cache, so they must all have run before it goes.
+	 */
+	rcu_barrier();
 	kmem_cache_destroy(ipeer_cachep);
 	return err;
 }

@@ -30,7 +30,7 @@ static const void *ipeer_kunit_variant_gen(const void *prev, char *desc)
 
 	/* @prev is the variant the last case ran on: start after it */
 	if (prev) {
-		while (ipeer_variant(i) != prev)
+		while (ipeer_variant(i) && ipeer_variant(i) != prev)
 			i++;
 		i++;
 	}
