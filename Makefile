@@ -41,8 +41,10 @@ modules:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
 
 # The release the modules are built for: KERNELRELEASE= if given, else
-# KDIR's own.
-RCUNET_KREL = $(or $(KERNELRELEASE),$(shell cat $(KDIR)/include/config/kernel.release 2>/dev/null))
+# KDIR's own UTS_RELEASE (Debian's headers say 6.1.192 in
+# include/config/kernel.release but 6.1.0-57-amd64 where it counts).
+RCUNET_KREL = $(or $(KERNELRELEASE),$(shell sed -n 's/^\#define UTS_RELEASE "\(.*\)"/\1/p' \
+	$(KDIR)/include/generated/utsrelease.h 2>/dev/null))
 
 # make install (root): the modules of this build into
 # /lib/modules/<release>/updates/rcunet/, then depmod, so that
