@@ -399,8 +399,6 @@ static ssize_t rcunet_bench_write(struct file *file, const char __user *ubuf,
 
 	if (count == 0 || count >= RCUNET_CMD_MAX_LEN) {
 		rcunet_log_reject(bench->module, "bench spec length", -EINVAL);
-		if (bench->rejected)
-			atomic_long_inc(bench->rejected);
 		return -EINVAL;
 	}
 	line = memdup_user_nul(ubuf, count);
@@ -414,8 +412,6 @@ static ssize_t rcunet_bench_write(struct file *file, const char __user *ubuf,
 	      rcunet_bench_parse(bench, line, &spec) : -EINVAL;
 	if (err) {
 		rcunet_log_reject(bench->module, "bench spec", err);
-		if (bench->rejected)
-			atomic_long_inc(bench->rejected);
 		err = err == -ENOENT ? -EINVAL : err;
 	} else {
 		len = rcunet_bench_result_size(bench, &spec);

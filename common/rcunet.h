@@ -352,11 +352,6 @@ struct rcunet_bench {
 	void (*reset_params)(void *ctx);
 	/* Optional: extra result tokens ("size=1460"), written into @buf. */
 	int (*show_params)(void *ctx, char *buf, size_t len);
-	/*
-	 * Optional: counts the specs the bench file refuses (as
-	 * rcunet_ctl.rejected does for control lines; may be the same counter).
-	 */
-	atomic_long_t *rejected;
 	/* Owned by the core: the bench file and the last results. */
 	struct rcunet_bench_state *state;
 };
