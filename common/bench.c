@@ -259,9 +259,11 @@ static void bench_measure(const struct rcunet_bench *bench,
 	off += put_ns(buf + off, len - off, " ns_per_op_min=", samples[0]);
 	off += put_ns(buf + off, len - off, " ns_per_op_max=", samples[n - 1]);
 	off += scnprintf(buf + off, len - off, " ops_per_sec=%llu", ops);
-	off += scnprintf(buf + off, len - off, " role=%s twin=%s same_work_as=%s",
+	off += scnprintf(buf + off, len - off,
+			 " role=%s twin=%s same_work_as=%s path=%s",
 			 rcunet_role_name(var->role), var->twin ?: "-",
-			 rcunet_bench_same_work(var) ?: "-");
+			 rcunet_bench_same_work(var) ?: "-",
+			 var->slow_path ? "slow" : "fast");
 	for (t = 0; t < nthreads; t++) {
 		memcpy(column, per_thread + t * runs, runs * sizeof(u64));
 		off += put_ns(buf + off, len - off,
@@ -504,9 +506,10 @@ static int rcunet_bench_variants_show(struct seq_file *m, void *v)
 
 	for (i = 0; i < bench->nr_variants; i++) {
 		var = &bench->variants[i];
-		seq_printf(m, "variant=%s op=%s role=%s twin=%s same_work_as=%s\n",
+		seq_printf(m, "variant=%s op=%s role=%s twin=%s same_work_as=%s path=%s\n",
 			   var->name, var->op ?: "op", rcunet_role_name(var->role),
-			   var->twin ?: "-", rcunet_bench_same_work(var) ?: "-");
+			   var->twin ?: "-", rcunet_bench_same_work(var) ?: "-",
+			   var->slow_path ? "slow" : "fast");
 	}
 	return 0;
 }

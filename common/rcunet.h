@@ -317,6 +317,12 @@ struct rcunet_bench_variant {
 	 */
 	const char *same_work_as;
 	/*
+	 * True for a slow-path op the lockless design pays for (unregister
+	 * waiting for per-cpu refs, a removal's grace period, a close, a first
+	 * allocation): printed as path=slow, tabled apart from the fast path.
+	 */
+	bool slow_path;
+	/*
 	 * Optional: prepare for @nthreads threads. A negative errno skips the
 	 * variant with an "error=" result line (e.g. -ENODEV: peer missing).
 	 */
