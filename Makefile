@@ -6,6 +6,8 @@
 #   make check-install   the package on a full Debian 12 VM: apt install, dkms, modprobe,
 #                        rcunet-check, bench-host, a second kernel, apt remove
 #   make bench           the main job: set-up, boot the stock kernel, run every benchmark
+#   make bench-compare [A=dir B=dir]   B/A of two results folders (default: the two
+#                        newest under results/): compare.md, verdicts with 95% CIs
 #   make check           the tests (6.1 tier): set-up, static gates, self-test,
 #                        debug, KASAN, KCSAN and stock kernel runs, bench smoke
 #   make sparse | cocci | checkpatch | kernel-doc | shape | selftest   single gates
@@ -31,7 +33,7 @@ KDIR ?= $(firstword $(wildcard /lib/modules/$(shell uname -r)/build) \
 
 SHELL := /bin/bash
 
-.PHONY: all modules clean setup install uninstall dkms-deb check-install kernels check bench sparse cocci checkpatch selftest kernel-doc shape lint shellcheck python-lint \
+.PHONY: all modules clean setup install uninstall dkms-deb check-install kernels check bench bench-compare sparse cocci checkpatch selftest kernel-doc shape lint shellcheck python-lint \
 	check-kasan check-kcsan torture torture-selftest check-matrix
 
 all: modules
@@ -85,6 +87,10 @@ bench:
 	scripts/bench $(if $(QUICK),--quick) $(if $(CPUS),--cpus $(CPUS)) \
 		$(if $(LOOPS),--loops $(LOOPS)) $(if $(MODULES),--modules $(MODULES)) \
 		$(if $(KERNEL),--kernel $(KERNEL))
+
+# B/A of two results folders; scripts/bench-compare refuses one without the other
+bench-compare:
+	scripts/bench-compare $(A) $(B)
 
 sparse:
 	scripts/gate-sparse
