@@ -14,7 +14,13 @@ check stats-readable grep -q '^producers: 0$' $P/stats
 check stats-ops-first sh -c "sed -n 1p $P/stats | grep -q '^ops: [0-9][0-9]*$'"
 check stats-errors-second sh -c "sed -n 2p $P/stats | grep -q '^errors: [0-9][0-9]*$'"
 check stats-key-value sh -c "! grep -qv '^[a-z_]*: [^ ]' $P/stats"
-check variants-roles grep -qx 'variant=kernel op=data_ready role=peer twin=legacy same_work_as=rcu' $P/variants
+check variants-roles grep -qx 'variant=kernel op=data_ready role=peer twin=legacy same_work_as=rcu path=fast' $P/variants
+# the slow path (create+close), each variant with its role and path=slow
+check variants-slow sh -c "grep -qx 'variant=legacy-close op=create+close role=locked twin=- same_work_as=legacy-close path=slow' $P/variants &&
+	grep -qx 'variant=rcu-close op=create+close role=lockless twin=legacy-close same_work_as=legacy-close path=slow' $P/variants &&
+	grep -qx 'variant=rcu-close-gp op=create+close+gp role=lockless twin=legacy-close same_work_as=legacy-close path=slow' $P/variants &&
+	grep -qx 'variant=kernel-close op=create+close role=peer twin=legacy-close same_work_as=- path=slow' $P/variants"
+check variants-count test "$(grep -c . $P/variants)" -eq 7
 rate0=$(sed -n 's/^rate: //p' $P/stats)
 err0=$(sed -n 's/^errors: //p' $P/stats)
 expect_error ctl-unknown "Invalid argument" sctl "bogus"
@@ -43,6 +49,9 @@ check ctl-targets-none sctl "targets none"
 expect_error bench-bad-spec "out of range" sh -c "echo 'sleeper=2' >$P/bench"
 expect_error bench-bad-key "Invalid argument" sh -c "echo 'speed=2' >$P/bench"
 expect_error bench-bad-variant "Invalid argument" sh -c "echo 'variant=nope' >$P/bench"
+expect_error bench-gp-batch-zero "out of range" sh -c "echo 'variant=rcu-close-gp gp_batch=0' >$P/bench"
+expect_error bench-gp-batch-huge "out of range" sh -c "echo 'variant=rcu-close-gp gp_batch=65537' >$P/bench"
+expect_error bench-gp-batch-garbage "Invalid argument" sh -c "echo 'variant=rcu-close-gp gp_batch=x' >$P/bench"
 
 # an open fd pins the module
 exec 3<>/dev/sockwq

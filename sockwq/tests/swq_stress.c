@@ -1152,7 +1152,7 @@ static int cmp_u64(const void *a, const void *b)
 
 /*
  * One (variant) line in the rcunet core's bench format, with the role
- * tokens the core prints: "role twin same_work_as" in @roles.
+ * tokens the core prints: "role twin same_work_as path" in @roles.
  */
 static void bench_variant(const char *name, const char *roles, int kind,
 			  uint64_t n, int runs)
@@ -1231,12 +1231,12 @@ static int cmd_bench(int argc, char **argv)
 	 * through our queue: other work, so no same_work_as.
 	 */
 	bench_variant("kernel_unix",
-		      "role=peer twin=dev_legacy same_work_as=-", -1, n, runs);
+		      "role=peer twin=dev_legacy same_work_as=- path=fast", -1, n, runs);
 	bench_variant("dev_rcu",
-		      "role=lockless twin=dev_legacy same_work_as=dev_legacy",
+		      "role=lockless twin=dev_legacy same_work_as=dev_legacy path=fast",
 		      SOCKWQ_MODE_RCU, n, runs);
 	bench_variant("dev_legacy",
-		      "role=locked twin=- same_work_as=dev_legacy",
+		      "role=locked twin=- same_work_as=dev_legacy path=fast",
 		      SOCKWQ_MODE_LEGACY, n, runs);
 	return 0;
 }
