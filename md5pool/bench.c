@@ -1,20 +1,47 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * md5pool bench: one op = one RFC 2385 signature of a prepared IPv4 TCP
- * segment (MD5 option, @size payload bytes in a page frag), through
+ * md5pool bench. Fast path (op "sign"): one op = one RFC 2385 signature of
+ * a prepared IPv4 TCP segment (MD5 option, @size payload bytes in a page
+ * frag), through
  *
- *   legacy  locked: the spinlocked, refcounted pool (get and put take the
- *           lock), as before commit 430a737efdc9 ("tcp: md5: remove
- *           spinlock usage in fast path")
- *   percpu  lockless: the pool after that commit; twin legacy, same work
- *   kernel  peer: the running kernel's own TCP-MD5 signing, its
- *           tcp_v4_md5_hash_skb() (6.1), or the same steps around its
- *           tcp_sigpool (6.7+, see md5pool_kernel_sign4()). It signs the
- *           same segment, but through crypto_ahash and scatterlists where
- *           ours use shash on linear buffers: other work, so it names no
- *           same_work_as and the report prints no x-kernel ratio.
+ *   legacy        locked: the spinlocked, refcounted pool (get and put take
+ *                 the lock), as before commit 430a737efdc9 ("tcp: md5:
+ *                 remove spinlock usage in fast path")
+ *   percpu        lockless: the pool after that commit, hashing through
+ *                 crypto_shash; twin legacy, same work
+ *   percpu-ahash  lockless: the same pool design hashing through
+ *                 crypto_ahash and scatterlists as the 6.1 kernel does
+ *                 (ahash.c); twin legacy, but other work than it (the API
+ *                 differs), so its same_work_as is itself. No locked ahash
+ *                 twin: the lock and the hash API are independent costs,
+ *                 legacy vs percpu measures the first and percpu vs
+ *                 percpu-ahash the second.
+ *   kernel        peer: the running kernel's own TCP-MD5 signing, its
+ *                 tcp_v4_md5_hash_skb() (6.1), or the same steps around its
+ *                 tcp_sigpool (6.7+, see md5pool_kernel_sign4()). On 6.1 it
+ *                 does percpu-ahash's work (see md5pool_bench_variants[]).
  *
- * Spec key: size=N payload bytes (0..8192, default 64).
+ * Slow path (op "pool-alloc+free", what the first user of the pool pays,
+ * and what the last one pays when it goes): one op = build a pool (the
+ * md5 tfm, per possible CPU a hash descriptor and scratch) on an empty
+ * pool object of the thread's own, then free it. Nothing signs with it.
+ *
+ *   legacy-alloc  locked: md5pool_legacy_alloc() (first user: spinlock,
+ *                 count, build outside the lock, publish under it) then
+ *                 md5pool_legacy_release() (last user: spinlock, unpublish,
+ *                 free). Before the change TCP paid this whenever the
+ *                 number of MD5 sockets went 0 -> 1 -> 0.
+ *   percpu-alloc  lockless: md5pool_domain_alloc() (mutex, build, publish
+ *                 with rcu_assign_pointer()) then md5pool_domain_destroy()
+ *                 (no grace period: the design never frees while signers
+ *                 may run; destroy is module exit's, and a thread's private
+ *                 pool has no reader). After the change TCP pays the alloc
+ *                 once per boot and never the free: the op is an upper
+ *                 bound of what a first use costs, and shows the mutex
+ *                 does not make it dearer than the spinlock dance.
+ *
+ * Spec key: size=N payload bytes (0..8192, default 64; the slow-path
+ * variants ignore it and print no size=).
  */
 #define pr_fmt(fmt) "md5pool: " fmt
 
@@ -171,6 +198,64 @@ static int md5pool_bench_run_legacy(void *ctx, unsigned int tid, u64 n)
 	return md5pool_bench_run_pool(ctx, &md5pool_legacy_ops, n);
 }
 
+/*
+ * The key in the heap, as the kernel keeps a socket's (struct
+ * tcp_md5sig_key, kmalloc'd): the ahash pool and the kernel peer hash it
+ * through a scatterlist, which must not point into the module's image.
+ */
+static int md5pool_bench_kkey(struct md5pool_bench_ctx *b)
+{
+	b->kkey = kzalloc(sizeof(*b->kkey), GFP_KERNEL);
+	if (!b->kkey)
+		return -ENOMEM;
+	memcpy(b->kkey->key, b->key, sizeof(b->key));
+	b->kkey->keylen = sizeof(b->key);
+	b->kkey->family = AF_INET;
+	return 0;
+}
+
+static int md5pool_bench_setup_ahash(void *ctx, unsigned int nthreads)
+{
+	struct md5pool_bench_ctx *b = ctx;
+	u8 mine[MD5POOL_DIGEST_LEN];
+	int err;
+
+	err = md5pool_bench_build(b);
+	if (!err)
+		err = md5pool_bench_kkey(b);
+	if (!err)
+		err = md5pool_ahash_alloc();
+	if (!err)
+		err = md5pool_alloc();
+	/* the shash pool's signature is the reference */
+	if (!err)
+		err = md5pool_sign_seg(&md5pool_percpu_ops, &b->seg, b->key,
+				       sizeof(b->key), b->expect);
+	if (!err)
+		err = md5pool_ahash_sign4(b->skb, b->kkey->key,
+					  b->kkey->keylen, mine);
+	if (!err && memcmp(b->expect, mine, sizeof(mine)))
+		err = -EIO;
+	if (err)
+		md5pool_bench_free(b);
+	return err;
+}
+
+static int md5pool_bench_run_ahash(void *ctx, unsigned int tid, u64 n)
+{
+	struct md5pool_bench_ctx *b = ctx;
+	u8 digest[MD5POOL_DIGEST_LEN];
+	int err;
+
+	while (n--) {
+		err = md5pool_ahash_sign4(b->skb, b->kkey->key,
+					  b->kkey->keylen, digest);
+		if (err)
+			return err;
+	}
+	return memcmp(digest, b->expect, sizeof(digest)) ? -EIO : 0;
+}
+
 static int md5pool_bench_setup_kernel(void *ctx, unsigned int nthreads)
 {
 	struct md5pool_bench_ctx *b = ctx;
@@ -187,14 +272,9 @@ static int md5pool_bench_setup_kernel(void *ctx, unsigned int nthreads)
 			err = -ENODEV;
 		goto fail;
 	}
-	err = -ENOMEM;
-	b->kkey = kzalloc(sizeof(*b->kkey), GFP_KERNEL);
-	if (!b->kkey)
-		goto fail;
-	memcpy(b->kkey->key, b->key, sizeof(b->key));
-	b->kkey->keylen = sizeof(b->key);
-	b->kkey->family = AF_INET;
-	err = md5pool_alloc();
+	err = md5pool_bench_kkey(b);
+	if (!err)
+		err = md5pool_alloc();
 	if (!err)
 		err = md5pool_sign_seg(&md5pool_percpu_ops, &b->seg, b->key,
 				       sizeof(b->key), mine);
@@ -223,6 +303,61 @@ static int md5pool_bench_run_kernel(void *ctx, unsigned int tid, u64 n)
 	return memcmp(digest, b->expect, sizeof(digest)) ? -EIO : 0;
 }
 
+/*
+ * Slow path, legacy: a pool object of this thread's own (on its stack, so
+ * no two threads share a line), empty; each op makes the thread its first
+ * user (md5pool_legacy_alloc() builds the pool) and then its last
+ * (md5pool_legacy_release() frees it). Runs in the bench kthread, process
+ * context: building and freeing sleep.
+ */
+static int md5pool_bench_run_legacy_alloc(void *ctx, unsigned int tid, u64 n)
+{
+	struct md5pool_legacy lg;
+	int err;
+
+	md5pool_legacy_init(&lg);
+	while (n--) {
+		err = md5pool_legacy_alloc(&lg);
+		if (err)
+			return err;
+		/* cheap: a lock round trip, and the op is only right if so */
+		if (!md5pool_legacy_allocated(&lg))
+			return -EIO;
+		md5pool_legacy_release(&lg);
+	}
+	return 0;
+}
+
+/*
+ * Slow path, percpu: the same with a private domain: the first
+ * md5pool_domain_alloc() builds and publishes, md5pool_domain_destroy()
+ * frees. No grace period: nothing can read the domain but this thread.
+ */
+static int md5pool_bench_run_percpu_alloc(void *ctx, unsigned int tid, u64 n)
+{
+	struct md5pool_domain d;
+	int err;
+
+	md5pool_domain_init(&d);
+	while (n--) {
+		err = md5pool_domain_alloc(&d);
+		if (err)
+			return err;
+		if (!md5pool_domain_allocated(&d))
+			return -EIO;
+		md5pool_domain_destroy(&d);
+	}
+	return 0;
+}
+
+/* The slow-path variants do not depend on size=: no extra token. */
+static int md5pool_bench_show_nothing(void *ctx, char *buf, size_t len)
+{
+	if (len)
+		buf[0] = '\0';
+	return 0;
+}
+
 static const struct rcunet_bench_variant md5pool_bench_variants[] = {
 	{
 		.name = "legacy", .op = "sign",
@@ -237,12 +372,43 @@ static const struct rcunet_bench_variant md5pool_bench_variants[] = {
 		.teardown = md5pool_bench_teardown,
 		.run = md5pool_bench_run_percpu,
 	}, {
+		.name = "percpu-ahash", .op = "sign",
+		/* lockless against legacy, but ahash work, not its shash */
+		.role = RCUNET_ROLE_LOCKLESS, .twin = "legacy",
+		.same_work_as = "percpu-ahash",
+		.setup = md5pool_bench_setup_ahash,
+		.teardown = md5pool_bench_teardown,
+		.run = md5pool_bench_run_ahash,
+	}, {
 		.name = "kernel", .op = "sign",
-		/* crypto_ahash + scatterlists, not our shash: no same_work_as */
 		.role = RCUNET_ROLE_PEER, .twin = "legacy",
+#ifdef RCUNET_HAVE_TCP_MD5SIG_POOL
+		/*
+		 * tcp_v4_md5_hash_skb() does what percpu-ahash does: BH off,
+		 * this CPU's request and scratch of a pool built once, init,
+		 * one update of pseudo-header + header from the scratch, one
+		 * per linear part and page frag, one of the kmalloc'd key,
+		 * final, on the same skb and key. Left: it reads a flag where
+		 * we read a pointer, and calls through exported functions.
+		 * 6.7+'s tcp_sigpool clones the tfm and allocates a request
+		 * per signature: other work, no same_work_as there.
+		 */
+		.same_work_as = "percpu-ahash",
+#endif
 		.setup = md5pool_bench_setup_kernel,
 		.teardown = md5pool_bench_teardown,
 		.run = md5pool_bench_run_kernel,
+	}, {
+		.name = "legacy-alloc", .op = "pool-alloc+free",
+		.role = RCUNET_ROLE_LOCKED, .slow_path = true,
+		.run = md5pool_bench_run_legacy_alloc,
+		.show_params = md5pool_bench_show_nothing,
+	}, {
+		.name = "percpu-alloc", .op = "pool-alloc+free",
+		.role = RCUNET_ROLE_LOCKLESS, .twin = "legacy-alloc",
+		.slow_path = true,
+		.run = md5pool_bench_run_percpu_alloc,
+		.show_params = md5pool_bench_show_nothing,
 	},
 };
 
@@ -275,8 +441,8 @@ static struct rcunet_bench md5pool_bench = {
 	.variants = md5pool_bench_variants,
 	.nr_variants = ARRAY_SIZE(md5pool_bench_variants),
 	.ctx = &md5pool_bctx,
+	/* no default_runs: the core's default applies */
 	.default_loops = 2000,
-	.default_runs = 3,
 	.set_param = md5pool_bench_set_param,
 	.reset_params = md5pool_bench_reset_params,
 	.show_params = md5pool_bench_show_params,

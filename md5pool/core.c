@@ -570,6 +570,8 @@ static void __exit md5pool_exit(void)
 	/* no file is open any more after this: no signer, no new key */
 	md5pool_proc_exit();
 	md5pool_kpeer_exit();
+	/* its users (the bench, KUnit, which holds a module ref) are gone */
+	md5pool_ahash_exit();
 	md5pool_domain_destroy(&md5pool_global);
 	/* every legacy user (sign write, bench, test) dropped its reference */
 	WARN_ON_ONCE(md5pool_legacy_allocated(&md5pool_legacy_global));

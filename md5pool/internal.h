@@ -3,6 +3,8 @@
 #ifndef _MD5POOL_INTERNAL_H
 #define _MD5POOL_INTERNAL_H
 
+#include <linux/tcp.h>
+#include <net/tcp.h>
 #include "md5pool.h"
 
 struct proc_dir_entry;
@@ -39,6 +41,23 @@ int md5pool_kpeer_prepare(void);
 int md5pool_kpeer_sign4(const struct tcp_md5sig_key *key,
 			const struct sk_buff *skb, u8 *digest);
 void md5pool_kpeer_exit(void);
+
+/*
+ * ahash.c: free the ahash pool (module exit). What TCP-MD5 hashes before
+ * the payload, contiguous (tcp_v4_md5_hash_headers() writes the TCP header
+ * right after the pseudo-header), filled from an IPv4 skb by hdr4; update
+ * hashes a buffer in the linear map through a one-entry scatterlist. The
+ * 6.7+ kernel peer (sign.c) uses them too.
+ */
+void md5pool_ahash_exit(void);
+struct md5pool_ahash_hdr {
+	struct tcp4_pseudohdr ph;
+	struct tcphdr th;
+};
+
+void md5pool_ahash_hdr4(struct md5pool_ahash_hdr *h, const struct sk_buff *skb);
+int md5pool_ahash_update(struct ahash_request *req, const void *buf,
+			 unsigned int len);
 
 /*
  * procfs.c: /proc/rcunet/md5pool/ and its files but the bench; returns the

@@ -233,4 +233,16 @@ struct sk_buff *md5pool_seg_to_skb(const struct md5pool_seg *seg,
 int md5pool_kernel_sign4(const struct md5pool_seg *seg, const u8 *key,
 			 unsigned int keylen, u8 *digest);
 
+/* ------------------------------------------------------ ahash pool */
+
+/*
+ * The percpu pool's design hashing through crypto_ahash and scatterlists,
+ * as the 6.1 kernel's TCP-MD5 does (the bench's percpu-ahash variant).
+ * alloc builds it once (may sleep); sign4 signs an IPv4 segment in @skb
+ * (data: the TCP header; ip_hdr() set) with a kmalloc'd @key.
+ */
+int md5pool_ahash_alloc(void);
+int md5pool_ahash_sign4(const struct sk_buff *skb, const u8 *key,
+			unsigned int keylen, u8 *digest);
+
 #endif /* _MD5POOL_H */

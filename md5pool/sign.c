@@ -341,15 +341,6 @@ RCUNET_EXPORT_FOR_TESTS(md5pool_seg_to_skb);
  */
 #if defined(RCUNET_HAVE_TCP_SIGPOOL)
 
-/*
- * What tcp_v4_md5_hash_skb() hashes before the payload, laid out in the
- * pool's per-CPU scratch (a scatterlist cannot point into the stack).
- */
-struct md5pool_kpeer_hdr {
-	struct tcp4_pseudohdr ph;
-	struct tcphdr th;
-};
-
 static DEFINE_MUTEX(md5pool_kpeer_mutex);
 static int md5pool_kpeer_id = -1;	/* our sigpool reference, or -1 */
 
@@ -357,14 +348,12 @@ int md5pool_kpeer_prepare(void)
 {
 	int id;
 
-	/* the pair must be hashed as one contiguous block */
-	BUILD_BUG_ON(sizeof(struct md5pool_kpeer_hdr) !=
-		     sizeof(struct tcp4_pseudohdr) + sizeof(struct tcphdr));
 	mutex_lock(&md5pool_kpeer_mutex);
 	id = md5pool_kpeer_id;
 	if (id < 0) {
+		/* the header block goes in the scratch (not the stack) */
 		id = tcp_sigpool_alloc_ahash("md5",
-					     sizeof(struct md5pool_kpeer_hdr));
+					     sizeof(struct md5pool_ahash_hdr));
 		/* published once; signers read it after their own prepare */
 		if (id >= 0)
 			WRITE_ONCE(md5pool_kpeer_id, id);
@@ -382,44 +371,26 @@ void md5pool_kpeer_exit(void)
 	md5pool_kpeer_id = -1;
 }
 
-static int md5pool_kpeer_update(struct tcp_sigpool *hp, const void *buf,
-				unsigned int len)
-{
-	struct scatterlist sg;
-
-	sg_init_one(&sg, buf, len);
-	ahash_request_set_crypt(hp->req, &sg, NULL, len);
-	return crypto_ahash_update(hp->req);
-}
-
 int md5pool_kpeer_sign4(const struct tcp_md5sig_key *key,
 			const struct sk_buff *skb, u8 *digest)
 {
 	const struct tcphdr *th = tcp_hdr(skb);
-	const struct iphdr *iph = ip_hdr(skb);
-	struct md5pool_kpeer_hdr *h;
 	struct tcp_sigpool hp;
 	int err;
 
 	err = tcp_sigpool_start(READ_ONCE(md5pool_kpeer_id), &hp);
 	if (err)
 		return err;
-	h = hp.scratch;
-	h->ph.saddr = iph->saddr;
-	h->ph.daddr = iph->daddr;
-	h->ph.pad = 0;
-	h->ph.protocol = IPPROTO_TCP;
-	h->ph.len = cpu_to_be16(skb->len);
-	h->th = *th;
-	h->th.check = 0;
+	md5pool_ahash_hdr4(hp.scratch, skb);
 	err = crypto_ahash_init(hp.req);
 	if (!err)
-		err = md5pool_kpeer_update(&hp, h, sizeof(*h));
+		err = md5pool_ahash_update(hp.req, hp.scratch,
+					   sizeof(struct md5pool_ahash_hdr));
 	if (!err)
 		err = tcp_sigpool_hash_skb_data(&hp, skb, th->doff << 2);
 	/* the key lives in the heap (kmalloc'd tcp_md5sig_key) */
 	if (!err)
-		err = md5pool_kpeer_update(&hp, key->key, key->keylen);
+		err = md5pool_ahash_update(hp.req, key->key, key->keylen);
 	if (!err) {
 		ahash_request_set_crypt(hp.req, NULL, digest, 0);
 		err = crypto_ahash_final(hp.req);

@@ -1,22 +1,36 @@
-# md5pool benchmark driver (make bench): signatures of a 64-byte and a
-# 1460-byte payload, variants legacy, percpu and kernel (the running
-# kernel's own tcp_v4_md5_hash_skb, the peer), at BENCH_THREADS threads.
+# md5pool benchmark driver (make bench), at BENCH_THREADS threads.
+# Fast path (op sign): signatures of a 64-byte and a 1460-byte payload
+# through legacy, percpu, percpu-ahash and kernel (the running kernel's
+# own TCP-MD5, the peer). Slow path (op pool-alloc+free): legacy-alloc and
+# percpu-alloc, fewer loops (one op builds and frees a whole pool).
+# One spec line per variant: variant= takes one name or all, and all would
+# give the slow-path variants the fast path's loops.
+# Env: BENCH_THREADS, BENCH_QUICK, BENCH_LOOPS (fast path only),
+# BENCH_RUNS (unset: the core's default; BENCH_QUICK: 3).
 P=/proc/rcunet/md5pool/bench
 threads=${BENCH_THREADS:-1}
-if [ -n "$BENCH_QUICK" ]; then
-	loops=${BENCH_LOOPS:-100}
-	runs=1
+if [ -n "$BENCH_QUICK" ] && [ "$BENCH_QUICK" != 0 ]; then
+	loops=${BENCH_LOOPS:-100} runs=${BENCH_RUNS:-3} slow_loops=10
 else
-	loops=${BENCH_LOOPS:-20000}
-	runs=5
+	loops=${BENCH_LOOPS:-4000} runs=${BENCH_RUNS:-} slow_loops=200
 fi
+[ -w "$P" ] || { echo "md5pool bench: no $P" >&2; exit 1; }
 rc=0
-for size in 64 1460; do
-	if echo "variant=all threads=$threads loops=$loops runs=$runs size=$size" >"$P"; then
+# bench SPEC...: one measurement, its result lines on stdout
+bench() {
+	if echo "$* threads=$threads${runs:+ runs=$runs}" >"$P"; then
 		cat "$P"
 	else
-		echo "md5pool bench: size=$size failed" >&2
+		echo "md5pool bench: $* failed" >&2
 		rc=1
 	fi
+}
+for size in 64 1460; do
+	for v in legacy percpu percpu-ahash kernel; do
+		bench "variant=$v loops=$loops size=$size"
+	done
+done
+for v in legacy-alloc percpu-alloc; do
+	bench "variant=$v loops=$slow_loops"
 done
 exit $rc

@@ -1,10 +1,12 @@
 # rcunet-timeout: 90
 # The bench file: one tiny run of every variant gives one result line per
 # variant, found by its name (the order of the lines is not assumed), each
-# with the variant's role and locked twin and no error; the variants
-# listing declares the same roles. The kernel peer may be missing on a
-# kernel with no TCP-MD5 pool a module can use (error=-19): that line is
-# skipped, not failed.
+# with the variant's op, role, locked twin, same_work_as and path and no
+# error; the fast-path lines carry size=64, the slow-path ones no size=;
+# the variants listing declares the same. The kernel peer may be missing
+# on a kernel with no TCP-MD5 pool a module can use (error=-19): that line
+# is skipped, not failed. The peer's same_work_as is percpu-ahash where the
+# kernel signs as 6.1 does (before 6.7), else "-".
 # shellcheck source-path=SCRIPTDIR source=../../scripts/guest/lib.sh
 . /rcunet/guest/lib.sh
 
@@ -18,8 +20,21 @@ else
 fi
 cat "$B"
 
-# VARIANT ROLE TWIN SAME_WORK_AS (as the variants listing prints them)
-while read -r v role twin same; do
+# the peer's same_work_as: percpu-ahash before 6.7 (tcp_v4_md5_hash_skb()
+# and its per-cpu ahash pool), "-" on tcp_sigpool kernels (other work)
+kv=$(uname -r)
+maj=${kv%%.*}
+min=${kv#*.}
+min=${min%%.*}
+if [ "$maj" -lt 6 ] || { [ "$maj" -eq 6 ] && [ "$min" -lt 7 ]; }; then
+	kws=percpu-ahash
+else
+	kws=-
+fi
+
+# VARIANT OP ROLE TWIN SAME_WORK_AS PATH (as the variants listing prints them)
+while read -r v op role twin same path; do
+	[ "$same" = KWS ] && same=$kws
 	line=$(grep "^module=md5pool variant=$v " "$B")
 	case "$line" in
 	"")
@@ -32,20 +47,36 @@ while read -r v role twin same; do
 		fi ;;
 	*" error="*)
 		case_fail "bench_smoke/line_$v" "$line"; rc=1 ;;
-	*" role=$role twin=$twin same_work_as=$same "*" size=64")
-		case_ok "bench_smoke/line_$v" ;;
 	*)
-		case_fail "bench_smoke/line_$v" "$line"; rc=1 ;;
+		# every declared token, wherever the harness prints it; size=64
+		# on a fast-path line only (the slow-path ops ignore size=)
+		want="op=$op role=$role twin=$twin same_work_as=$same path=$path"
+		[ "$path" = fast ] && want="$want size=64"
+		bad=
+		for tok in $want; do
+			case " $line " in *" $tok "*) ;; *) bad="$bad $tok" ;; esac
+		done
+		if [ "$path" = slow ]; then
+			case " $line " in *" size="*) bad="$bad no-size=" ;; esac
+		fi
+		if [ -z "$bad" ]; then
+			case_ok "bench_smoke/line_$v"
+		else
+			case_fail "bench_smoke/line_$v" "want$bad: $line"; rc=1
+		fi ;;
 	esac
-	if grep -qx "variant=$v op=sign role=$role twin=$twin same_work_as=$same" "$P/variants"; then
+	if grep -qx "variant=$v op=$op role=$role twin=$twin same_work_as=$same path=$path" "$P/variants"; then
 		case_ok "bench_smoke/variants_$v"
 	else
 		case_fail "bench_smoke/variants_$v" "$(grep "variant=$v " "$P/variants")"; rc=1
 	fi
 done <<'VARIANTS'
-legacy locked - legacy
-percpu lockless legacy legacy
-kernel peer legacy -
+legacy sign locked - legacy fast
+percpu sign lockless legacy legacy fast
+percpu-ahash sign lockless legacy percpu-ahash fast
+kernel sign peer legacy KWS fast
+legacy-alloc pool-alloc+free locked - legacy-alloc slow
+percpu-alloc pool-alloc+free lockless legacy-alloc legacy-alloc slow
 VARIANTS
-check bench_smoke/three_variants test "$(grep -c . "$P/variants")" -eq 3
+check bench_smoke/six_variants test "$(grep -c . "$P/variants")" -eq 6
 exit $rc

@@ -115,7 +115,10 @@ cat "$P/stats" "$P/cpus"
 expect_error procfs/bench/bad_size "Numerical result out of range" sh -c "echo 'variant=percpu size=100000' > $P/bench"
 expect_error procfs/bench/unknown_key "Invalid argument" sh -c "echo 'variant=percpu colour=red' > $P/bench"
 expect_error procfs/bench/unknown_variant "Invalid argument" sh -c "echo 'variant=nope' > $P/bench"
+# every variant measured: the four fast-path ones carry size=, the two
+# slow-path ones (pool-alloc+free) none
 check procfs/bench/all_variants_run sh -c "echo 'variant=all threads=1 loops=50 runs=1 size=1460' > $P/bench &&
-	[ \$(grep -c 'ns_per_op_median=.* size=1460' $P/bench) -eq 3 ]"
+	[ \$(grep -c 'ns_per_op_median=.* path=fast.* size=1460' $P/bench) -eq 4 ] &&
+	[ \$(grep -c 'ns_per_op_median=.* path=slow' $P/bench) -eq 2 ]"
 cat "$P/bench"
 exit 0
