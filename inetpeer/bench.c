@@ -2,16 +2,30 @@
 /*
  * rcunet inetpeer: benchmark variants for /proc/rcunet/inetpeer/bench.
  *
+ * Fast path (path=fast):
  *  rwlock (locked), rcu (lockless)   lookup-hit: get + put of a random
  *                                    held peer
- *  rwlock-mix (locked),              the same, but mix=% of the ops
- *  rcu-mix (lockless)                (default 5) are an insert or a remove
- *                                    of a per-thread churn key
+ *  rwlock-noref (locked),            lookup-noref-hit: find a random held
+ *  rcu-noref (lockless)              peer, take no reference (the read
+ *                                    lock, or rcu_read_lock(), covers the
+ *                                    use of the pointer)
  *  kernel (peer)                     the live kernel's inet_getpeer() on a
  *                                    private inet_peer_base holding the
- *                                    same peers: a lookup that takes no
- *                                    reference, not our get + put, so it
- *                                    names no same_work_as
+ *                                    same peers: also a no-reference
+ *                                    lookup under rcu_read_lock(), the
+ *                                    same work as rcu-noref
+ *  rwlock-mix (locked),              get + put, but mix=% of the ops
+ *  rcu-mix (lockless)                (default 5) are an insert or a remove
+ *                                    of a per-thread churn key
+ *
+ * Slow path (path=slow), what the lockless removal pays for:
+ *  rwlock-remove (locked),           insert+remove+free: insert a fresh
+ *  rcu-remove (lockless)             peer of this thread, unlink it, and
+ *                                    the op ends when its memory is freed:
+ *                                    at once for rwlock; for rcu, call_rcu()
+ *                                    and one rcu_barrier() at the end of
+ *                                    every ->run() call (the harness's
+ *                                    chunk, at most 256 ops)
  *
  * Spec keys besides the core's: peers=N (tree size, default 1024),
  * mix=PCT (writes in the -mix variants, default 5).
@@ -33,13 +47,19 @@
 #define IPEER_BENCH_DEFAULT_PEERS	1024
 #define IPEER_BENCH_MAX_PEERS		1048576	/* 2^20 */
 #define IPEER_BENCH_DEFAULT_MIX		5
-/* stable peers: 10.x.y.z in steps of 2; churn keys live in 11.0.0.0/8 */
+/*
+ * Stable peers: 10.x.y.z in steps of 2; the -mix churn keys live in
+ * 11.0.0.0/8, the -remove keys in 11.0.0.0 + tid * 4096 + seq % 4096
+ * (up to 12.255.255.255 for 8192 threads): never a stable key, and never
+ * another thread's.
+ */
 #define IPEER_BENCH_STABLE_BASE		0x0a000000U
 #define IPEER_BENCH_CHURN_BASE		0x0b000000U
+#define IPEER_BENCH_REMOVE_SEQ_BITS	12
 
 struct ipeer_bench_thread {
 	u32 rnd;		/* xorshift state */
-	u32 churn_seq;		/* current churn key of this thread */
+	u32 churn_seq;		/* current churn (or -remove) key */
 	bool churn_live;	/* ... is in the tree */
 } ____cacheline_aligned;
 
@@ -214,6 +234,101 @@ static int ipeer_bench_run_mix(void *ctx, unsigned int tid, u64 n)
 	return 0;
 }
 
+/*
+ * The locked original's lookup without its atomic_inc(): the read lock
+ * keeps the node alive while the caller uses it (here: not at all, as
+ * the kernel peer's caller), and is dropped at the end.
+ */
+static int ipeer_bench_run_rwlock_noref(void *ctx, unsigned int tid, u64 n)
+{
+	struct ipeer_bench_ctx *c = ctx;
+	struct ipeer_bench_thread *t = &c->threads[tid];
+	struct ipeer_base *b = c->base;
+	struct ipeer_node *p;
+
+	while (n--) {
+		read_lock_bh(&b->rwlock);
+		p = ipeer_lookup_locked(b, &c->keys[ipeer_bench_rand(t) %
+						  c->npeers], NULL, NULL);
+		read_unlock_bh(&b->rwlock);
+		if (unlikely(!p))
+			return -ENOENT;	/* a held peer must always be found */
+	}
+	return 0;
+}
+
+/*
+ * The same lookup on the rcu tree: the bounded lockless walk, the locked
+ * exact lookup when it misses, no reference; rcu_read_lock() covers the
+ * use of the node, as around the kernel peer's inet_getpeer().
+ */
+static int ipeer_bench_run_rcu_noref(void *ctx, unsigned int tid, u64 n)
+{
+	struct ipeer_bench_ctx *c = ctx;
+	struct ipeer_bench_thread *t = &c->threads[tid];
+	struct ipeer_node *p;
+
+	while (n--) {
+		rcu_read_lock();
+		p = ipeer_lookup_noref(c->base, &c->keys[ipeer_bench_rand(t) %
+							 c->npeers]);
+		rcu_read_unlock();
+		if (unlikely(!p))
+			return -ENOENT;
+	}
+	return 0;
+}
+
+/*
+ * One slow-path op: insert a fresh peer of this thread and unlink it at
+ * once. The insert's reference is the only one (nobody else knows the
+ * key), so it is the artificial reference ->unlink() takes back, as in
+ * ipeer_remove(). rwlock frees the node inside ->unlink(); rcu hands it
+ * to call_rcu(), and the caller waits for the callback.
+ */
+static int ipeer_bench_insert_remove(struct ipeer_bench_ctx *c,
+				     unsigned int tid,
+				     struct ipeer_bench_thread *t)
+{
+	u32 seq = t->churn_seq++ & ((1U << IPEER_BENCH_REMOVE_SEQ_BITS) - 1);
+	struct ipeer_node *p;
+	struct ipeer_key key;
+
+	ipeer_key_v4(&key, IPEER_BENCH_CHURN_BASE +
+		     (tid << IPEER_BENCH_REMOVE_SEQ_BITS) + seq);
+	p = ipeer_get(c->base, &key, true);
+	if (!p)
+		return -ENOMEM;
+	return c->base->ops->unlink(c->base, p);
+}
+
+static int ipeer_bench_run_remove(void *ctx, unsigned int tid, u64 n)
+{
+	struct ipeer_bench_ctx *c = ctx;
+	struct ipeer_bench_thread *t = &c->threads[tid];
+	int err;
+
+	while (n--) {
+		err = ipeer_bench_insert_remove(c, tid, t);
+		if (err)
+			return err;
+	}
+	/*
+	 * The rcu variant's ->unlink() only queued each node for call_rcu():
+	 * the op ends when the memory is back, so wait for the callbacks
+	 * here, once per call (at most 256 ops: the harness's chunk, and the
+	 * GC worker's batch, IPEER_GC_BATCH). That charges each removal its
+	 * share of a grace period, as a GC pass that must return its memory
+	 * pays it; a synchronize_rcu() per op would charge a whole grace
+	 * period to every removal, a wait nobody in this design does (the
+	 * GC never blocks on a removal). The rwlock variant freed every node
+	 * inside ->unlink(): nothing to wait for.
+	 */
+	if (c->base->ops == &ipeer_rcu_ops)
+		rcu_barrier();
+	return 0;
+}
+
 /* ------------------------------------------------- the kernel's inetpeer */
 
 /*
@@ -339,9 +454,34 @@ static const struct rcunet_bench_variant ipeer_bench_variants[] = {
 		.teardown = ipeer_bench_teardown,
 		.run = ipeer_bench_run_hit,
 	}, {
+		.name = "rwlock-noref", .op = "lookup-noref-hit",
+		.role = RCUNET_ROLE_LOCKED,
+		.setup = ipeer_bench_setup_rwlock,
+		.teardown = ipeer_bench_teardown,
+		.run = ipeer_bench_run_rwlock_noref,
+	}, {
+		.name = "rcu-noref", .op = "lookup-noref-hit",
+		.role = RCUNET_ROLE_LOCKLESS, .twin = "rwlock-noref",
+		.setup = ipeer_bench_setup_rcu,
+		.teardown = ipeer_bench_teardown,
+		.run = ipeer_bench_run_rcu_noref,
+	}, {
+		/*
+		 * The same work as rcu-noref: both return the peer of an
+		 * address found under rcu_read_lock() with no reference taken
+		 * and no lock on the common path, and both fall back to an
+		 * exact lookup under the tree lock when the lockless walk may
+		 * have been misled by a writer (the kernel: its seqcount moved;
+		 * ours: the depth bound or a miss). The kernel's lookup costs
+		 * more per op by design, not by doing other work: a siphash of
+		 * the address (its rb-tree is ordered by hash against
+		 * collision floods), a seqcount check per step and a dtime
+		 * store at most once a jiffy per peer; its create-on-miss never
+		 * runs (every lookup hits a peer setup put in).
+		 */
 		.name = "kernel", .op = "inet_getpeer-hit",
-		/* no reference taken: other work than get + put */
-		.role = RCUNET_ROLE_PEER, .twin = "rwlock",
+		.role = RCUNET_ROLE_PEER, .twin = "rwlock-noref",
+		.same_work_as = "rcu-noref",
 		.setup = ipeer_bench_kernel_setup,
 		.teardown = ipeer_bench_kernel_teardown,
 		.run = ipeer_bench_kernel_run,
@@ -359,6 +499,21 @@ static const struct rcunet_bench_variant ipeer_bench_variants[] = {
 		.teardown = ipeer_bench_teardown,
 		.run = ipeer_bench_run_mix,
 		.show_params = ipeer_bench_show_mix_params,
+	}, {
+		/* freed inside ->unlink(): the op is the insert and removal */
+		.name = "rwlock-remove", .op = "insert+remove+free",
+		.role = RCUNET_ROLE_LOCKED, .slow_path = true,
+		.setup = ipeer_bench_setup_rwlock,
+		.teardown = ipeer_bench_teardown,
+		.run = ipeer_bench_run_remove,
+	}, {
+		/* ... plus call_rcu() and its share of an rcu_barrier() */
+		.name = "rcu-remove", .op = "insert+remove+free",
+		.role = RCUNET_ROLE_LOCKLESS, .twin = "rwlock-remove",
+		.slow_path = true,
+		.setup = ipeer_bench_setup_rcu,
+		.teardown = ipeer_bench_teardown,
+		.run = ipeer_bench_run_remove,
 	},
 };
 
@@ -394,8 +549,12 @@ static struct rcunet_bench ipeer_bench = {
 	.variants = ipeer_bench_variants,
 	.nr_variants = ARRAY_SIZE(ipeer_bench_variants),
 	.ctx = &ipeer_bench_ctx,
-	.default_loops = 100000,
-	.default_runs = 5,
+	/*
+	 * One loops= for every variant of a spec: 10000 keeps variant=all
+	 * (rcu-remove waits for a grace period every 256 ops) in minutes
+	 * under TCG. No default_runs: the core's default applies.
+	 */
+	.default_loops = 10000,
 	.set_param = ipeer_bench_set_param,
 	.reset_params = ipeer_bench_reset_params,
 	.show_params = ipeer_bench_show_params,

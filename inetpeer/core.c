@@ -22,7 +22,8 @@
  *
  * Every link store goes through rcu_assign_pointer(): its release ordering
  * publishes a node's key and links before the node becomes reachable, and
- * pairs with the rcu_dereference_bh() of each step of the lockless walk.
+ * pairs with the rcu_dereference_check() of each step of the lockless
+ * walk (ipeer_rcu_find()).
  */
 #define pr_fmt(fmt) "rcunet inetpeer: " fmt
 
@@ -260,7 +261,7 @@ struct ipeer_node *ipeer_link_new(struct ipeer_base *b,
 	/*
 	 * Publish: the release in rcu_assign_pointer() orders every store
 	 * above before the node becomes reachable; pairs with the
-	 * rcu_dereference_bh() in ipeer_rcu_walk() (the smp_wmb() of commit
+	 * rcu_dereference_check() in ipeer_rcu_find() (the smp_wmb() of commit
 	 * 0e51e2c70f75).
 	 */
 	rcu_assign_pointer(*stack[depth - 1], n);
@@ -957,36 +958,102 @@ RCUNET_EXPORT_FOR_TESTS(ipeer_base_destroy);
 /* -------------------------------------------------------- the rcu variant */
 
 /*
- * Lockless walk, caller in rcu_read_lock_bh(). No lock keeps a writer
- * away, so a rotation may send us the wrong way (a miss) or round in a
- * circle: give up after IPEER_MAXDEPTH links. Every node reached is valid
- * memory until the read-side section ends (freed only after a grace
- * period). A node found with refcount 0 is unused and may be on its way
- * out: only atomic_inc_not_zero() may take it, else it counts as a miss.
+ * Lockless walk, caller in an RCU read-side section of any flavour (the
+ * lookups take a reference inside rcu_read_lock_bh(), as commit
+ * 0e51e2c70f75 did; the no-reference lookup runs inside the caller's
+ * rcu_read_lock()). No lock keeps a writer away, so a rotation may send us
+ * the wrong way (a miss) or round in a circle: give up after
+ * IPEER_MAXDEPTH links. Every node reached is valid memory until the
+ * read-side section ends (freed only after a grace period). Each step's
+ * rcu_dereference pairs with the rcu_assign_pointer() that published the
+ * node (ipeer_link_new() and the rotations): its key and links are seen
+ * initialised.
  */
-static struct ipeer_node *ipeer_rcu_walk(struct ipeer_base *b,
+static struct ipeer_node *ipeer_rcu_find(struct ipeer_base *b,
 					 const struct ipeer_key *key)
 {
-	struct ipeer_node *p = rcu_dereference_bh(b->root);
+	struct ipeer_node *p;
 	unsigned int steps = 0;
 	int cmp;
 
+	p = rcu_dereference_check(b->root, rcu_read_lock_any_held());
 	while (p) {
 		if (IS_ENABLED(CONFIG_DEBUG_OBJECTS_RCU_HEAD) &&
 		    unlikely(READ_ONCE(p->key.family) == IPEER_FREED_FAMILY))
 			this_cpu_inc(b->stats->freed_seen);
 		cmp = ipeer_key_cmp(key, &p->key);
 		if (!cmp)
-			return atomic_inc_not_zero(&p->refcnt) ? p : NULL;
+			return p;
 		if (cmp < 0)
-			p = rcu_dereference_bh(p->left);
+			p = rcu_dereference_check(p->left,
+						  rcu_read_lock_any_held());
 		else
-			p = rcu_dereference_bh(p->right);
+			p = rcu_dereference_check(p->right,
+						  rcu_read_lock_any_held());
 		if (unlikely(++steps == IPEER_MAXDEPTH))
 			break;
 	}
 	return NULL;
 }
+
+/*
+ * The lockless walk of ipeer_get(), caller in rcu_read_lock_bh(). A node
+ * found with refcount 0 is unused and may be on its way out: only
+ * atomic_inc_not_zero() may take it, else it counts as a miss.
+ */
+static struct ipeer_node *ipeer_rcu_walk(struct ipeer_base *b,
+					 const struct ipeer_key *key)
+{
+	struct ipeer_node *p = ipeer_rcu_find(b, key);
+
+	return p && atomic_inc_not_zero(&p->refcnt) ? p : NULL;
+}
+
+/**
+ * ipeer_lookup_noref() - find a peer of an rcu-variant base, no reference
+ * @b: the base; must be of the "rcu" variant
+ * @key: the peer's address
+ *
+ * The lookup the live kernel's inet_getpeer() does since "inetpeer: do not
+ * get a refcount in inet_getpeer()": no reference is taken, so any node in
+ * the tree is found, unused (refcount 0) ones too, and the node stays
+ * valid memory only until the caller's read-side section ends. It may be
+ * removed meanwhile; its key stays readable. First the bounded lockless
+ * walk; when that misses (a concurrent rotation, or an absent key), an
+ * exact lookup under the tree lock, as ipeer_get() falls back. Creates
+ * nothing and counts nothing in the stats (the bench and tests call it;
+ * the control file does not).
+ *
+ * Context: inside rcu_read_lock() (or any RCU read-side section), process
+ * or BH context; the fallback takes the tree lock with BH off.
+ * Return: the node, or NULL when @key is absent (or @b is not an rcu-variant
+ * base, with a warning: the rwlock variant frees nodes without a grace
+ * period, so no pointer may outlive its read lock).
+ */
+struct ipeer_node *ipeer_lookup_noref(struct ipeer_base *b,
+				      const struct ipeer_key *key)
+{
+	struct ipeer_node *p;
+
+	RCU_LOCKDEP_WARN(!rcu_read_lock_any_held(),
+			 "no-reference lookup outside an RCU read-side section");
+	if (WARN_ON_ONCE(b->ops != &ipeer_rcu_ops))
+		return NULL;
+	p = ipeer_rcu_find(b, key);
+	if (p)
+		return p;
+	/*
+	 * Removal unlinks under this lock and frees after a grace period,
+	 * which our caller's read-side section holds off: a node found here
+	 * stays valid memory after the unlock too.
+	 */
+	spin_lock_bh(&b->lock);
+	p = ipeer_lookup_locked(b, key, NULL, NULL);
+	spin_unlock_bh(&b->lock);
+	return p;
+}
+
+RCUNET_EXPORT_FOR_TESTS(ipeer_lookup_noref);
 
 static struct ipeer_node *ipeer_rcu_get(struct ipeer_base *b,
 					const struct ipeer_key *key,

@@ -185,6 +185,8 @@ static inline struct ipeer_node *ipeer_get(struct ipeer_base *b,
 }
 
 void ipeer_put(struct ipeer_base *b, struct ipeer_node *p);
+struct ipeer_node *ipeer_lookup_noref(struct ipeer_base *b,
+				      const struct ipeer_key *key);
 int ipeer_remove(struct ipeer_base *b, const struct ipeer_key *key);
 bool ipeer_contains(struct ipeer_base *b, const struct ipeer_key *key);
 int ipeer_refcount(struct ipeer_base *b, const struct ipeer_key *key);

@@ -722,6 +722,21 @@ static int ipeer_stress_reader(void *arg)
 					bad++;
 				ipeer_put(s->b, p);
 			}
+		} else if (dweller && (x & 0x100)) {
+			/*
+			 * Half the stable lookups of the rcu variant take no
+			 * reference (the bench's rcu-noref): the bounded walk
+			 * or its locked fallback must find the key while the
+			 * writers rotate the tree.
+			 */
+			k = x % STRESS_STABLE;
+			rcu_read_lock();
+			p = ipeer_lookup_noref(s->b, &s->stable[k]);
+			if (!p)
+				lost++;
+			else if (memcmp(&p->key, &s->stable[k], sizeof(p->key)))
+				bad++;
+			rcu_read_unlock();
 		} else {
 			k = x % STRESS_STABLE;
 			p = ipeer_get(s->b, &s->stable[k], false);
@@ -897,6 +912,75 @@ static void ipeer_stable_keys_always_found(struct kunit *test)
 	rcu_barrier();
 }
 
+/*
+ * rcu variant: the no-reference lookup (the bench's rcu-noref) finds held
+ * and unused peers alike, changes no refcount and lists or unlists
+ * nothing; a node it returned stays readable until rcu_read_unlock() even
+ * when it is removed meanwhile (freed after a grace period).
+ */
+static void ipeer_noref_lookup(struct kunit *test)
+{
+	struct ipeer_limits limits = {
+		.threshold = IPEER_MAX_NODES,
+		.minttl = 3600 * HZ, .maxttl = 3600 * HZ,
+	};
+	const struct ipeer_ops *ops = ipeer_find_variant("rcu");
+	struct ipeer_node *p, *held[32];
+	struct ipeer_base *b;
+	struct ipeer_key key;
+	int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, ops);
+	b = ipeer_base_create(ops, &limits);
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	/* even keys held, odd keys unused */
+	for (i = 0; i < 64; i++) {
+		ipeer_key_v4(&key, 0x0a000000 + i);
+		p = ipeer_get(b, &key, true);
+		KUNIT_ASSERT_NOT_NULL(test, p);
+		if (i & 1)
+			ipeer_put(b, p);
+		else
+			held[i / 2] = p;
+	}
+	KUNIT_EXPECT_EQ(test, ipeer_nr_unused(b), 32);
+	rcu_read_lock();
+	for (i = 0; i < 64; i++) {
+		ipeer_key_v4(&key, 0x0a000000 + i);
+		p = ipeer_lookup_noref(b, &key);
+		KUNIT_EXPECT_NOT_NULL_MSG(test, p, "key %d", i);
+		if (p)
+			KUNIT_EXPECT_EQ(test, memcmp(&p->key, &key,
+						     sizeof(key)), 0);
+	}
+	ipeer_key_v4(&key, 0x0a000000 + 64);
+	KUNIT_EXPECT_NULL(test, ipeer_lookup_noref(b, &key));
+	rcu_read_unlock();
+	for (i = 0; i < 64; i++) {
+		ipeer_key_v4(&key, 0x0a000000 + i);
+		KUNIT_EXPECT_EQ(test, ipeer_refcount(b, &key), i & 1 ? 0 : 1);
+	}
+	KUNIT_EXPECT_EQ(test, ipeer_nr_unused(b), 32);
+	ipeer_kunit_expect_valid(test, b, 0);
+
+	/* removed under the reader: still readable until the section ends */
+	ipeer_key_v4(&key, 0x0a000001);
+	rcu_read_lock();
+	p = ipeer_lookup_noref(b, &key);
+	KUNIT_EXPECT_NOT_NULL(test, p);
+	KUNIT_EXPECT_EQ(test, ipeer_remove(b, &key), 0);
+	if (p)
+		KUNIT_EXPECT_EQ(test, memcmp(&p->key, &key, sizeof(key)), 0);
+	KUNIT_EXPECT_NULL(test, ipeer_lookup_noref(b, &key));
+	rcu_read_unlock();
+	KUNIT_EXPECT_EQ(test, ipeer_total(b), 63);
+	ipeer_kunit_expect_valid(test, b, 1);
+
+	for (i = 0; i < 32; i++)
+		ipeer_put(b, held[i]);
+	ipeer_base_destroy(b);
+}
+
 static struct kunit_case ipeer_kunit_cases[] = {
 	KUNIT_CASE_PARAM(ipeer_random_ops_match_reference,
 			 ipeer_kunit_variant_gen),
@@ -912,6 +996,7 @@ static struct kunit_case ipeer_kunit_cases[] = {
 	KUNIT_CASE_PARAM(ipeer_failed_unlink_keeps_node,
 			 ipeer_kunit_variant_gen),
 	KUNIT_CASE_PARAM(ipeer_listing_cursor, ipeer_kunit_variant_gen),
+	KUNIT_CASE(ipeer_noref_lookup),
 	{}
 };
 
