@@ -1,13 +1,22 @@
 # inetpeer benchmark driver (make bench): prints "module=inetpeer ..." lines.
-# Lookup hits at 1..N threads for rwlock, rcu and the live kernel's
-# inet_getpeer(), with 1K and 64K peers, plus the 95/5 lookup/insert-remove
-# mix for rwlock and rcu. Env: BENCH_THREADS, BENCH_QUICK, BENCH_LOOPS.
+# Fast path at 1..N threads, one spec line per variant (variant= takes one
+# name or all, and all would give the slow-path variants the fast path's
+# loops): lookup hits with and without a reference for rwlock, rcu and the
+# live kernel's inet_getpeer() at 1K and 64K peers, and the 95/5
+# lookup/insert-remove mix at 1K. Slow path: insert+remove+free for rwlock
+# and rcu at 1K peers, loops a multiple of 256 (rcu-remove waits for its
+# grace period once per 256-op chunk).
+# Env: BENCH_THREADS, BENCH_QUICK, BENCH_LOOPS (fast path only), BENCH_RUNS
+# (unset: the core's default).
 D=/proc/rcunet/inetpeer
 threads=${BENCH_THREADS:-1,2}
+lookups="rwlock rcu rwlock-noref rcu-noref kernel"
 if [ -n "$BENCH_QUICK" ] && [ "$BENCH_QUICK" != 0 ]; then
-	loops=${BENCH_LOOPS:-2000} runs=1 sizes=1024
+	loops=${BENCH_LOOPS:-2000} runs=${BENCH_RUNS:-3} sizes=1024
+	slow_loops=256
 else
-	loops=${BENCH_LOOPS:-100000} runs=3 sizes="1024 65536"
+	loops=${BENCH_LOOPS:-20000} runs=${BENCH_RUNS:-} sizes="1024 65536"
+	slow_loops=512
 fi
 [ -w $D/bench ] || { echo "inetpeer bench: no $D/bench" >&2; exit 1; }
 
@@ -18,13 +27,24 @@ old=$(cat $thr 2>/dev/null)
 [ -n "$old" ] && echo 200000 >$thr
 
 rc=0
-for n in $sizes; do
-	if echo "variant=all threads=$threads loops=$loops runs=$runs peers=$n mix=5" >$D/bench; then
+# bench SPEC...: one measurement, its result lines on stdout
+bench() {
+	if echo "$* threads=$threads${runs:+ runs=$runs}" >$D/bench; then
 		cat $D/bench
 	else
-		echo "inetpeer bench: peers=$n failed" >&2
+		echo "inetpeer bench: $* failed" >&2
 		rc=1
 	fi
+}
+for n in $sizes; do
+	vs=$lookups
+	[ "$n" = 1024 ] && vs="$vs rwlock-mix rcu-mix"
+	for v in $vs; do
+		bench "variant=$v loops=$loops peers=$n mix=5"
+	done
+done
+for v in rwlock-remove rcu-remove; do
+	bench "variant=$v loops=$slow_loops peers=1024"
 done
 [ -n "$old" ] && echo "$old" >$thr
 exit $rc

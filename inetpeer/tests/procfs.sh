@@ -94,9 +94,9 @@ check churn_check ctl inetpeer check
 check lockless_hits_counted test "$(stat variant)" != rcu -o "$(stat lockless_hits)" -gt 0
 
 # a short bench of every variant (numbers are not judged here)
-if echo "variant=all threads=1,2 loops=2000 runs=1 peers=256" >$D/bench 2>/tmp/bench.err; then
+if echo "variant=all threads=1,2 loops=512 runs=1 peers=256" >$D/bench 2>/tmp/bench.err; then
 	out=$(cat $D/bench)
-	for v in rwlock rcu rwlock-mix rcu-mix; do
+	for v in rwlock rcu rwlock-noref rcu-noref rwlock-mix rcu-mix rwlock-remove rcu-remove; do
 		check "bench_$v" sh -c "echo \"\$0\" | grep -q 'variant=$v .*ns_per_op_median='" "$out"
 	done
 	if echo "$out" | grep -q 'variant=kernel .*ns_per_op_median='; then
