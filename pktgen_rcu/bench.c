@@ -1,25 +1,37 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * pktgen_rcu bench ops: the per-packet device scan on its own.
+ * pktgen_rcu bench ops: the per-packet device scan on its own, and the
+ * device removal the lockless scan makes dearer.
  *
- * One op is one next_to_run() over a thread's if_list, exactly what the
- * kthread does before every packet. Each bench thread scans its own
- * pgr_thread (as each kpktgend scans its own list), holding "devs=N"
- * running devices (default 1, the single-device case of commit
- * 80e1e6db5c72 ("pktgen: RCU-ify "if_list" to remove lock in
- * next_to_run()")). The whole generator (packets on a dummy device,
- * against the kernel's pktgen) is measured by tests/bench.sh through
- * /proc/net/pktgen_rcu.
+ * Fast path (/proc/rcunet/pktgen_rcu/bench): one op is one next_to_run()
+ * over a thread's if_list, exactly what the kthread does before every
+ * packet. Each bench thread scans its own pgr_thread (as each kpktgend
+ * scans its own list), holding "devs=N" running devices (default 1, the
+ * single-device case of commit 80e1e6db5c72 ("pktgen: RCU-ify "if_list"
+ * to remove lock in next_to_run()")). The whole generator (packets on a
+ * dummy device, against the kernel's pktgen) is measured by
+ * tests/bench.sh through /proc/net/pktgen_rcu.
  *
- * There is no kernel peer here: the kernel's next_to_run() is static in
- * pktgen.ko. tests/bench.sh compares with the kernel's pktgen as a whole.
+ * Slow path (/proc/rcunet/pktgen_rcu/slow/bench): one op is "add+remove"
+ * of a device on the thread's own list, what a writer pays for the
+ * lockless scan. See pgr_bench_add_remove(). It has a bench file of its
+ * own because the core's spec selects one variant or all: an op a
+ * thousand times dearer than a scan needs other loops, and each file's
+ * "variant=all" keeps its variants interleaved round by round.
+ *
+ * There is no kernel peer here: the kernel's next_to_run() and
+ * pktgen_remove_device() are static in pktgen.ko. tests/bench.sh compares
+ * with the kernel's pktgen as a whole.
  */
 #include <linux/kernel.h>
 #include <linux/slab.h>
+#include <linux/rcupdate.h>
 #include "../common/rcunet.h"
 #include "internal.h"
 
 #define PGR_BENCH_MAX_DEVS	64
+/* the name of the device a slow-path op adds and removes */
+#define PGR_BENCH_SLOW_NAME	"bench-slow"
 
 struct pgr_bench_ctx {
 	const struct pgr_list_ops *ops;
@@ -29,6 +41,7 @@ struct pgr_bench_ctx {
 };
 
 static struct pgr_bench_ctx pgr_bench_ctx = { .devs = 1 };
+static struct pgr_bench_ctx pgr_bench_slow_ctx = { .devs = 1 };
 
 static void pgr_bench_free(struct pgr_bench_ctx *ctx)
 {
@@ -108,6 +121,73 @@ static int pgr_bench_run(void *c, unsigned int tid, u64 n)
 	return 0;
 }
 
+/*
+ * One slow-path op, as thread @tid: allocate a device, publish it on the
+ * thread's if_list (pgr_list_add(), the writer both versions share) and
+ * remove it again, as the owning kthread does on "rem_device_all" or a
+ * netdev going away. The list also holds the "devs" devices of the set-up,
+ * so the unlink is not of a lone entry.
+ *
+ * @rcu false ("legacy-remove"): the original removal, unlinked under
+ * if_lock and kfree()d at once; nothing else is owed.
+ *
+ * @rcu true ("rcu-remove"): the live module's pgr_remove_device(),
+ * list_del_rcu() under if_lock and kfree_rcu(). The writer does not wait,
+ * but the memory comes back only after a grace period, and that is the
+ * price of the lockless scan, so it is in the op: after the chunk's
+ * @n (<= 256) removals, one synchronize_rcu(), amortized over them. Why
+ * this and not another way:
+ *  - synchronize_rcu() per removal would charge a whole grace period to
+ *    each, which the design never pays: kfree_rcu() exists so that a
+ *    writer removing many devices (rem_device_all) does not wait at all,
+ *    and the grace periods of its removals overlap.
+ *  - rcu_barrier() per chunk would not wait for these objects on 6.1:
+ *    kfree_rcu() batches them (up to KFREE_DRAIN_JIFFIES) before handing
+ *    them to RCU, and only 6.12 has kvfree_rcu_barrier().
+ *  - Waiting for nothing would leave the grace period out of the timing.
+ * So one op is alloc + add + unlink + kfree_rcu() + 1/@n of a grace period
+ * every removal of the chunk had to wait for before its memory could be
+ * reused (the batched kfree() itself runs later, off this thread). The
+ * harness calls with @n = 256 but for a run's last chunk: loops that are
+ * a multiple of 256 make it one grace period per 256 removals.
+ */
+static int pgr_bench_add_remove(struct pgr_bench_ctx *ctx, unsigned int tid,
+				u64 n, bool rcu)
+{
+	struct pgr_thread *t = &ctx->threads[tid];
+	struct pgr_dev *dev;
+	u64 i;
+	int err;
+
+	for (i = 0; i < n; i++) {
+		dev = pgr_dev_alloc(PGR_BENCH_SLOW_NAME);
+		if (unlikely(!dev))
+			return -ENOMEM;
+		err = pgr_list_add(t, dev);
+		if (unlikely(err)) {
+			kfree(dev);	/* never published */
+			return err;
+		}
+		if (rcu)
+			pgr_remove_device(t, dev);
+		else
+			pgr_legacy_remove_device(t, dev);
+	}
+	if (rcu)
+		synchronize_rcu();
+	return 0;
+}
+
+static int pgr_bench_run_legacy_remove(void *c, unsigned int tid, u64 n)
+{
+	return pgr_bench_add_remove(c, tid, n, false);
+}
+
+static int pgr_bench_run_rcu_remove(void *c, unsigned int tid, u64 n)
+{
+	return pgr_bench_add_remove(c, tid, n, true);
+}
+
 static const struct rcunet_bench_variant pgr_bench_variants[] = {
 	{
 		/* the original: if_lock taken and released per scan */
@@ -127,6 +207,34 @@ static const struct rcunet_bench_variant pgr_bench_variants[] = {
 		.setup		= pgr_bench_setup_rcu,
 		.teardown	= pgr_bench_teardown,
 		.run		= pgr_bench_run,
+	},
+};
+
+/* alloc + add + remove + the grace period: see pgr_bench_add_remove() */
+static const struct rcunet_bench_variant pgr_bench_slow_variants[] = {
+	{
+		/* the original: unlink under if_lock, kfree() at once */
+		.name		= "legacy-remove",
+		.op		= "add+remove",
+		.role		= RCUNET_ROLE_LOCKED,
+		.slow_path	= true,
+		.setup		= pgr_bench_setup_legacy,
+		.teardown	= pgr_bench_teardown,
+		.run		= pgr_bench_run_legacy_remove,
+	},
+	{
+		/*
+		 * the change: list_del_rcu() under if_lock, kfree_rcu(), and
+		 * the grace period it owes (one synchronize_rcu() per 256)
+		 */
+		.name		= "rcu-remove",
+		.op		= "add+remove+gp/256",
+		.role		= RCUNET_ROLE_LOCKLESS,
+		.twin		= "legacy-remove",
+		.slow_path	= true,
+		.setup		= pgr_bench_setup_rcu,
+		.teardown	= pgr_bench_teardown,
+		.run		= pgr_bench_run_rcu_remove,
 	},
 };
 
@@ -163,24 +271,49 @@ static struct rcunet_bench pgr_bench = {
 	.nr_variants	= ARRAY_SIZE(pgr_bench_variants),
 	.ctx		= &pgr_bench_ctx,
 	.default_loops	= 1000000,
-	.default_runs	= 5,
+	.set_param	= pgr_bench_set_param,
+	.reset_params	= pgr_bench_reset_params,
+	.show_params	= pgr_bench_show_params,
+};
+
+/* a multiple of the harness's 256-op chunk: one grace period per 256 ops */
+static struct rcunet_bench pgr_bench_slow = {
+	.module		= PGR_NAME,
+	.variants	= pgr_bench_slow_variants,
+	.nr_variants	= ARRAY_SIZE(pgr_bench_slow_variants),
+	.ctx		= &pgr_bench_slow_ctx,
+	.default_loops	= 2560,
 	.set_param	= pgr_bench_set_param,
 	.reset_params	= pgr_bench_reset_params,
 	.show_params	= pgr_bench_show_params,
 };
 
 static bool pgr_bench_created;
+static struct proc_dir_entry *pgr_bench_slow_dir;
 
 int pgr_bench_init(struct proc_dir_entry *dir)
 {
-	int err = rcunet_bench_create(dir, &pgr_bench);
+	int err;
 
-	pgr_bench_created = !err;
+	err = rcunet_bench_create(dir, &pgr_bench);
+	if (err)
+		return err;
+	pgr_bench_created = true;
+	pgr_bench_slow_dir = proc_mkdir("slow", dir);
+	err = pgr_bench_slow_dir ? rcunet_bench_create(pgr_bench_slow_dir,
+						       &pgr_bench_slow) :
+				   -ENOMEM;
+	if (err)
+		pgr_bench_exit();
 	return err;
 }
 
 void pgr_bench_exit(void)
 {
+	/* no-ops for what was never created; each waits for a running write */
+	rcunet_bench_remove(&pgr_bench_slow);
+	proc_remove(pgr_bench_slow_dir);
+	pgr_bench_slow_dir = NULL;
 	if (pgr_bench_created)
 		rcunet_bench_remove(&pgr_bench);
 	pgr_bench_created = false;

@@ -360,6 +360,35 @@ static void pgr_list_del(struct pgr_thread *t, struct pgr_dev *dev)
 	spin_unlock(&t->if_lock);
 }
 
+/*
+ * The first half of a removal, the same in the original and in the change:
+ * stop @dev and remove its proc file. Proc entry before list entry:
+ * add_device decides "exists" from the lists, so by the time @dev leaves
+ * the list its proc name must be free again. proc_remove() also waits for
+ * writers still inside the device file, so none can touch @dev after this.
+ */
+void pgr_remove_begin(struct pgr_dev *dev)
+{
+	if (dev->running)
+		pgr_stop_device(dev);
+	kfree_skb(dev->skb);
+	dev->skb = NULL;
+	if (dev->entry) {
+		proc_remove(dev->entry);
+		dev->entry = NULL;
+	}
+}
+
+/* After the unlink: drop the netdev @dev transmitted on. */
+void pgr_remove_odev(struct pgr_dev *dev)
+{
+	if (dev->odev) {
+		netdev_put(dev->odev, &dev->dev_tracker);
+		/* a notifier's lockless mark_odev walk may still read it */
+		WRITE_ONCE(dev->odev, NULL);
+	}
+}
+
 /**
  * pgr_remove_device() - take a device off its thread and free it
  * @t: the thread owning @dev
@@ -373,30 +402,11 @@ static void pgr_list_del(struct pgr_thread *t, struct pgr_dev *dev)
  */
 void pgr_remove_device(struct pgr_thread *t, struct pgr_dev *dev)
 {
-	if (dev->running)
-		pgr_stop_device(dev);
-	kfree_skb(dev->skb);
-	dev->skb = NULL;
-
-	/*
-	 * Proc entry before list entry: add_device decides "exists" from the
-	 * lists, so by the time @dev leaves the list its proc name must be
-	 * free again. proc_remove() also waits for writers still inside the
-	 * device file, so none can touch @dev after this.
-	 */
-	if (dev->entry) {
-		proc_remove(dev->entry);
-		dev->entry = NULL;
-	}
+	pgr_remove_begin(dev);
 	if (READ_ONCE(removal_delay_us))
 		fsleep(READ_ONCE(removal_delay_us));
 	pgr_list_del(t, dev);
-
-	if (dev->odev) {
-		netdev_put(dev->odev, &dev->dev_tracker);
-		/* a notifier's lockless mark_odev walk may still read it */
-		WRITE_ONCE(dev->odev, NULL);
-	}
+	pgr_remove_odev(dev);
 	WRITE_ONCE(dev->magic, PGR_DEV_DEAD);
 	/* Lockless readers may still be walking past @dev. */
 	kfree_rcu(dev, rcu);

@@ -17,12 +17,15 @@ extern const struct pgr_list_ops pgr_legacy_ops;
 
 /*
  * The module's counters, per CPU: each kpktgend is bound to its CPU, so
- * the per-packet increment is a CPU-local add, not a shared atomic (the
- * fast path this module is about lost its two atomics per packet; a
- * statistics counter must not put one back). Summed by the stats file.
+ * an increment is a CPU-local add, not a shared atomic (the fast path
+ * this module is about lost its two atomics per packet; a statistics
+ * counter must not put one back). Summed by the stats file. "ops" is not
+ * touched per packet at all: a run's packets (the device's sofar) are
+ * added once when the run stops (pgr_stop_device()), so the transmit path
+ * does no more per packet than the kernel's pktgen it is compared with.
  */
 struct pgr_pcpu_stats {
-	u64 ops;	/* packets the driver accepted */
+	u64 ops;	/* packets the driver accepted, in runs that ended */
 	u64 errors;	/* packets refused or dropped, failed commands */
 };
 DECLARE_PER_CPU(struct pgr_pcpu_stats, pgr_pcpu_stats);
@@ -45,6 +48,13 @@ __printf(2, 3) void pgr_set_result(struct pgr_dev *dev, const char *fmt, ...);
 void pgr_start_device(struct pgr_dev *dev);
 int pgr_stop_device(struct pgr_dev *dev);
 void pgr_xmit(struct pgr_thread *t, struct pgr_dev *dev);
+
+/* core.c: the halves of a removal both versions share */
+void pgr_remove_begin(struct pgr_dev *dev);
+void pgr_remove_odev(struct pgr_dev *dev);
+
+/* legacy.c: the original removal, for the bench's slow path only */
+void pgr_legacy_remove_device(struct pgr_thread *t, struct pgr_dev *dev);
 
 /* params.c */
 void pgr_dev_show(struct seq_file *seq, struct pgr_dev *dev);

