@@ -117,6 +117,39 @@ static void pgr_kunit_next_to_run(struct kunit *test)
 	pgr_rem_all(&t);
 }
 
+/*
+ * The two removals the bench's slow path times: the original (unlink under
+ * if_lock, kfree() at once) and the live one (list_del_rcu(), kfree_rcu())
+ * leave the same list behind, the other entries in their order.
+ */
+static void pgr_kunit_removal_versions(struct kunit *test)
+{
+	const struct pgr_list_ops *ops = pgr_variant_ops(PGR_VARIANT_LEGACY);
+	struct pgr_thread t;
+	struct pgr_dev *a, *b, *c;
+
+	pgr_thread_init(&t, 0);
+	a = pgr_kunit_add(test, &t, "a");
+	b = pgr_kunit_add(test, &t, "b");
+	c = pgr_kunit_add(test, &t, "c");
+	pgr_legacy_remove_device(&t, b);
+	KUNIT_EXPECT_FALSE(test, ops->find_dev(&t, "b", true));
+	KUNIT_EXPECT_PTR_EQ(test, list_first_entry(&t.if_list, struct pgr_dev,
+						   list), c);
+	KUNIT_EXPECT_PTR_EQ(test, list_last_entry(&t.if_list, struct pgr_dev,
+						  list), a);
+	b = pgr_kunit_add(test, &t, "b");
+	pgr_remove_device(&t, c);
+	KUNIT_EXPECT_FALSE(test, ops->find_dev(&t, "c", true));
+	KUNIT_EXPECT_PTR_EQ(test, list_first_entry(&t.if_list, struct pgr_dev,
+						   list), b);
+	KUNIT_EXPECT_PTR_EQ(test, list_last_entry(&t.if_list, struct pgr_dev,
+						  list), a);
+	pgr_legacy_remove_device(&t, a);
+	pgr_legacy_remove_device(&t, b);
+	KUNIT_EXPECT_TRUE(test, list_empty(&t.if_list));
+}
+
 /* thread control flags: each posted flag acts once, in pktgen's order */
 static void pgr_kunit_control_flags(struct kunit *test)
 {
@@ -279,6 +312,7 @@ static struct kunit_case pgr_kunit_cases[] = {
 	KUNIT_CASE(pgr_kunit_name_match),
 	KUNIT_CASE_PARAM(pgr_kunit_list_semantics, pgr_kunit_variant_gen),
 	KUNIT_CASE_PARAM(pgr_kunit_next_to_run, pgr_kunit_variant_gen),
+	KUNIT_CASE(pgr_kunit_removal_versions),
 	KUNIT_CASE(pgr_kunit_control_flags),
 	KUNIT_CASE(pgr_kunit_dev_commands),
 	KUNIT_CASE(pgr_kunit_xmit_budget),

@@ -53,9 +53,6 @@ void pgr_xmit(struct pgr_thread *t, struct pgr_dev *dev);
 void pgr_remove_begin(struct pgr_dev *dev);
 void pgr_remove_odev(struct pgr_dev *dev);
 
-/* legacy.c: the original removal, for the bench's slow path only */
-void pgr_legacy_remove_device(struct pgr_thread *t, struct pgr_dev *dev);
-
 /* params.c */
 void pgr_dev_show(struct seq_file *seq, struct pgr_dev *dev);
 

@@ -145,6 +145,8 @@ void pgr_legacy_remove_device(struct pgr_thread *t, struct pgr_dev *dev)
 	kfree(dev);
 }
 
+RCUNET_EXPORT_FOR_TESTS(pgr_legacy_remove_device);
+
 const struct pgr_list_ops pgr_legacy_ops = {
 	.name			= "legacy",
 	.role			= RCUNET_ROLE_LOCKED,

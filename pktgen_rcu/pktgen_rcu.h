@@ -213,6 +213,9 @@ void pgr_stop(struct pgr_thread *t);
 void pgr_rem_marked(struct pgr_thread *t);
 void pgr_rem_all(struct pgr_thread *t);
 
+/* legacy.c */
+void pgr_legacy_remove_device(struct pgr_thread *t, struct pgr_dev *dev);
+
 /* params.c */
 int pgr_dev_command(struct pgr_dev *dev, char *line);
 
