@@ -86,7 +86,8 @@ check:
 bench:
 	scripts/bench $(if $(QUICK),--quick) $(if $(CPUS),--cpus $(CPUS)) \
 		$(if $(LOOPS),--loops $(LOOPS)) $(if $(MODULES),--modules $(MODULES)) \
-		$(if $(KERNEL),--kernel $(KERNEL))
+		$(if $(KERNEL),--kernel $(KERNEL)) $(if $(THREADS),--threads $(THREADS)) \
+		$(if $(RUNS),--runs $(RUNS)) $(if $(NO_ICOUNT),--no-icount)
 
 # B/A of two results folders; scripts/bench-compare refuses one without the other
 bench-compare:
