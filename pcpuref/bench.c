@@ -13,6 +13,12 @@
  * directly, not through pcref_hold(), so only the counter is measured;
  * the refcount variant times refcount_inc()+refcount_dec() as the kernel
  * does, not pcref_refcount_put()'s refusing put.
+ *
+ * The slow path the per-cpu design pays for (path=slow): a device's whole
+ * life, register+unregister, with a reference taken on every possible
+ * CPU, so that the unregister's poll sums one slot per possible CPU. Each
+ * thread cycles its own private devices; atomic-unregister is the shared
+ * counter's same cycle.
  */
 #define pr_fmt(fmt) "pcpuref: " fmt
 
@@ -21,14 +27,27 @@
 #include <linux/slab.h>
 #include <linux/netdevice.h>
 #include <linux/percpu-refcount.h>
+#include <linux/sched.h>
+#include <linux/cpumask.h>
 #include <net/net_namespace.h>
 #include "../common/rcunet.h"
 #include "internal.h"
+
+/*
+ * A slow-path thread in the current run: which kthread it is and how many
+ * ops its first ->run() call asked for (see pcref_bench_unreg_run()).
+ */
+struct pcref_bench_slot {
+	pid_t pid;
+	u64 first_n;
+};
 
 struct pcref_bench_ctx {
 	struct pcref_dev *dev;		/* percpu, atomic, refcount */
 	struct net_device *netdev;	/* netdev */
 	struct percpu_ref ref;		/* percpu_ref */
+	struct pcref_bench_slot *slots;	/* the slow path: one per thread */
+	unsigned int nr_slots;
 };
 
 static struct pcref_bench_ctx pcref_bench_ctx;
@@ -218,6 +237,136 @@ static int pcref_bench_percpu_ref_run(void *ctx, unsigned int tid, u64 n)
 }
 
 /*
+ * The most ops the harness asks of one ->run() call (rcunet.h: @n <= 256).
+ * A thread's first call of a run asks for min(loops, 256).
+ */
+#define PCREF_BENCH_CHUNK	256
+
+static int pcref_bench_unreg_setup(void *ctx, unsigned int nthreads)
+{
+	struct pcref_bench_ctx *c = ctx;
+
+	c->slots = kvcalloc(nthreads, sizeof(*c->slots), GFP_KERNEL);
+	if (!c->slots)
+		return -ENOMEM;
+	c->nr_slots = nthreads;
+	return 0;
+}
+
+static void pcref_bench_unreg_teardown(void *ctx)
+{
+	struct pcref_bench_ctx *c = ctx;
+
+	/* every op freed its own device: only the slots are left */
+	kvfree(c->slots);
+	c->slots = NULL;
+	c->nr_slots = 0;
+}
+
+/*
+ * A hold counted on @cpu's slot, as a this_cpu_inc() running on @cpu
+ * leaves it. The device is private to the calling thread until it is
+ * freed (never listed, so no lookup, listing or other thread reaches it),
+ * so the plain increment of another CPU's slot races with nobody; the
+ * unregister's sum in this same thread reads it in program order.
+ */
+static void pcref_bench_hold_on(struct pcref_dev *dev, unsigned int cpu)
+{
+	int *slot = per_cpu_ptr(dev->pcpu_refcnt, cpu);
+
+	*slot += 1;
+}
+
+/*
+ * One op of the slow path, as a device's user pays it: pcref_dev_new()
+ * (kzalloc, the counter: alloc_percpu() for percpu, the base reference),
+ * one reference per possible CPU taken and all of them put (percpu: each
+ * counted on its CPU's slot, all put on this thread's CPU, so every slot
+ * but ours is left at +1 and ours at minus the rest, as when references
+ * taken all over the machine are dropped by one CPU; atomic: the same
+ * number of holds and puts on the one shared counter), then
+ * pcref_unregister_unlisted(): synchronize_rcu(), the unregister event to
+ * the listeners, one poll of the summed count (percpu: over every
+ * possible CPU), and the counter and device freed. Only the registry's
+ * list insert and removal under pcref_lock are left out (the same for
+ * both counters, and the registry holds 64 devices, fewer than a bench
+ * host's threads).
+ */
+static int pcref_bench_unreg_cycle(enum pcref_variant v)
+{
+	struct pcref_dev *dev;
+	unsigned int cpu;
+
+	dev = pcref_dev_new("bench", v);
+	if (IS_ERR(dev))
+		return PTR_ERR(dev);
+	if (v == PCREF_PERCPU) {
+		for_each_possible_cpu(cpu)
+			pcref_bench_hold_on(dev, cpu);
+		for_each_possible_cpu(cpu)
+			pcref_percpu_put(dev);
+	} else {
+		for_each_possible_cpu(cpu)
+			pcref_atomic_hold(dev);
+		for_each_possible_cpu(cpu)
+			pcref_atomic_put(dev);
+	}
+	pcref_unregister_unlisted(dev);
+	return 0;
+}
+
+/*
+ * @n cycles, except in the cool-down. After its timed ops a thread is
+ * called again, untimed, for 256 ops at a time until the slowest thread is
+ * done; 256 cycles are 256 grace periods, which would keep this thread
+ * (and the next measurement) waiting for seconds after the last timed op.
+ * A first call that asked for fewer than 256 ops asked for all @loops of
+ * the run, so every later call of the same kthread (a new run has new
+ * kthreads: the pid tells them apart) is the cool-down, and one cycle per
+ * call keeps the contention until the slowest thread is done. With @loops
+ * of 256 or more every call does all its ops.
+ */
+static int pcref_bench_unreg_run(struct pcref_bench_ctx *c, unsigned int tid,
+				 u64 n, enum pcref_variant v)
+{
+	struct pcref_bench_slot *slot;
+	pid_t pid = task_pid_nr(current);
+	int err;
+
+	if (tid >= c->nr_slots)
+		return -EINVAL;
+	slot = &c->slots[tid];
+	if (slot->pid != pid) {
+		slot->pid = pid;
+		slot->first_n = n;
+	} else if (slot->first_n < PCREF_BENCH_CHUNK) {
+		n = 1;
+	}
+	while (n--) {
+		err = pcref_bench_unreg_cycle(v);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+static int pcref_bench_percpu_unreg_run(void *ctx, unsigned int tid, u64 n)
+{
+	return pcref_bench_unreg_run(ctx, tid, n, PCREF_PERCPU);
+}
+
+static int pcref_bench_atomic_unreg_run(void *ctx, unsigned int tid, u64 n)
+{
+	return pcref_bench_unreg_run(ctx, tid, n, PCREF_ATOMIC);
+}
+
+/* How many slots the unregister's sum covers (and references per op). */
+static int pcref_bench_unreg_show_params(void *ctx, char *buf, size_t len)
+{
+	return scnprintf(buf, len, "possible_cpus=%u", num_possible_cpus());
+}
+
+/*
  * Roles: atomic is the original net_device counter (locked: one shared
  * cache line) and the twin of every other variant; refcount is that same
  * shared line as the refcount_t a device uses without per-cpu counting,
@@ -225,6 +374,14 @@ static int pcref_bench_percpu_ref_run(void *ctx, unsigned int tid, u64 n)
  * netdev names percpu as its work where it is the same per-cpu increment
  * (above); percpu_ref wraps its per-cpu add in rcu_read_lock() and a
  * percpu/atomic mode test, more work than ours, so it names none.
+ *
+ * The slow path: atomic-unregister is the original's register+unregister
+ * (locked), percpu-unregister the change's (lockless, its twin
+ * atomic-unregister: the same cycle, so the report prints x locked). No
+ * peer: the kernel's own cycle, alloc_netdev() + register_netdev() +
+ * unregister_netdev(), runs under rtnl_lock with sysfs, uevents, every
+ * netdevice notifier of the system and rcu_barrier() in netdev_run_todo(),
+ * other work than this counter's cycle by orders of magnitude.
  */
 static const struct rcunet_bench_variant pcref_bench_variants[] = {
 	{
@@ -258,6 +415,21 @@ static const struct rcunet_bench_variant pcref_bench_variants[] = {
 		.setup = pcref_bench_percpu_ref_setup,
 		.teardown = pcref_bench_percpu_ref_teardown,
 		.run = pcref_bench_percpu_ref_run,
+	}, {
+		.name = "atomic-unregister", .op = "register+unregister",
+		.role = RCUNET_ROLE_LOCKED, .slow_path = true,
+		.setup = pcref_bench_unreg_setup,
+		.teardown = pcref_bench_unreg_teardown,
+		.run = pcref_bench_atomic_unreg_run,
+		.show_params = pcref_bench_unreg_show_params,
+	}, {
+		.name = "percpu-unregister", .op = "register+unregister",
+		.role = RCUNET_ROLE_LOCKLESS, .twin = "atomic-unregister",
+		.slow_path = true,
+		.setup = pcref_bench_unreg_setup,
+		.teardown = pcref_bench_unreg_teardown,
+		.run = pcref_bench_percpu_unreg_run,
+		.show_params = pcref_bench_unreg_show_params,
 	},
 };
 

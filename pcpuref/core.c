@@ -209,11 +209,23 @@ struct pcref_dev *pcref_find_locked(const char *name)
 /* Most registered devices: keeps every list walk short. */
 #define PCREF_MAX_DEVICES	64
 
-static struct pcref_dev *pcref_do_register(const char *name,
-					   enum pcref_variant v, bool ctl_owned)
+/**
+ * pcref_dev_new() - a new device with its counter and base reference
+ * @name: 1..PCREF_NAME_MAX of [A-Za-z0-9_.-]
+ * @v: its counter variant
+ *
+ * Everything pcref_register() does before it takes pcref_lock to list the
+ * device: pcref_do_register() lists it, and the bench's register+unregister
+ * op keeps it private (so that any number of bench threads can each have
+ * one, past the registry's PCREF_MAX_DEVICES, without names to share).
+ *
+ * Context: process, may sleep (alloc_percpu()).
+ * Return: the unlisted device, reading 1, or ERR_PTR(-EINVAL) (bad name or
+ * variant) or ERR_PTR(-ENOMEM).
+ */
+struct pcref_dev *pcref_dev_new(const char *name, enum pcref_variant v)
 {
-	struct pcref_dev *dev, *pos;
-	unsigned int n = 0;
+	struct pcref_dev *dev;
 	int err;
 
 	if (!pcref_name_valid(name) || v >= PCREF_NR_VARIANTS)
@@ -222,13 +234,26 @@ static struct pcref_dev *pcref_do_register(const char *name,
 	if (!dev)
 		return ERR_PTR(-ENOMEM);
 	strscpy(dev->name, name, sizeof(dev->name));
-	dev->ctl_owned = ctl_owned;
 	err = pcref_counter_init(dev, v);
 	if (err) {
 		kfree(dev);
 		return ERR_PTR(err);
 	}
 	pcref_counter_set_base(dev);
+	return dev;
+}
+
+static struct pcref_dev *pcref_do_register(const char *name,
+					   enum pcref_variant v, bool ctl_owned)
+{
+	struct pcref_dev *dev, *pos;
+	unsigned int n = 0;
+	int err = 0;
+
+	dev = pcref_dev_new(name, v);
+	if (IS_ERR(dev))
+		return dev;
+	dev->ctl_owned = ctl_owned;
 
 	mutex_lock(&pcref_lock);
 	list_for_each_entry(pos, &pcref_devices, list) {
@@ -386,12 +411,12 @@ static void pcref_announce(struct pcref_dev *dev, struct pcref_unreg_stats *st)
 }
 
 /*
- * Second half of an unregister, for a device already unlisted: wait for
- * the references, then free. Warns every @warn_ms while references
- * remain. Sleeps; no locks held.
+ * Second half of an unregister, for a device already unlisted (or never
+ * listed: the bench's op): wait for the references, then free. Warns every
+ * @warn_ms while references remain. Sleeps; no locks held.
  */
-static void pcref_unregister_wait(struct pcref_dev *dev, unsigned int warn_ms,
-				  struct pcref_unreg_stats *stats)
+static void pcref_release(struct pcref_dev *dev, unsigned int warn_ms,
+			  struct pcref_unreg_stats *stats)
 {
 	struct pcref_unreg_stats st = {};
 	unsigned long announced, warned;
@@ -439,17 +464,40 @@ static void pcref_unregister_wait(struct pcref_dev *dev, unsigned int warn_ms,
 		       dev->name, refcnt);
 		atomic_long_inc(&pcref_totals.below_base);
 	}
-	atomic_long_inc(&pcref_totals.unregistered);
-
 	pcref_counter_destroy(dev);
 	kfree(dev);
 	if (stats)
 		*stats = st;
 }
 
+/* The release of a device the registry listed: counted in the stats. */
+static void pcref_unregister_wait(struct pcref_dev *dev, unsigned int warn_ms,
+				  struct pcref_unreg_stats *stats)
+{
+	pcref_release(dev, warn_ms, stats);
+	atomic_long_inc(&pcref_totals.unregistered);
+}
+
 static unsigned int pcref_warn_ms(void)
 {
 	return clamp(READ_ONCE(unregister_warn_secs), 1U, 3600U) * MSEC_PER_SEC;
+}
+
+/**
+ * pcref_unregister_unlisted() - unregister a device pcref_dev_new() made
+ * @dev: a device that was never listed, owned by the caller, once
+ *
+ * The second half of pcref_unregister(), the same code: synchronize_rcu(),
+ * PCREF_EVENT_UNREGISTER to the listeners, the poll of the summed count
+ * until it is back to the base, then the counter and the device freed.
+ * Only the registry's own steps are left out (unlisting under pcref_lock,
+ * the registered/unregistered totals). The bench's slow path times it.
+ *
+ * Context: process, sleeps; call it without locks.
+ */
+void pcref_unregister_unlisted(struct pcref_dev *dev)
+{
+	pcref_release(dev, pcref_warn_ms(), NULL);
 }
 
 /**

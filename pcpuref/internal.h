@@ -26,6 +26,9 @@ struct pcref_dev *pcref_register_ctl(const char *name, enum pcref_variant v);
 void pcref_counter_set_base(struct pcref_dev *dev);
 struct pcref_dev *pcref_find_locked(const char *name);
 void pcref_unlist_locked(struct pcref_dev *dev);
+/* core.c: a device's life outside the registry (the bench's slow path). */
+struct pcref_dev *pcref_dev_new(const char *name, enum pcref_variant v);
+void pcref_unregister_unlisted(struct pcref_dev *dev);
 
 /* legacy.c: the shared counters' storage (atomic, refcount). */
 int pcref_legacy_counter_init(struct pcref_dev *dev, enum pcref_variant v);

@@ -1,15 +1,48 @@
-# pcpuref benchmark driver (make bench): hold+put pairs on one shared
-# device from one kthread per CPU, for every variant and thread count.
-# Prints the core's result lines on stdout, atomic/percpu ratios on stderr.
+# pcpuref benchmark driver (make bench). Fast path: hold+put pairs on one
+# shared device from one kthread per CPU. Slow path: a private device's
+# register+unregister cycle per op (a reference on every possible CPU,
+# the unregister's grace period and summing poll), each thread its own.
+# Prints the core's result lines on stdout, the x-locked ratios on stderr.
+#
+# BENCH_THREADS (default 1,2), BENCH_RUNS (runs per thread count; unset:
+# the core's default), BENCH_LOOPS (the fast path's loops; the slow path's
+# stay below the harness's 256-op chunk, see bench.c), BENCH_QUICK=1 (a
+# seconds-long smoke run: few loops, 3 runs).
 B=/proc/rcunet/pcpuref/bench
 threads=${BENCH_THREADS:-1,2}
-if [ -n "$BENCH_QUICK" ]; then loops=2000 runs=1; else loops=500000 runs=5; fi
+runs=${BENCH_RUNS:+runs=$BENCH_RUNS}
+if [ -n "$BENCH_QUICK" ]; then
+	loops=2000 slow_loops=2 runs=runs=3
+else
+	loops=300000 slow_loops=12
+fi
 loops=${BENCH_LOOPS:-$loops}
-echo "variant=all threads=$threads loops=$loops runs=$runs" >$B || exit 1
-cat $B
+out=/tmp/pcpuref-bench.$$
+: >$out
+rc=0
+# One spec per variant: the core's variant= takes one name or all, and
+# the fast path's loops would be hours of grace periods on the slow path.
+for v in atomic refcount percpu netdev percpu_ref atomic-unregister percpu-unregister; do
+	n=$loops
+	case $v in *-unregister) n=$slow_loops ;; esac
+	# shellcheck disable=SC2086 # $runs is empty or one word
+	if echo "variant=$v threads=$threads loops=$n $runs" >$B; then
+		cat $B >>$out
+	else
+		echo "pcpuref bench: variant=$v failed" >&2
+		rc=1
+	fi
+done
+cat $out
 awk '{ for (i = 1; i <= NF; i++) { split($i, kv, "="); f[kv[1]] = kv[2] }
 	ns[f["variant"] "/" f["threads"]] = f["ns_per_op_median"]; t[f["threads"]] = 1 }
-	END { for (n in t) if (ns["percpu/" n] > 0)
-		printf "pcpuref: threads=%s atomic/percpu=%.2f refcount/percpu=%.2f netdev/percpu=%.2f\n",
-			n, ns["atomic/" n] / ns["percpu/" n], ns["refcount/" n] / ns["percpu/" n],
-			ns["netdev/" n] / ns["percpu/" n] }' $B >&2
+	END { for (n in t) {
+		if (ns["percpu/" n] > 0)
+			printf "pcpuref: threads=%s atomic/percpu=%.2f refcount/percpu=%.2f netdev/percpu=%.2f\n",
+				n, ns["atomic/" n] / ns["percpu/" n], ns["refcount/" n] / ns["percpu/" n],
+				ns["netdev/" n] / ns["percpu/" n]
+		if (ns["percpu-unregister/" n] > 0)
+			printf "pcpuref: threads=%s slow path atomic-unregister/percpu-unregister=%.2f\n",
+				n, ns["atomic-unregister/" n] / ns["percpu-unregister/" n] } }' $out >&2
+rm -f $out
+exit $rc

@@ -2,25 +2,38 @@
 # rcunet-tags: stress
 # The bench file: a tiny run of every variant gives one parseable result
 # line per variant x thread count, and bad specs are refused. Two threads
-# hammer one shared counter per variant and the teardown checks it is back
-# at its base: a concurrency test, so it also runs on the KCSAN kernel.
+# hammer one shared counter per fast-path variant and the teardown checks
+# it is back at its base; the slow path's register+unregister cycles run
+# on both threads at once: a concurrency test, so it also runs on the
+# KCSAN kernel. One spec per variant (variant= takes one name or all, and
+# the slow path's loops are grace periods): the lines of every spec are
+# collected in $R (named bench: the case names say which file they read).
 # shellcheck source-path=SCRIPTDIR source=../../scripts/guest/lib.sh
 . /rcunet/guest/lib.sh
 B=/proc/rcunet/pcpuref/bench
+R=/tmp/pcpuref-bench-smoke/bench
+FAST="atomic refcount percpu netdev percpu_ref"
+SLOW="atomic-unregister percpu-unregister"
 rc=0
+mkdir -p "${R%/*}" && : >$R
 dmesg -c >/dev/null
-if echo "variant=all threads=1,2 loops=20000 runs=1" >$B; then
-	case_ok pcpuref/bench_run
-else
-	case_fail pcpuref/bench_run; rc=1
-fi
-for v in atomic refcount percpu netdev percpu_ref; do
+for v in $FAST $SLOW; do
+	loops=20000
+	case " $SLOW " in *" $v "*) loops=3 ;; esac
+	if echo "variant=$v threads=1,2 loops=$loops runs=1" >$B; then
+		cat $B >>$R
+		case_ok "pcpuref/bench_run_$v"
+	else
+		case_fail "pcpuref/bench_run_$v"; rc=1
+	fi
+done
+for v in $FAST $SLOW; do
 	for t in 1 2; do
-		if grep "^module=pcpuref variant=$v " $B | grep " threads=$t " |
+		if grep "^module=pcpuref variant=$v " $R | grep " threads=$t " |
 			grep -q "ns_per_op_median=[0-9]"; then
 			case_ok "pcpuref/bench_line_${v}_$t"
 		else
-			case_fail "pcpuref/bench_line_${v}_$t" "$(grep "variant=$v " $B)"; rc=1
+			case_fail "pcpuref/bench_line_${v}_$t" "$(grep "variant=$v " $R)"; rc=1
 		fi
 	done
 done
@@ -30,21 +43,27 @@ done
 # kernel's. netdev does percpu's work where CONFIG_PCPU_DEV_REFCNT=y and the
 # reference tracker is off (every kernel rcunet tests on), "-" otherwise;
 # percpu_ref does more (an RCU section and a mode test) and names none.
-for exp in "atomic locked - atomic" "refcount locked - refcount" \
-	"percpu lockless atomic atomic" "netdev peer atomic percpu|-" \
-	"percpu_ref peer atomic -"; do
+# The slow path (path=slow): atomic-unregister is the shared counter's
+# register+unregister, percpu-unregister the per-cpu one's, measured
+# against it; their lines say how many slots the sum covers.
+for exp in "atomic locked - atomic fast" "refcount locked - refcount fast" \
+	"percpu lockless atomic atomic fast" "netdev peer atomic percpu|- fast" \
+	"percpu_ref peer atomic - fast" \
+	"atomic-unregister locked - atomic-unregister slow" \
+	"percpu-unregister lockless atomic-unregister atomic-unregister slow"; do
 	# shellcheck disable=SC2086 # split the expectation into its words
 	set -- $exp
 	v=$1
-	for f in "$B" /proc/rcunet/pcpuref/variants; do
-		bad=$(grep "variant=$v " "$f" | awk -v r="$2" -v t="$3" -v w="^($4)\$" '{
-			role = twin = same = "?"
+	for f in "$R" /proc/rcunet/pcpuref/variants; do
+		bad=$(grep "variant=$v " "$f" | awk -v r="$2" -v t="$3" -v w="^($4)\$" -v p="$5" '{
+			role = twin = same = path = "?"
 			for (i = 1; i <= NF; i++) {
 				if ($i ~ /^role=/) role = substr($i, 6)
 				else if ($i ~ /^twin=/) twin = substr($i, 6)
 				else if ($i ~ /^same_work_as=/) same = substr($i, 14)
+				else if ($i ~ /^path=/) path = substr($i, 6)
 			}
-			if (role != r || twin != t || same !~ w) print
+			if (role != r || twin != t || same !~ w || path != p) print
 		}')
 		if [ -z "$bad" ] && grep -q "variant=$v " "$f"; then
 			case_ok "pcpuref/bench_role_${v}_${f##*/}"
@@ -53,12 +72,22 @@ for exp in "atomic locked - atomic" "refcount locked - refcount" \
 		fi
 	done
 done
-if grep -q "error=" $B; then case_fail pcpuref/bench_no_error "$(grep error= $B)"; rc=1
+# the slow path's lines say how many per-cpu slots the unregister summed
+for v in $SLOW; do
+	if [ "$(grep -c "variant=$v .* possible_cpus=[1-9]" $R)" -eq 2 ]; then
+		case_ok "pcpuref/bench_possible_cpus_$v"
+	else
+		case_fail "pcpuref/bench_possible_cpus_$v" "$(grep "variant=$v " $R)"; rc=1
+	fi
+done
+if grep -q "error=" $R; then case_fail pcpuref/bench_no_error "$(grep error= $R)"; rc=1
 else case_ok pcpuref/bench_no_error; fi
 # every hold had its put on the shared bench device: the teardown found
-# the count back at base (it logs "count N after the run" otherwise)
-if dmesg | grep -q "after the run"; then
-	case_fail pcpuref/bench_count_back_to_base "$(dmesg | grep 'after the run')"; rc=1
+# the count back at base (it logs "count N after the run" otherwise); the
+# slow path's unregisters found theirs at base too ("below its base"
+# otherwise: the cross-CPU slots did not sum to it)
+if dmesg | grep -qE "after the run|below its base"; then
+	case_fail pcpuref/bench_count_back_to_base "$(dmesg | grep -E 'after the run|below its base')"; rc=1
 else
 	case_ok pcpuref/bench_count_back_to_base
 fi
@@ -68,4 +97,5 @@ expect_error pcpuref/bench_bad_loops "out of range" sh -c "echo loops=0 >$B"
 # the bench devices are private: nothing left registered
 if grep -q . /proc/rcunet/pcpuref/devices; then case_fail pcpuref/bench_no_devices; rc=1
 else case_ok pcpuref/bench_no_devices; fi
+rm -rf "${R%/*}"
 exit $rc
