@@ -3,12 +3,23 @@
  * rcunet shared core: the in-kernel benchmark harness.
  *
  * Modelled on kernel/rcu/refscale.c. A module hands over an array of
- * variants (ops); for every (variant, thread count) in a spec the harness
- * runs one warm-up and then @runs measured runs. In a run, @threads
- * kthreads bound round-robin to the online CPUs gather at a start line, are
- * released together, and each times its own @loops ops. The result is the
- * per-thread cost of one op: median, min and max over runs x threads, plus
- * each thread's median.
+ * variants (ops). For every thread count of a spec the harness does one
+ * warm-up round and @runs measured rounds; a round visits every selected
+ * variant, and an empty op that measures the harness itself, in a fresh
+ * random order (so drift over time is spread over all variants instead of
+ * being confounded with one), and each visit is: ->setup(), rcu_barrier()
+ * and a settle (the previous variant's deferred frees must not land in
+ * this measurement), one timed run, ->teardown().
+ *
+ * A timed run: @threads kthreads bound round-robin to the online CPUs
+ * check in and spin until the last one has arrived (an aligned start, not
+ * a staggered wake-up), then time their @loops ops chunk by chunk, with
+ * the reschedule points between chunks outside the timing. A thread that
+ * is done keeps running untimed ops until the last thread is done (the
+ * cool-down), so contention stays what it was at the start. Per run the
+ * harness keeps the per-op cost over all threads, the overlap (how long
+ * all threads were timing at once, over the longest thread's time) and how
+ * many threads were switched out while timing.
  *
  * Timings are only comparable within one boot: under TCG they are
  * emulated time, so report ratios between variants, never absolutes.
@@ -29,17 +40,24 @@
 #include <linux/cpu.h>
 #include <linux/uaccess.h>
 #include <linux/seq_file.h>
-#include <linux/wait.h>
+#include <linux/random.h>
+#include <linux/prandom.h>
+#include <linux/rcupdate.h>
 #include "rcunet.h"
 
-/* Ops per ->run() call; the harness reschedules between chunks. */
+/* Ops per ->run() call; each chunk is timed on its own. */
 #define BENCH_CHUNK		256
-/* Room for one result line, without its per-thread list (12 bytes a thread). */
-#define BENCH_LINE_SIZE		512
+/* Room for one result line without its lists (per thread, per run). */
+#define BENCH_LINE_SIZE		768
 #define BENCH_THREAD_SIZE	12
+#define BENCH_RUN_SIZE		14
 #define BENCH_DEFAULT_LOOPS	100000
-#define BENCH_DEFAULT_RUNS	5
+#define BENCH_DEFAULT_RUNS	15
 #define BENCH_MAX_LOOPS		10000000000ULL
+/* A run's overlap below this (per mille) is flagged in its result line. */
+#define BENCH_OVERLAP_WARN	900
+/* Quiet time after rcu_barrier() before a run, in microseconds. */
+#define BENCH_SETTLE_US		1000
 
 /* One benchmark at a time: concurrent ones would measure each other. */
 static DEFINE_MUTEX(rcunet_bench_mutex);
@@ -51,17 +69,31 @@ struct rcunet_bench_state {
 	char *result;
 };
 
+/* One timed run of one variant (or of the empty op) at one thread count. */
 struct bench_run {
 	const struct rcunet_bench *bench;
-	const struct rcunet_bench_variant *var;
+	int (*op)(void *ctx, unsigned int tid, u64 n);
 	u64 loops;
-	unsigned int nthreads;
-	atomic_t waiting;		/* threads not yet at the start line */
-	atomic_t running;		/* threads not yet finished */
-	bool go;			/* start line lifted */
-	bool abort;			/* stop early (signal or setup failure) */
-	wait_queue_head_t start_wq;	/* threads wait here for go */
-	wait_queue_head_t ready_wq;	/* the writer waits for waiting == 0 */
+	/* every thread exists: they may check in (set once, then woken) */
+	bool created;
+	wait_queue_head_t created_wq;
+	/* threads (plus the writer) not yet at the start line */
+	atomic_t checkin;
+	/* threads still timing: the others keep the load on (cool-down) */
+	atomic_t timing;
+	/* threads not yet out of the cool-down */
+	atomic_t alive;
+	/* start line lifted: set by whoever checks in last */
+	bool go;
+	/*
+	 * More threads than online CPUs: a spinning thread would only keep a
+	 * thread with work off its CPU, so they sleep at the start line and
+	 * skip the cool-down (the start cannot be aligned anyway).
+	 */
+	bool oversubscribed;
+	wait_queue_head_t go_wq;
+	/* stop early (a signal, a thread that could not be created) */
+	bool abort;
 	struct completion done;
 };
 
@@ -69,33 +101,98 @@ struct bench_thread {
 	struct bench_run *run;
 	struct task_struct *task;
 	unsigned int tid;
-	u64 ns;
+	u64 start_ns, end_ns;	/* the timed window, wall clock */
+	u64 busy_ns;		/* the sum of the timed chunks */
+	unsigned long switches;	/* context switches inside the window */
 	int err;
 };
+
+/* What one timed run leaves behind. */
+struct bench_sample {
+	u64 ps_per_op;		/* over all threads: sum(busy) / sum(ops) */
+	u32 overlap_pm;		/* per mille */
+	u32 offcpu;		/* threads switched out while timing */
+};
+
+/* The harness's own cost: an op that does nothing. */
+static int bench_empty_op(void *ctx, unsigned int tid, u64 n)
+{
+	return 0;
+}
+
+/* The last one to arrive (threads and the writer) lifts the start line. */
+static void bench_check_in(struct bench_run *run)
+{
+	if (atomic_dec_and_test(&run->checkin)) {
+		/* pairs with the acquire in the spin of bench_thread_fn() */
+		smp_store_release(&run->go, true);
+		if (run->oversubscribed)
+			wake_up_all(&run->go_wq);
+	}
+}
+
+static unsigned long bench_switches(void)
+{
+	return current->nvcsw + current->nivcsw;
+}
 
 static int bench_thread_fn(void *arg)
 {
 	struct bench_thread *bt = arg;
 	struct bench_run *run = bt->run;
-	u64 left = run->loops, t0, n;
+	void *ctx = run->bench->ctx;
+	u64 left = run->loops, busy = 0, t0, n;
+	unsigned long switches;
 	int err = 0;
 
-	if (atomic_dec_and_test(&run->waiting))
-		wake_up(&run->ready_wq);
-	wait_event(run->start_wq, READ_ONCE(run->go));
+	/*
+	 * Sleep while the writer creates the others: spinning threads would
+	 * starve kthreadd and the writer of their CPUs (with more threads
+	 * than CPUs, creating 130 threads took minutes).
+	 */
+	wait_event(run->created_wq, READ_ONCE(run->created));
+	bench_check_in(run);
+	/*
+	 * Then spin rather than sleep: a wake-up per thread staggers the
+	 * starts by IPI and scheduling latency. cond_resched() lets a thread
+	 * bound to the same CPU (more threads than CPUs) get there.
+	 */
+	if (run->oversubscribed)
+		/* pairs with the release in bench_check_in() */
+		wait_event(run->go_wq, smp_load_acquire(&run->go));
+	/* pairs with the release in bench_check_in(), as above */
+	while (!smp_load_acquire(&run->go)) {
+		cpu_relax();
+		cond_resched();
+	}
 
-	t0 = ktime_get_ns();
+	switches = bench_switches();
+	bt->start_ns = ktime_get_ns();
 	while (left && !READ_ONCE(run->abort)) {
 		n = min_t(u64, left, BENCH_CHUNK);
-		err = run->var->run(run->bench->ctx, bt->tid, n);
+		t0 = ktime_get_ns();
+		err = run->op(ctx, bt->tid, n);
+		busy += ktime_get_ns() - t0;
 		if (err)
 			break;
 		left -= n;
+		/* outside the timed chunk: the reschedule is not the op's cost */
 		cond_resched();
 	}
-	bt->ns = ktime_get_ns() - t0;
+	bt->end_ns = ktime_get_ns();
+	bt->switches = bench_switches() - switches;
+	bt->busy_ns = busy;
 	bt->err = err ? err : (left ? -EINTR : 0);
-	if (atomic_dec_and_test(&run->running))
+	atomic_dec(&run->timing);
+
+	/* cool-down: untimed ops until the slowest thread is done */
+	while (!err && !run->oversubscribed && atomic_read(&run->timing) > 0 &&
+	       !READ_ONCE(run->abort)) {
+		if (run->op(ctx, bt->tid, BENCH_CHUNK))
+			break;
+		cond_resched();
+	}
+	if (atomic_dec_and_test(&run->alive))
 		complete(&run->done);
 
 	/* Stay around until kthread_stop(): it needs the task to exist. */
@@ -119,25 +216,46 @@ static unsigned int bench_pick_cpu(unsigned int idx)
 	return cpumask_first(cpu_online_mask);
 }
 
-/* One timed run; fills ps_per_op[tid] (picoseconds per op). */
+/* Overlap of the threads' timed windows over the longest one, per mille. */
+static u32 bench_overlap(const struct bench_thread *bts, unsigned int n)
+{
+	u64 latest_start = 0, earliest_end = U64_MAX, longest = 0;
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		latest_start = max(latest_start, bts[i].start_ns);
+		earliest_end = min(earliest_end, bts[i].end_ns);
+		longest = max(longest, bts[i].end_ns - bts[i].start_ns);
+	}
+	if (!longest || earliest_end <= latest_start)
+		return n == 1 ? 1000 : 0;
+	return div64_u64((earliest_end - latest_start) * 1000, longest);
+}
+
+/*
+ * One timed run of @op with @nthreads threads; fills @out and, when
+ * @thread_ps is not NULL, each thread's cost per op in picoseconds.
+ */
 static int bench_one_run(const struct rcunet_bench *bench,
-			 const struct rcunet_bench_variant *var,
-			 unsigned int nthreads, u64 loops, u64 *ps_per_op)
+			 int (*op)(void *ctx, unsigned int tid, u64 n),
+			 unsigned int nthreads, u64 loops,
+			 struct bench_sample *out, u64 *thread_ps)
 {
 	struct bench_thread *bts;
-	struct bench_run run = {
-		.bench = bench, .var = var, .loops = loops, .nthreads = nthreads,
-	};
+	struct bench_run run = { .bench = bench, .op = op, .loops = loops };
 	unsigned int i, started = 0;
+	u64 busy = 0;
 	int err = 0;
 
 	bts = kcalloc(nthreads, sizeof(*bts), GFP_KERNEL);
 	if (!bts)
 		return -ENOMEM;
-	atomic_set(&run.waiting, nthreads);
-	atomic_set(&run.running, nthreads);
-	init_waitqueue_head(&run.start_wq);
-	init_waitqueue_head(&run.ready_wq);
+	atomic_set(&run.checkin, nthreads + 1);
+	atomic_set(&run.timing, nthreads);
+	atomic_set(&run.alive, nthreads);
+	init_waitqueue_head(&run.created_wq);
+	init_waitqueue_head(&run.go_wq);
+	run.oversubscribed = nthreads > num_online_cpus();
 	init_completion(&run.done);
 
 	cpus_read_lock();	/* keep the chosen CPUs online while bound */
@@ -158,13 +276,14 @@ static int bench_one_run(const struct rcunet_bench *bench,
 	if (err) {
 		/* threads never created will not count down: do it for them */
 		WRITE_ONCE(run.abort, true);
-		atomic_sub(nthreads - started, &run.waiting);
-		if (atomic_sub_and_test(nthreads - started, &run.running))
+		atomic_sub(nthreads - started, &run.checkin);
+		atomic_sub(nthreads - started, &run.timing);
+		if (atomic_sub_and_test(nthreads - started, &run.alive))
 			complete(&run.done);
 	}
-	wait_event(run.ready_wq, atomic_read(&run.waiting) <= 0);
-	WRITE_ONCE(run.go, true);
-	wake_up_all(&run.start_wq);
+	WRITE_ONCE(run.created, true);
+	wake_up_all(&run.created_wq);
+	bench_check_in(&run);
 
 	if (wait_for_completion_interruptible(&run.done)) {
 		WRITE_ONCE(run.abort, true);
@@ -176,10 +295,20 @@ static int bench_one_run(const struct rcunet_bench *bench,
 		kthread_stop(bts[i].task);
 		if (!err && bts[i].err)
 			err = bts[i].err;
-		if (ps_per_op)
-			ps_per_op[i] = div64_u64(bts[i].ns * 1000, loops);
 	}
 	cpus_read_unlock();
+	if (!err && out) {
+		memset(out, 0, sizeof(*out));
+		for (i = 0; i < nthreads; i++) {
+			busy += bts[i].busy_ns;
+			out->offcpu += bts[i].switches ? 1 : 0;
+			if (thread_ps)
+				thread_ps[i] = div64_u64(bts[i].busy_ns * 1000,
+							 loops);
+		}
+		out->ps_per_op = div64_u64(busy * 1000, loops * nthreads);
+		out->overlap_pm = bench_overlap(bts, nthreads);
+	}
 	kfree(bts);
 	return err;
 }
@@ -197,6 +326,48 @@ static u64 median_u64(u64 *v, unsigned int n)
 	return v[n / 2];
 }
 
+/*
+ * The distribution-free 95% confidence interval of a median: with @n
+ * sorted samples, [x(k), x(n+1-k)] (1-based) covers the true median with
+ * probability 1 - 2 P(Binomial(n, 1/2) <= k - 1). The largest k keeping
+ * that at 95% or more, as a 0-based index; 0 (min to max) when even that
+ * is below 95% (fewer than 6 runs). Exact for n <= RCUNET_BENCH_MAX_RUNS:
+ * 40 * 2^50 still fits in a u64.
+ */
+static unsigned int bench_ci_index(unsigned int n)
+{
+	u64 binom = 1, below = 0;
+	unsigned int k;
+
+	BUILD_BUG_ON(RCUNET_BENCH_MAX_RUNS > 56);
+	for (k = 0; k < n / 2; k++) {
+		/* below = 2^n P(X <= k): the coverage of index k + 1 is too low? */
+		below += binom;
+		if (below * 40 > (1ULL << n))
+			return k ? k - 1 : 0;
+		binom = div_u64(binom * (n - k), k + 1);
+	}
+	return 0;
+}
+
+void rcunet_bench_summarize(u64 *samples, unsigned int n,
+			    struct rcunet_bench_summary *sum)
+{
+	unsigned int ci;
+
+	sort(samples, n, sizeof(*samples), cmp_u64, NULL);
+	ci = bench_ci_index(n);
+	sum->median = samples[n / 2];
+	sum->q1 = samples[n / 4];
+	sum->q3 = samples[min(n - 1, 3 * n / 4)];
+	sum->ci_lo = samples[ci];
+	sum->ci_hi = samples[n - 1 - ci];
+	sum->min = samples[0];
+	sum->max = samples[n - 1];
+}
+
+RCUNET_EXPORT_FOR_TESTS(rcunet_bench_summarize);
+
 /* Append @ps picoseconds as nanoseconds with three decimals. */
 static size_t put_ns(char *buf, size_t len, const char *prefix, u64 ps)
 {
@@ -206,81 +377,233 @@ static size_t put_ns(char *buf, size_t len, const char *prefix, u64 ps)
 	return scnprintf(buf, len, "%s%llu.%03u", prefix, ns, frac);
 }
 
-/* Measure one (variant, threads); append one result line to @buf. */
-static void bench_measure(const struct rcunet_bench *bench,
-			  const struct rcunet_bench_variant *var,
-			  unsigned int nthreads, u64 loops, u32 runs,
-			  char *buf, size_t len)
-{
-	size_t off = strlen(buf);
-	u64 *samples, *per_thread, *column;
-	unsigned int r, t, n = runs * nthreads;
-	char extra[96] = "";
-	u64 med, ops;
+/* Everything measured of one variant at one thread count. */
+struct bench_meas {
+	const struct rcunet_bench_variant *var;	/* NULL: the empty op */
+	struct bench_sample *samples;		/* [runs] */
+	u64 *thread_ps;				/* [nthreads * runs] */
 	int err;
+};
 
-	samples = kcalloc(n + runs * nthreads + runs, sizeof(u64), GFP_KERNEL);
-	if (!samples) {
-		err = -ENOMEM;
-		goto fail;
-	}
-	per_thread = samples + n;	/* [t * runs + r] */
-	column = per_thread + n;	/* runs scratch */
+static int bench_visit(const struct rcunet_bench *bench,
+		       struct bench_meas *m, unsigned int nthreads,
+		       u64 loops, int round)
+{
+	const struct rcunet_bench_variant *var = m->var;
+	bool measured = round >= 0;
+	int err = 0;
 
-	if (var->setup) {
+	if (var && var->setup) {
 		err = var->setup(bench->ctx, nthreads);
 		if (err)
-			goto fail_free;
+			return err;
 	}
-	/* warm-up: caches, branch predictors, lazily allocated state */
-	err = bench_one_run(bench, var, nthreads, loops, NULL);
-	for (r = 0; r < runs && !err; r++) {
-		err = bench_one_run(bench, var, nthreads, loops,
-				    samples + r * nthreads);
-		for (t = 0; t < nthreads && !err; t++)
-			per_thread[t * runs + r] = samples[r * nthreads + t];
-	}
-	if (var->teardown)
+	/*
+	 * The previous visit's deferred frees (call_rcu, kfree_rcu) and this
+	 * setup's would otherwise run inside this measurement.
+	 */
+	rcu_barrier();
+	usleep_range(BENCH_SETTLE_US, 2 * BENCH_SETTLE_US);
+	err = bench_one_run(bench, var ? var->run : bench_empty_op, nthreads,
+			    loops, measured ? &m->samples[round] : NULL,
+			    measured ? m->thread_ps + round * nthreads : NULL);
+	if (var && var->teardown)
 		var->teardown(bench->ctx);
-	if (err)
-		goto fail_free;
+	return err;
+}
+
+static void bench_shuffle(unsigned int *order, unsigned int n,
+			  struct rnd_state *rnd)
+{
+	unsigned int i, j;
+
+	for (i = 0; i < n; i++)
+		order[i] = i;
+	for (i = n; i > 1; i--) {
+		j = prandom_u32_state(rnd) % i;
+		swap(order[i - 1], order[j]);
+	}
+}
+
+/* One result line for @m; @self is the empty op's median (ps per op). */
+static void bench_emit(const struct rcunet_bench *bench,
+		       const struct rcunet_bench_spec *spec,
+		       const struct bench_meas *m, unsigned int nthreads,
+		       u64 self_ps, u64 *scratch, char *buf, size_t len)
+{
+	const struct rcunet_bench_variant *var = m->var;
+	size_t off = strlen(buf);
+	struct rcunet_bench_summary sum;
+	unsigned int r, t, runs = spec->runs, offcpu = 0;
+	char extra[96] = "";
+	u64 overlap;
+
+	off += scnprintf(buf + off, len - off,
+			 "module=%s variant=%s op=%s threads=%u loops=%llu runs=%u",
+			 bench->module, var->name, var->op ?: "op", nthreads,
+			 spec->loops, runs);
+	if (m->err) {
+		scnprintf(buf + off, len - off, " error=%d\n", m->err);
+		return;
+	}
 	if (var->show_params)
 		var->show_params(bench->ctx, extra, sizeof(extra));
 	else if (bench->show_params)
 		bench->show_params(bench->ctx, extra, sizeof(extra));
 
-	med = median_u64(samples, n);
-	ops = med ? div64_u64((u64)nthreads * 1000000000000ULL, med) : 0;
+	for (r = 0; r < runs; r++) {
+		scratch[r] = m->samples[r].overlap_pm;
+		offcpu += m->samples[r].offcpu;
+	}
+	overlap = median_u64(scratch, runs);
+	for (r = 0; r < runs; r++)
+		scratch[r] = m->samples[r].ps_per_op;
+	rcunet_bench_summarize(scratch, runs, &sum);
+
+	off += put_ns(buf + off, len - off, " ns_per_op_median=", sum.median);
+	off += put_ns(buf + off, len - off, " ns_per_op_q1=", sum.q1);
+	off += put_ns(buf + off, len - off, " ns_per_op_q3=", sum.q3);
+	off += put_ns(buf + off, len - off, " ns_per_op_ci_lo=", sum.ci_lo);
+	off += put_ns(buf + off, len - off, " ns_per_op_ci_hi=", sum.ci_hi);
+	off += put_ns(buf + off, len - off, " ns_per_op_min=", sum.min);
+	off += put_ns(buf + off, len - off, " ns_per_op_max=", sum.max);
+	off += scnprintf(buf + off, len - off, " ops_per_sec=%llu",
+			 sum.median ? div64_u64((u64)nthreads * 1000000000000ULL,
+						sum.median) : 0);
+	off += put_ns(buf + off, len - off, " self_ns_per_op=", self_ps);
 	off += scnprintf(buf + off, len - off,
-			 "module=%s variant=%s op=%s threads=%u loops=%llu runs=%u",
-			 bench->module, var->name, var->op ? var->op : "op",
-			 nthreads, loops, runs);
-	off += put_ns(buf + off, len - off, " ns_per_op_median=", med);
-	off += put_ns(buf + off, len - off, " ns_per_op_min=", samples[0]);
-	off += put_ns(buf + off, len - off, " ns_per_op_max=", samples[n - 1]);
-	off += scnprintf(buf + off, len - off, " ops_per_sec=%llu", ops);
+			 " overlap=%llu.%03llu offcpu=%u warn=%s%s%s seed=%u",
+			 overlap / 1000, overlap % 1000, offcpu,
+			 offcpu ? "offcpu" : "",
+			 offcpu && overlap < BENCH_OVERLAP_WARN ? "," : "",
+			 overlap < BENCH_OVERLAP_WARN ? "overlap" :
+			 (offcpu ? "" : "-"), spec->seed);
 	off += scnprintf(buf + off, len - off,
 			 " role=%s twin=%s same_work_as=%s path=%s",
 			 rcunet_role_name(var->role), var->twin ?: "-",
 			 rcunet_bench_same_work(var) ?: "-",
 			 var->slow_path ? "slow" : "fast");
+	for (r = 0; r < runs; r++)
+		off += put_ns(buf + off, len - off, r ? "," : " run_ns=",
+			      m->samples[r].ps_per_op);
 	for (t = 0; t < nthreads; t++) {
-		memcpy(column, per_thread + t * runs, runs * sizeof(u64));
+		for (r = 0; r < runs; r++)
+			scratch[r] = m->thread_ps[r * nthreads + t];
 		off += put_ns(buf + off, len - off,
 			      t ? "," : " per_thread_ns=",
-			      median_u64(column, runs));
+			      median_u64(scratch, runs));
 	}
-	off += scnprintf(buf + off, len - off, "%s%s\n", extra[0] ? " " : "",
-			 extra);
-	kfree(samples);
-	return;
+	scnprintf(buf + off, len - off, "%s%s\n", extra[0] ? " " : "", extra);
+}
 
-fail_free:
-	kfree(samples);
-fail:
-	scnprintf(buf + off, len - off,
-		  "module=%s variant=%s threads=%u loops=%llu runs=%u error=%d\n",
-		  bench->module, var->name, nthreads, loops, runs, err);
+/* All selected variants at one thread count, interleaved round by round. */
+static int bench_measure_threads(const struct rcunet_bench *bench,
+				 const struct rcunet_bench_spec *spec,
+				 unsigned int nthreads, struct rnd_state *rnd,
+				 char *buf, size_t len)
+{
+	unsigned int nr = 1, i, runs = spec->runs, *order;
+	struct bench_meas *meas;
+	u64 *scratch, self_ps;
+	int round, err = 0;
+
+	nr += hweight64(spec->variants);
+	meas = kcalloc(nr, sizeof(*meas), GFP_KERNEL);
+	order = kcalloc(nr, sizeof(*order), GFP_KERNEL);
+	scratch = kcalloc(runs, sizeof(*scratch), GFP_KERNEL);
+	if (!meas || !order || !scratch) {
+		err = -ENOMEM;
+		goto out;
+	}
+	/* meas[0] is the empty op; the variants follow in declared order */
+	for (i = 0, nr = 1; i < bench->nr_variants; i++)
+		if (spec->variants & BIT_ULL(i))
+			meas[nr++].var = &bench->variants[i];
+	for (i = 0; i < nr; i++) {
+		meas[i].samples = kcalloc(runs, sizeof(*meas[i].samples),
+					  GFP_KERNEL);
+		meas[i].thread_ps = kvcalloc((size_t)runs * nthreads,
+					     sizeof(u64), GFP_KERNEL);
+		if (!meas[i].samples || !meas[i].thread_ps) {
+			err = -ENOMEM;
+			goto out;
+		}
+	}
+
+	/* round -1 warms caches, predictors and lazily allocated state */
+	for (round = -1; round < (int)runs; round++) {
+		bench_shuffle(order, nr, rnd);
+		for (i = 0; i < nr; i++) {
+			struct bench_meas *m = &meas[order[i]];
+
+			if (m->err)
+				continue;
+			if (signal_pending(current)) {
+				err = -EINTR;
+				goto out;
+			}
+			m->err = bench_visit(bench, m, nthreads, spec->loops,
+					     round);
+			if (m->err == -EINTR) {
+				err = -EINTR;
+				goto out;
+			}
+		}
+	}
+	if (meas[0].err) {
+		err = meas[0].err;
+		goto out;
+	}
+	for (i = 0; i < runs; i++)
+		scratch[i] = meas[0].samples[i].ps_per_op;
+	self_ps = median_u64(scratch, runs);
+	for (i = 1; i < nr; i++)
+		bench_emit(bench, spec, &meas[i], nthreads, self_ps, scratch,
+			   buf, len);
+out:
+	for (i = 0; meas && i < nr; i++) {
+		kfree(meas[i].samples);
+		kvfree(meas[i].thread_ps);
+	}
+	kfree(scratch);
+	kfree(order);
+	kfree(meas);
+	return err;
+}
+
+/* "all", or a comma-separated list of variant names, into a bit mask. */
+static int bench_parse_variants(const struct rcunet_bench *bench, char *val,
+				u64 *mask)
+{
+	char *name;
+	unsigned int v;
+
+	if (!strcmp(val, "all")) {
+		*mask = GENMASK_ULL(bench->nr_variants - 1, 0);
+		return 0;
+	}
+	*mask = 0;
+	while ((name = strsep(&val, ","))) {
+		for (v = 0; v < bench->nr_variants; v++)
+			if (!strcmp(name, bench->variants[v].name))
+				break;
+		if (v == bench->nr_variants)
+			return -ENOENT;
+		*mask |= BIT_ULL(v);
+	}
+	return 0;
+}
+
+/* The variants on one path (fast or slow) of @bench, as a bit mask. */
+static u64 bench_path_mask(const struct rcunet_bench *bench, bool slow)
+{
+	unsigned int v;
+	u64 mask = 0;
+
+	for (v = 0; v < bench->nr_variants; v++)
+		if (bench->variants[v].slow_path == slow)
+			mask |= BIT_ULL(v);
+	return mask;
 }
 
 int rcunet_bench_parse(const struct rcunet_bench *bench, char *spec,
@@ -288,12 +611,13 @@ int rcunet_bench_parse(const struct rcunet_bench *bench, char *spec,
 {
 	char *argv[RCUNET_CMD_MAX_ARGS], *key, *val;
 	struct rcunet_bench_spec s = {
-		.variant = -1,
+		.variants = GENMASK_ULL(bench->nr_variants - 1, 0),
 		.loops = bench->default_loops ?: BENCH_DEFAULT_LOOPS,
 		.runs = bench->default_runs ?: BENCH_DEFAULT_RUNS,
+		.seed = get_random_u32(),
 	};
+	u64 path = s.variants;
 	int argc, i, err;
-	unsigned int v;
 
 	if (bench->reset_params)
 		bench->reset_params(bench->ctx);
@@ -305,16 +629,14 @@ int rcunet_bench_parse(const struct rcunet_bench *bench, char *spec,
 		if (err)
 			return err;
 		if (!strcmp(key, "variant")) {
-			if (!strcmp(val, "all")) {
-				s.variant = -1;
-				continue;
-			}
-			for (v = 0; v < bench->nr_variants; v++)
-				if (!strcmp(val, bench->variants[v].name))
-					break;
-			if (v == bench->nr_variants)
-				return -ENOENT;
-			s.variant = v;
+			err = bench_parse_variants(bench, val, &s.variants);
+			if (err)
+				return err;
+		} else if (!strcmp(key, "path")) {
+			if (!strcmp(val, "fast") || !strcmp(val, "slow"))
+				path = bench_path_mask(bench, val[0] == 's');
+			else if (strcmp(val, "all"))
+				return -EINVAL;
 		} else if (!strcmp(key, "threads")) {
 			err = rcunet_parse_u32_list(val, 1,
 						    RCUNET_BENCH_MAX_THREADS,
@@ -332,6 +654,11 @@ int rcunet_bench_parse(const struct rcunet_bench *bench, char *spec,
 					       &s.runs);
 			if (err)
 				return err;
+		} else if (!strcmp(key, "seed")) {
+			/* the variant order of an earlier run, again */
+			err = rcunet_parse_u32(val, 0, U32_MAX, &s.seed);
+			if (err)
+				return err;
 		} else {
 			err = bench->set_param ?
 			      bench->set_param(bench->ctx, key, val) : -ENOENT;
@@ -339,6 +666,10 @@ int rcunet_bench_parse(const struct rcunet_bench *bench, char *spec,
 				return err == -ENOENT ? -EINVAL : err;
 		}
 	}
+	/* variant=a,b path=slow: the slow ones among a and b; none is an error */
+	s.variants &= path;
+	if (!s.variants)
+		return -ENOENT;
 	if (!s.nr_threads) {
 		s.threads[s.nr_threads++] = 1;
 		if (num_online_cpus() > 1)
@@ -354,21 +685,19 @@ int rcunet_bench_run(const struct rcunet_bench *bench,
 		     const struct rcunet_bench_spec *spec, char *buf,
 		     size_t len)
 {
-	unsigned int v, t;
+	struct rnd_state rnd;
+	unsigned int t;
+	int err;
 
 	if (!len)
 		return -EINVAL;
 	buf[0] = '\0';
-	for (v = 0; v < bench->nr_variants; v++) {
-		if (spec->variant >= 0 && spec->variant != v)
-			continue;
-		for (t = 0; t < spec->nr_threads; t++) {
-			if (signal_pending(current))
-				return -EINTR;
-			bench_measure(bench, &bench->variants[v],
-				      spec->threads[t], spec->loops,
-				      spec->runs, buf, len);
-		}
+	prandom_seed_state(&rnd, spec->seed);
+	for (t = 0; t < spec->nr_threads; t++) {
+		err = bench_measure_threads(bench, spec, spec->threads[t], &rnd,
+					    buf, len);
+		if (err)
+			return err;
 	}
 	/* a full buffer means a cut line: say so rather than return half */
 	return strlen(buf) >= len - 1 ? -EOVERFLOW : 0;
@@ -383,8 +712,9 @@ size_t rcunet_bench_result_size(const struct rcunet_bench *bench,
 	unsigned int t;
 
 	for (t = 0; t < spec->nr_threads; t++)
-		size += BENCH_LINE_SIZE + BENCH_THREAD_SIZE * spec->threads[t];
-	return size * (spec->variant >= 0 ? 1 : bench->nr_variants);
+		size += BENCH_LINE_SIZE + BENCH_THREAD_SIZE * spec->threads[t] +
+			BENCH_RUN_SIZE * spec->runs;
+	return size * hweight64(spec->variants);
 }
 
 RCUNET_EXPORT_FOR_TESTS(rcunet_bench_result_size);
@@ -470,6 +800,12 @@ int rcunet_bench_check_roles(const struct rcunet_bench *bench)
 	const struct rcunet_bench_variant *var, *twin;
 	unsigned int i;
 
+	/* a spec selects variants with a u64 bit mask */
+	if (!bench->nr_variants || bench->nr_variants > RCUNET_BENCH_MAX_VARIANTS) {
+		pr_err("rcunet %s: %u bench variants (1 to %u)\n", bench->module,
+		       bench->nr_variants, RCUNET_BENCH_MAX_VARIANTS);
+		return -EINVAL;
+	}
 	for (i = 0; i < bench->nr_variants; i++) {
 		var = &bench->variants[i];
 		switch (var->role) {

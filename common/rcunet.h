@@ -247,10 +247,15 @@ int rcunet_parse_kv(char *tok, char **key, char **val);
 /*
  * The benchmark harness, modelled on kernel/rcu/refscale.c: a module lists
  * its variants as an array of ops; the harness knows nothing of what an op
- * does. One measurement of (variant, threads) is: setup, one warm-up run,
- * @runs measured runs, teardown. In each run every thread (a kthread bound
- * to an online CPU, round-robin) waits at a start line, then calls ->run()
- * in chunks until it has done @loops ops, timed with ktime_get_ns().
+ * does. Per thread count: one warm-up round and @runs measured rounds;
+ * each round visits every selected variant (and an empty op, the harness's
+ * own cost) in a random order: ->setup(), rcu_barrier() and a settle, one
+ * timed run, ->teardown(). So setup and teardown bracket every single run,
+ * and must leave the context as they found it. In a run every thread (a
+ * kthread bound to an online CPU, round-robin) checks in and spins until
+ * all have, calls ->run() in chunks of up to 256 ops, each chunk timed,
+ * until it has done @loops ops, then keeps calling it untimed until the
+ * slowest thread is done: ->run() must take more ops than @loops.
  */
 /*
  * Big enough for any machine Debian's kernels boot on (NR_CPUS is 8192):
@@ -260,6 +265,7 @@ int rcunet_parse_kv(char *tok, char **key, char **val);
 #define RCUNET_BENCH_MAX_THREADS	8192
 #define RCUNET_BENCH_MAX_COUNTS		16
 #define RCUNET_BENCH_MAX_RUNS		50
+#define RCUNET_BENCH_MAX_VARIANTS	64
 
 /**
  * enum rcunet_role - what a variant is in the history of its lock
@@ -330,9 +336,11 @@ struct rcunet_bench_variant {
 	/* Optional: undo setup. */
 	void (*teardown)(void *ctx);
 	/*
-	 * Do @n ops as thread @tid. Called repeatedly in chunks (the harness
-	 * reschedules in between), from a kthread in process context. Return
-	 * 0, or a negative errno to abort the measurement.
+	 * Do @n (<= 256) ops as thread @tid. Called repeatedly in chunks (the
+	 * harness reschedules in between, untimed), from a kthread in process
+	 * context, also after the thread's @loops ops while others still run
+	 * (the cool-down). Return 0, or a negative errno to abort the
+	 * measurement.
 	 */
 	int (*run)(void *ctx, unsigned int tid, u64 n);
 	/*
@@ -364,12 +372,40 @@ struct rcunet_bench {
 
 /* Parsed spec; see README ("bench files"). */
 struct rcunet_bench_spec {
-	int variant;		/* index, or -1 for all */
+	u64 variants;		/* bit v: variant v is measured */
 	u32 threads[RCUNET_BENCH_MAX_COUNTS];
 	unsigned int nr_threads;
 	u64 loops;
 	u32 runs;
+	u32 seed;		/* the variant-order shuffle's; random by default */
 };
+
+/**
+ * struct rcunet_bench_summary - one result's figures over its runs
+ * @median: the median (of the sorted samples, the (n/2)-th, 0-based)
+ * @q1: the first quartile (the (n/4)-th)
+ * @q3: the third quartile (the (3n/4)-th)
+ * @ci_lo: lower end of the median's 95% confidence interval
+ * @ci_hi: upper end of it (both distribution-free, from order statistics)
+ * @min: the smallest sample
+ * @max: the largest sample
+ */
+struct rcunet_bench_summary {
+	u64 median, q1, q3, ci_lo, ci_hi, min, max;
+};
+
+/**
+ * rcunet_bench_summarize() - sort samples and summarize them
+ * @samples: the samples (sorted in place)
+ * @n: how many, 1 to %RCUNET_BENCH_MAX_RUNS
+ * @sum: receives the figures
+ *
+ * The confidence interval is [x(k), x(n+1-k)] for the largest k whose
+ * binomial coverage is still at least 95%; with fewer than 6 samples no k
+ * reaches 95% and it is [min, max]. Exported for the KUnit suites only.
+ */
+void rcunet_bench_summarize(u64 *samples, unsigned int n,
+			    struct rcunet_bench_summary *sum);
 
 /**
  * rcunet_bench_create() - create a module's "bench" and "variants" files
@@ -380,7 +416,7 @@ struct rcunet_bench_spec {
  * Writes block until the measurement is done (or a signal arrives:
  * -EINTR); only one benchmark runs at a time system-wide. "variants": one
  * line per variant, "variant=NAME op=OP role=ROLE twin=NAME|-
- * same_work_as=NAME|-". Undo with rcunet_bench_remove() before the parent
+ * same_work_as=NAME|- path=fast|slow". Undo with rcunet_bench_remove() before the parent
  * directory goes.
  *
  * Return: 0; -EINVAL (with a log line) when a variant has no role, a
@@ -404,10 +440,14 @@ void rcunet_bench_remove(struct rcunet_bench *bench);
  * @spec: the spec line (modified: split in place)
  * @out: receives the parsed spec
  *
- * Exported for the KUnit suites only.
+ * Keys: variant=all|NAME[,NAME...], path=fast|slow|all (keeps the selected
+ * variants on that path), threads=N[,N...], loops=N, runs=N (1 to
+ * %RCUNET_BENCH_MAX_RUNS, default 15), seed=N (the variant order; random
+ * by default), and the bench's own keys. Exported for the KUnit suites
+ * only.
  *
- * Return: 0, -ENOENT for an unknown variant, -EINVAL or -ERANGE for a bad
- * key or value.
+ * Return: 0, -ENOENT for an unknown variant or when the selection is empty,
+ * -EINVAL or -ERANGE for a bad key or value.
  */
 int rcunet_bench_parse(const struct rcunet_bench *bench, char *spec,
 		       struct rcunet_bench_spec *out);
@@ -417,8 +457,14 @@ int rcunet_bench_parse(const struct rcunet_bench *bench, char *spec,
  * @bench: the bench
  * @spec: what rcunet_bench_parse() made
  * @buf: result lines are appended here (NUL-terminated)
- * @len: room in @buf; longer output is truncated
+ * @len: room in @buf
  *
+ * Each line: module= variant= op= threads= loops= runs=, the per-op cost
+ * over the runs (ns_per_op_median, _q1, _q3, _ci_lo, _ci_hi, _min, _max),
+ * ops_per_sec, self_ns_per_op (the empty op), overlap (median over runs),
+ * offcpu (thread-runs switched out while timing), warn=offcpu|overlap|-,
+ * seed, role= twin= same_work_as= path=fast|slow, run_ns= (each run),
+ * per_thread_ns= (each thread's median), then the bench's own tokens.
  * Exported for the KUnit suites only.
  *
  * Context: process context; sleeps for the whole measurement.

@@ -6,6 +6,7 @@
  */
 #include <kunit/test.h>
 #include <linux/atomic.h>
+#include <linux/delay.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/socket.h>
@@ -273,12 +274,12 @@ static void bench_parse_defaults_and_errors(struct kunit *test)
 	char f[] = "colour=red", g[] = "runs=51", h[] = "size=0", i[] = "loops";
 
 	KUNIT_ASSERT_EQ(test, rcunet_bench_parse(&count_bench, a, &s), 0);
-	KUNIT_EXPECT_EQ(test, s.variant, -1);
+	KUNIT_EXPECT_EQ(test, s.variants, 7ULL);
 	KUNIT_EXPECT_GE(test, s.nr_threads, 1U);
 	KUNIT_EXPECT_EQ(test, s.threads[0], 1U);
 
 	KUNIT_ASSERT_EQ(test, rcunet_bench_parse(&count_bench, b, &s), 0);
-	KUNIT_EXPECT_EQ(test, s.variant, 0);
+	KUNIT_EXPECT_EQ(test, s.variants, 1ULL);
 	KUNIT_EXPECT_EQ(test, s.nr_threads, 2U);
 	KUNIT_EXPECT_EQ(test, s.loops, 10ULL);
 	KUNIT_EXPECT_EQ(test, s.runs, 3U);
@@ -291,6 +292,43 @@ static void bench_parse_defaults_and_errors(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, rcunet_bench_parse(&count_bench, g, &s), -ERANGE);
 	KUNIT_EXPECT_EQ(test, rcunet_bench_parse(&count_bench, h, &s), -ERANGE);
 	KUNIT_EXPECT_EQ(test, rcunet_bench_parse(&count_bench, i, &s), -EINVAL);
+}
+
+/* variant= takes a list; path= keeps the fast or the slow ones of it. */
+static void bench_parse_variant_list_and_path(struct kunit *test)
+{
+	static const struct rcunet_bench_variant mixed[] = {
+		{ .name = "lock", .role = RCUNET_ROLE_LOCKED, .run = count_run },
+		{ .name = "rcu", .role = RCUNET_ROLE_LOCKLESS, .twin = "lock",
+		  .run = count_run },
+		{ .name = "lock-free", .role = RCUNET_ROLE_LOCKED,
+		  .slow_path = true, .run = count_run },
+		{ .name = "rcu-free", .role = RCUNET_ROLE_LOCKLESS,
+		  .twin = "lock-free", .slow_path = true, .run = count_run },
+	};
+	const struct rcunet_bench b = {
+		.module = "kunit", .variants = mixed,
+		.nr_variants = ARRAY_SIZE(mixed), .ctx = &count_ctx,
+	};
+	char a[] = "variant=lock,rcu-free", c[] = "path=slow";
+	char d[] = "path=fast variant=all", e[] = "variant=rcu path=slow";
+	char f[] = "path=sideways", g[] = "variant=lock,,rcu";
+	char h[] = "variant=lock,nope", i[] = "path=all";
+	struct rcunet_bench_spec s;
+
+	KUNIT_ASSERT_EQ(test, rcunet_bench_parse(&b, a, &s), 0);
+	KUNIT_EXPECT_EQ(test, s.variants, 0x9ULL);
+	KUNIT_ASSERT_EQ(test, rcunet_bench_parse(&b, c, &s), 0);
+	KUNIT_EXPECT_EQ(test, s.variants, 0xcULL);
+	KUNIT_ASSERT_EQ(test, rcunet_bench_parse(&b, d, &s), 0);
+	KUNIT_EXPECT_EQ(test, s.variants, 0x3ULL);
+	KUNIT_ASSERT_EQ(test, rcunet_bench_parse(&b, i, &s), 0);
+	KUNIT_EXPECT_EQ(test, s.variants, 0xfULL);
+	/* nothing left to measure, a bad path, an empty or unknown name */
+	KUNIT_EXPECT_EQ(test, rcunet_bench_parse(&b, e, &s), -ENOENT);
+	KUNIT_EXPECT_EQ(test, rcunet_bench_parse(&b, f, &s), -EINVAL);
+	KUNIT_EXPECT_EQ(test, rcunet_bench_parse(&b, g, &s), -ENOENT);
+	KUNIT_EXPECT_EQ(test, rcunet_bench_parse(&b, h, &s), -ENOENT);
 }
 
 static void bench_run_counts_every_op(struct kunit *test)
@@ -310,10 +348,14 @@ static void bench_run_counts_every_op(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, rcunet_bench_parse(&count_bench, spec, &s), 0);
 	KUNIT_ASSERT_EQ(test, rcunet_bench_run(&count_bench, &s, buf, len), 0);
 
-	/* (1 warm-up + 3 runs) x loops, for 1 thread and then 2 threads */
-	KUNIT_EXPECT_EQ(test, atomic64_read(&count_ctx.ops), 4LL * 1000 * 3);
-	KUNIT_EXPECT_EQ(test, count_ctx.setups, 2);
-	KUNIT_EXPECT_EQ(test, count_ctx.teardowns, 2);
+	/*
+	 * (1 warm-up + 3 runs) x loops, for 1 thread and then 2 threads, at
+	 * least: the cool-down may add untimed ops. Setup and teardown
+	 * bracket every run: 4 rounds at each of 2 thread counts.
+	 */
+	KUNIT_EXPECT_GE(test, atomic64_read(&count_ctx.ops), 4LL * 1000 * 3);
+	KUNIT_EXPECT_EQ(test, count_ctx.setups, 8);
+	KUNIT_EXPECT_EQ(test, count_ctx.teardowns, 8);
 	KUNIT_EXPECT_EQ(test, count_ctx.setup_threads, 2U);
 	KUNIT_EXPECT_NOT_NULL(test, strstr(buf, first));
 
@@ -323,7 +365,227 @@ static void bench_run_counts_every_op(struct kunit *test)
 	KUNIT_EXPECT_NOT_NULL(test, strstr(buf, " ns_per_op_max="));
 	KUNIT_EXPECT_NOT_NULL(test, strstr(buf, " per_thread_ns="));
 	KUNIT_EXPECT_NOT_NULL(test, strstr(buf, " size=64\n"));
-	KUNIT_EXPECT_NOT_NULL(test, strstr(buf, " role=locked twin=- same_work_as=count "));
+	KUNIT_EXPECT_NOT_NULL(test, strstr(buf,
+					   " role=locked twin=- same_work_as=count path=fast "));
+	KUNIT_EXPECT_NULL(test, strstr(buf, "error="));
+}
+
+/* The figures every result line carries, and one run_ns per run. */
+static void bench_line_has_spread_overlap_and_self_cost(struct kunit *test)
+{
+	static const char * const keys[] = {
+		" ns_per_op_q1=", " ns_per_op_q3=", " ns_per_op_ci_lo=",
+		" ns_per_op_ci_hi=", " self_ns_per_op=", " overlap=",
+		" offcpu=", " warn=", " seed=", " run_ns=",
+	};
+	struct rcunet_bench_spec s;
+	char spec[] = "variant=count threads=2 loops=512 runs=7 seed=42";
+	const size_t len = 4096;
+	char *buf, *p;
+	unsigned int i, commas = 0;
+
+	buf = kunit_kzalloc(test, len, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	KUNIT_ASSERT_EQ(test, rcunet_bench_parse(&count_bench, spec, &s), 0);
+	KUNIT_EXPECT_EQ(test, s.seed, 42U);
+	KUNIT_ASSERT_EQ(test, rcunet_bench_run(&count_bench, &s, buf, len), 0);
+	for (i = 0; i < ARRAY_SIZE(keys); i++)
+		KUNIT_EXPECT_NOT_NULL_MSG(test, strstr(buf, keys[i]), "%s", keys[i]);
+	KUNIT_EXPECT_NOT_NULL(test, strstr(buf, " seed=42 "));
+	p = strstr(buf, " run_ns=");
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	for (p++; *p && *p != ' '; p++)
+		commas += *p == ',';
+	KUNIT_EXPECT_EQ(test, commas, 6U);
+}
+
+/*
+ * Median, quartiles and the order-statistics CI of the median. With 15
+ * runs the exact 95% interval is the 4th to the 12th value; with 5 or
+ * fewer no interval reaches 95%: min to max.
+ */
+static void bench_summary_quartiles_and_ci(struct kunit *test)
+{
+	struct rcunet_bench_summary sum;
+	u64 v[50];
+	unsigned int i;
+
+	for (i = 0; i < 15; i++)
+		v[i] = 150 - 10 * i;	/* 10..150, reversed */
+	rcunet_bench_summarize(v, 15, &sum);
+	KUNIT_EXPECT_EQ(test, sum.median, 80ULL);
+	KUNIT_EXPECT_EQ(test, sum.q1, 40ULL);
+	KUNIT_EXPECT_EQ(test, sum.q3, 120ULL);
+	KUNIT_EXPECT_EQ(test, sum.ci_lo, 40ULL);
+	KUNIT_EXPECT_EQ(test, sum.ci_hi, 120ULL);
+	KUNIT_EXPECT_EQ(test, sum.min, 10ULL);
+	KUNIT_EXPECT_EQ(test, sum.max, 150ULL);
+
+	for (i = 0; i < 5; i++)
+		v[i] = i + 1;
+	rcunet_bench_summarize(v, 5, &sum);
+	KUNIT_EXPECT_EQ(test, sum.median, 3ULL);
+	KUNIT_EXPECT_EQ(test, sum.ci_lo, 1ULL);
+	KUNIT_EXPECT_EQ(test, sum.ci_hi, 5ULL);
+
+	/* 6 runs: [x(1), x(6)] covers 96.9% */
+	for (i = 0; i < 6; i++)
+		v[i] = i + 1;
+	rcunet_bench_summarize(v, 6, &sum);
+	KUNIT_EXPECT_EQ(test, sum.ci_lo, 1ULL);
+	KUNIT_EXPECT_EQ(test, sum.ci_hi, 6ULL);
+
+	/* 50 runs: the 18th to the 33rd value (1-based), 96.7% */
+	for (i = 0; i < 50; i++)
+		v[i] = i + 1;
+	rcunet_bench_summarize(v, 50, &sum);
+	KUNIT_EXPECT_EQ(test, sum.ci_lo, 18ULL);
+	KUNIT_EXPECT_EQ(test, sum.ci_hi, 33ULL);
+
+	v[0] = 7;
+	rcunet_bench_summarize(v, 1, &sum);
+	KUNIT_EXPECT_EQ(test, sum.median, 7ULL);
+	KUNIT_EXPECT_EQ(test, sum.ci_lo, 7ULL);
+	KUNIT_EXPECT_EQ(test, sum.ci_hi, 7ULL);
+}
+
+/* --- interleaving: setup/teardown per run, a random order per round --- */
+
+#define ORDER_MAX	64
+
+struct order_bench {
+	char log[ORDER_MAX];		/* 'a'/'b': which setup ran */
+	unsigned int n;
+	bool in_use;			/* a setup without its teardown yet */
+	bool overlapped;		/* a setup found in_use set */
+};
+
+static int order_setup(struct order_bench *ob, char who)
+{
+	if (ob->in_use)
+		ob->overlapped = true;
+	ob->in_use = true;
+	if (ob->n < ORDER_MAX)
+		ob->log[ob->n++] = who;
+	return 0;
+}
+
+static int order_setup_a(void *ctx, unsigned int nthreads)
+{
+	return order_setup(ctx, 'a');
+}
+
+static int order_setup_b(void *ctx, unsigned int nthreads)
+{
+	return order_setup(ctx, 'b');
+}
+
+static void order_teardown(void *ctx)
+{
+	struct order_bench *ob = ctx;
+
+	ob->in_use = false;
+}
+
+static int order_run(void *ctx, unsigned int tid, u64 n)
+{
+	return 0;
+}
+
+static const struct rcunet_bench_variant order_variants[] = {
+	{ .name = "a", .role = RCUNET_ROLE_LOCKED, .setup = order_setup_a,
+	  .teardown = order_teardown, .run = order_run },
+	{ .name = "b", .role = RCUNET_ROLE_LOCKLESS, .twin = "a",
+	  .setup = order_setup_b, .teardown = order_teardown, .run = order_run },
+};
+
+static void bench_rounds_interleave_in_seeded_order(struct kunit *test)
+{
+	static struct order_bench ob;
+	struct rcunet_bench bench = {
+		.module = "kunit", .variants = order_variants,
+		.nr_variants = ARRAY_SIZE(order_variants), .ctx = &ob,
+	};
+	char spec1[] = "threads=1 loops=1 runs=15 seed=7";
+	char spec2[] = "threads=1 loops=1 runs=15 seed=7";
+	char first[ORDER_MAX + 1] = "";
+	struct rcunet_bench_spec s;
+	unsigned int i, ab = 0, ba = 0;
+	const size_t len = 4096;
+	char *buf;
+
+	buf = kunit_kzalloc(test, len, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	memset(&ob, 0, sizeof(ob));
+	KUNIT_ASSERT_EQ(test, rcunet_bench_parse(&bench, spec1, &s), 0);
+	KUNIT_ASSERT_EQ(test, rcunet_bench_run(&bench, &s, buf, len), 0);
+	KUNIT_EXPECT_FALSE(test, ob.overlapped);
+	KUNIT_EXPECT_FALSE(test, ob.in_use);
+	/* 1 warm-up + 15 rounds, each variant once a round */
+	KUNIT_ASSERT_EQ(test, ob.n, 32U);
+	for (i = 0; i < ob.n; i += 2) {
+		KUNIT_EXPECT_NE(test, ob.log[i], ob.log[i + 1]);
+		ab += ob.log[i] == 'a' && ob.log[i + 1] == 'b';
+		ba += ob.log[i] == 'b' && ob.log[i + 1] == 'a';
+	}
+	/* not always the declared order: both orders occur */
+	KUNIT_EXPECT_GT(test, ab, 0U);
+	KUNIT_EXPECT_GT(test, ba, 0U);
+	memcpy(first, ob.log, ob.n);
+
+	/* the same seed gives the same order: a run can be repeated */
+	memset(&ob, 0, sizeof(ob));
+	KUNIT_ASSERT_EQ(test, rcunet_bench_parse(&bench, spec2, &s), 0);
+	KUNIT_ASSERT_EQ(test, rcunet_bench_run(&bench, &s, buf, len), 0);
+	KUNIT_EXPECT_EQ(test, memcmp(first, ob.log, 32), 0);
+}
+
+/* --- cool-down: the fast thread keeps the load on for the slow one --- */
+
+struct cool_bench {
+	atomic64_t ops[2];
+};
+
+static int cool_run(void *ctx, unsigned int tid, u64 n)
+{
+	struct cool_bench *cb = ctx;
+
+	/* thread 0 is slow: thread 1 is done long before it */
+	if (tid == 0)
+		usleep_range(200, 300);
+	atomic64_add(n, &cb->ops[tid]);
+	return 0;
+}
+
+static const struct rcunet_bench_variant cool_variants[] = {
+	{ .name = "slow0", .role = RCUNET_ROLE_LOCKED, .run = cool_run },
+};
+
+static void bench_fast_thread_cools_down_until_the_last(struct kunit *test)
+{
+	static struct cool_bench cb;
+	struct rcunet_bench bench = {
+		.module = "kunit", .variants = cool_variants,
+		.nr_variants = ARRAY_SIZE(cool_variants), .ctx = &cb,
+	};
+	char spec[] = "threads=2 loops=1024 runs=2";
+	struct rcunet_bench_spec s;
+	const size_t len = 4096;
+	const s64 timed = 3 * 1024;	/* (1 warm-up + 2 runs) x loops */
+	char *buf;
+
+	buf = kunit_kzalloc(test, len, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	atomic64_set(&cb.ops[0], 0);
+	atomic64_set(&cb.ops[1], 0);
+	KUNIT_ASSERT_EQ(test, rcunet_bench_parse(&bench, spec, &s), 0);
+	KUNIT_ASSERT_EQ(test, rcunet_bench_run(&bench, &s, buf, len), 0);
+	/*
+	 * Thread 0 sleeps 200 us in each of its 4 chunks a run; thread 1 finishes its
+	 * 1024 ops at once and must go on (untimed) until thread 0 is done.
+	 */
+	KUNIT_EXPECT_GE(test, atomic64_read(&cb.ops[0]), timed);
+	KUNIT_EXPECT_GT(test, atomic64_read(&cb.ops[1]), timed);
 	KUNIT_EXPECT_NULL(test, strstr(buf, "error="));
 }
 
@@ -451,7 +713,7 @@ static void bench_setup_error_is_reported(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, rcunet_bench_parse(&count_bench, spec, &s), 0);
 	KUNIT_ASSERT_EQ(test, rcunet_bench_run(&count_bench, &s, buf,
 					       sizeof(buf)), 0);
-	KUNIT_EXPECT_NOT_NULL(test, strstr(buf, "variant=broken threads=1"));
+	KUNIT_EXPECT_NOT_NULL(test, strstr(buf, "variant=broken op=op threads=1"));
 	KUNIT_EXPECT_NOT_NULL(test, strstr(buf, "error=-19"));
 }
 
@@ -476,7 +738,7 @@ static void bench_variant_params_override_bench_params(struct kunit *test)
 {
 	struct rcunet_bench_spec s;
 	char spec[] = "variant=own threads=1 loops=5 runs=1";
-	char buf[512];
+	char buf[1024];
 
 	KUNIT_ASSERT_EQ(test, rcunet_bench_parse(&count_bench, spec, &s), 0);
 	KUNIT_ASSERT_EQ(test, rcunet_bench_run(&count_bench, &s, buf,
@@ -492,6 +754,11 @@ static struct kunit_case rcunet_core_bench_cases[] = {
 	KUNIT_CASE(bench_variant_params_override_bench_params),
 	KUNIT_CASE(bench_roles_checked_and_defaulted),
 	KUNIT_CASE(bench_many_threads_no_truncation),
+	KUNIT_CASE(bench_parse_variant_list_and_path),
+	KUNIT_CASE(bench_line_has_spread_overlap_and_self_cost),
+	KUNIT_CASE(bench_summary_quartiles_and_ci),
+	KUNIT_CASE(bench_rounds_interleave_in_seeded_order),
+	KUNIT_CASE(bench_fast_thread_cools_down_until_the_last),
 	{}
 };
 
