@@ -12,7 +12,7 @@ threads=${BENCH_THREADS:-1}
 if [ -n "$BENCH_QUICK" ] && [ "$BENCH_QUICK" != 0 ]; then
 	loops=${BENCH_LOOPS:-100} runs=${BENCH_RUNS:-3} slow_loops=10
 else
-	loops=${BENCH_LOOPS:-4000} runs=${BENCH_RUNS:-} slow_loops=512
+	loops=${BENCH_LOOPS:-10000} runs=${BENCH_RUNS:-} slow_loops=2048
 fi
 [ -w "$P" ] || { echo "md5pool bench: no $P" >&2; exit 1; }
 rc=0
