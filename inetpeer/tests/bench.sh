@@ -1,21 +1,20 @@
 # inetpeer benchmark driver (make bench): prints "module=inetpeer ..." lines.
-# Fast path at 1..N threads, one spec line per variant (variant= takes one
-# name or all, and all would give the slow-path variants the fast path's
-# loops): lookup hits with and without a reference for rwlock, rcu and the
-# live kernel's inet_getpeer() at 1K and 64K peers, and the 95/5
-# lookup/insert-remove mix at 1K. Slow path: insert+remove+free for rwlock
-# and rcu at 1K peers, loops a multiple of 256 (rcu-remove waits for its
-# grace period once per 256-op chunk).
-# Env: BENCH_THREADS, BENCH_QUICK, BENCH_LOOPS (fast path only), BENCH_RUNS
-# (unset: the core's default).
+# Fast path at 1..N threads, the variants of a spec interleaved by the
+# harness: every fast variant at 1K peers (lookup hits with and without a
+# reference for rwlock, rcu and the live kernel's inet_getpeer(), and the
+# 95/5 lookup/insert-remove mix), the five lookups again at 64K peers.
+# Slow path: insert+remove+free for rwlock and rcu at 1K peers, loops a
+# multiple of 256 (rcu-remove waits for its grace period once per 256-op
+# chunk). Env: BENCH_THREADS, BENCH_QUICK, BENCH_LOOPS (fast path only),
+# BENCH_RUNS (unset: the core's default).
 D=/proc/rcunet/inetpeer
 threads=${BENCH_THREADS:-1,2}
-lookups="rwlock rcu rwlock-noref rcu-noref kernel"
+lookups=rwlock,rcu,rwlock-noref,rcu-noref,kernel
 if [ -n "$BENCH_QUICK" ] && [ "$BENCH_QUICK" != 0 ]; then
-	loops=${BENCH_LOOPS:-2000} runs=${BENCH_RUNS:-3} sizes=1024
+	loops=${BENCH_LOOPS:-2000} runs=${BENCH_RUNS:-3} big=
 	slow_loops=256
 else
-	loops=${BENCH_LOOPS:-20000} runs=${BENCH_RUNS:-} sizes="1024 65536"
+	loops=${BENCH_LOOPS:-20000} runs=${BENCH_RUNS:-} big=65536
 	slow_loops=512
 fi
 [ -w $D/bench ] || { echo "inetpeer bench: no $D/bench" >&2; exit 1; }
@@ -36,15 +35,8 @@ bench() {
 		rc=1
 	fi
 }
-for n in $sizes; do
-	vs=$lookups
-	[ "$n" = 1024 ] && vs="$vs rwlock-mix rcu-mix"
-	for v in $vs; do
-		bench "variant=$v loops=$loops peers=$n mix=5"
-	done
-done
-for v in rwlock-remove rcu-remove; do
-	bench "variant=$v loops=$slow_loops peers=1024"
-done
+bench "path=fast loops=$loops peers=1024 mix=5"
+[ -n "$big" ] && bench "variant=$lookups loops=$loops peers=$big"
+bench "path=slow loops=$slow_loops peers=1024"
 [ -n "$old" ] && echo "$old" >$thr
 exit $rc
