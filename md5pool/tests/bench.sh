@@ -3,8 +3,8 @@
 # through legacy, percpu, percpu-ahash and kernel (the running kernel's
 # own TCP-MD5, the peer). Slow path (op pool-alloc+free): legacy-alloc and
 # percpu-alloc, fewer loops (one op builds and frees a whole pool).
-# One spec line per variant: variant= takes one name or all, and all would
-# give the slow-path variants the fast path's loops.
+# One spec line per path (path=fast|slow): the variants of a line are
+# measured in interleaved rounds, and the slow path gets its own loops.
 # Env: BENCH_THREADS, BENCH_QUICK, BENCH_LOOPS (fast path only),
 # BENCH_RUNS (unset: the core's default; BENCH_QUICK: 3).
 P=/proc/rcunet/md5pool/bench
@@ -26,11 +26,7 @@ bench() {
 	fi
 }
 for size in 64 1460; do
-	for v in legacy percpu percpu-ahash kernel; do
-		bench "variant=$v loops=$loops size=$size"
-	done
+	bench "path=fast loops=$loops size=$size"
 done
-for v in legacy-alloc percpu-alloc; do
-	bench "variant=$v loops=$slow_loops"
-done
+bench "path=slow loops=$slow_loops"
 exit $rc
