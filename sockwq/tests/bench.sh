@@ -16,9 +16,8 @@
 # multiple of gp_batch, so every thread's timed closes include whole grace
 # periods).
 #
-# One spec line per variant: variant= takes one name or all, and "all"
-# would run the close variants at the fast path's loops. The core
-# interleaves only the variants of one spec line.
+# One spec line per path (the close variants need far fewer loops): the
+# core interleaves the variants of one spec line, round by round.
 P=/proc/rcunet/sockwq/bench
 threads=${BENCH_THREADS:-1,2}
 if [ -n "$BENCH_QUICK" ]; then
@@ -39,12 +38,8 @@ spec() {
 	fi
 }
 for s in 0 1; do
-	for v in legacy rcu kernel; do
-		spec "variant=$v loops=$loops sleeper=$s"
-	done
+	spec "path=fast loops=$loops sleeper=$s"
 done
-for v in legacy-close rcu-close rcu-close-gp kernel-close; do
-	spec "variant=$v loops=$sloops"
-done
+spec "path=slow loops=$sloops"
 swq_stress bench -n "$msgs" -r "$mruns" || rc=1
 exit $rc
