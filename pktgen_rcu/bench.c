@@ -12,12 +12,11 @@
  * dummy device, against the kernel's pktgen) is measured by
  * tests/bench.sh through /proc/net/pktgen_rcu.
  *
- * Slow path (/proc/rcunet/pktgen_rcu/slow/bench): one op is "add+remove"
- * of a device on the thread's own list, what a writer pays for the
- * lockless scan. See pgr_bench_add_remove(). It has a bench file of its
- * own because the core's spec selects one variant or all: an op a
- * thousand times dearer than a scan needs other loops, and each file's
- * "variant=all" keeps its variants interleaved round by round.
+ * Slow path (.slow_path, path=slow): one op is "add+remove" of a device
+ * on the thread's own list, what a writer pays for the lockless scan. See
+ * pgr_bench_add_remove(). An op some thousand scans dear: a spec selects
+ * the path ("path=fast" / "path=slow loops=2560", as tests/bench.sh does),
+ * so that each path gets its own loops and its variants stay interleaved.
  *
  * There is no kernel peer here: the kernel's next_to_run() and
  * pktgen_remove_device() are static in pktgen.ko. tests/bench.sh compares
@@ -41,7 +40,6 @@ struct pgr_bench_ctx {
 };
 
 static struct pgr_bench_ctx pgr_bench_ctx = { .devs = 1 };
-static struct pgr_bench_ctx pgr_bench_slow_ctx = { .devs = 1 };
 
 static void pgr_bench_free(struct pgr_bench_ctx *ctx)
 {
@@ -208,10 +206,7 @@ static const struct rcunet_bench_variant pgr_bench_variants[] = {
 		.teardown	= pgr_bench_teardown,
 		.run		= pgr_bench_run,
 	},
-};
-
-/* alloc + add + remove + the grace period: see pgr_bench_add_remove() */
-static const struct rcunet_bench_variant pgr_bench_slow_variants[] = {
+	/* alloc + add + remove (+ grace period): see pgr_bench_add_remove() */
 	{
 		/* the original: unlink under if_lock, kfree() at once */
 		.name		= "legacy-remove",
@@ -276,44 +271,18 @@ static struct rcunet_bench pgr_bench = {
 	.show_params	= pgr_bench_show_params,
 };
 
-/* a multiple of the harness's 256-op chunk: one grace period per 256 ops */
-static struct rcunet_bench pgr_bench_slow = {
-	.module		= PGR_NAME,
-	.variants	= pgr_bench_slow_variants,
-	.nr_variants	= ARRAY_SIZE(pgr_bench_slow_variants),
-	.ctx		= &pgr_bench_slow_ctx,
-	.default_loops	= 2560,
-	.set_param	= pgr_bench_set_param,
-	.reset_params	= pgr_bench_reset_params,
-	.show_params	= pgr_bench_show_params,
-};
-
 static bool pgr_bench_created;
-static struct proc_dir_entry *pgr_bench_slow_dir;
 
 int pgr_bench_init(struct proc_dir_entry *dir)
 {
-	int err;
+	int err = rcunet_bench_create(dir, &pgr_bench);
 
-	err = rcunet_bench_create(dir, &pgr_bench);
-	if (err)
-		return err;
-	pgr_bench_created = true;
-	pgr_bench_slow_dir = proc_mkdir("slow", dir);
-	err = pgr_bench_slow_dir ? rcunet_bench_create(pgr_bench_slow_dir,
-						       &pgr_bench_slow) :
-				   -ENOMEM;
-	if (err)
-		pgr_bench_exit();
+	pgr_bench_created = !err;
 	return err;
 }
 
 void pgr_bench_exit(void)
 {
-	/* no-ops for what was never created; each waits for a running write */
-	rcunet_bench_remove(&pgr_bench_slow);
-	proc_remove(pgr_bench_slow_dir);
-	pgr_bench_slow_dir = NULL;
 	if (pgr_bench_created)
 		rcunet_bench_remove(&pgr_bench);
 	pgr_bench_created = false;

@@ -5,8 +5,8 @@
 #     a thread's list, legacy-remove (unlink under if_lock, kfree at once)
 #     vs rcu-remove (list_del_rcu, kfree_rcu, plus one synchronize_rcu()
 #     per 256 removals: the grace period the memory waits for)
-#     (/proc/rcunet/pktgen_rcu/slow/bench, path=slow; a file of its own so
-#     that each file's variant=all interleaves ops of like cost)
+#     (the same bench file, path=slow: its own loops, each path's variants
+#     interleaved)
 #  3. the whole generator on a dummy device with clone_skb, pktgen's own
 #     Result lines turned into the core's keys (op=xmit_dummy, path=fast):
 #     variants legacy and rcu (this module) and kernel (the kernel's
@@ -25,7 +25,6 @@
 # guest time this driver took.
 . /rcunet/tests/pktgen_rcu/pgr.lib
 B=/proc/rcunet/pktgen_rcu/bench
-SB=/proc/rcunet/pktgen_rcu/slow/bench
 threads=${BENCH_THREADS:-1,2}
 # guest uptime in centiseconds ("12.34" -> 1234)
 cs() { cut -d' ' -f1 /proc/uptime | tr -d .; }
@@ -43,12 +42,12 @@ clone=100000	# CLONE_SKB of commit 80e1e6db5c72's measurement
 size=512	# its TX-size
 
 # ---- 1. the scan alone
-echo "variant=all threads=$threads loops=$loops${runs:+ runs=$runs}" >$B || exit 1
+echo "variant=all path=fast threads=$threads loops=$loops${runs:+ runs=$runs}" >$B || exit 1
 cat $B
 
 # ---- 2. the removal, grace period included (loops a multiple of 256)
-echo "variant=all threads=$threads loops=$slow_loops${runs:+ runs=$runs}" >$SB || exit 1
-cat $SB
+echo "variant=all path=slow threads=$threads loops=$slow_loops${runs:+ runs=$runs}" >$B || exit 1
+cat $B
 
 # ---- 3. packets
 modprobe dummy numdummies=0 2>/dev/null
