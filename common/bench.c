@@ -47,10 +47,15 @@
 
 /* Ops per ->run() call; each chunk is timed on its own. */
 #define BENCH_CHUNK		256
-/* Room for one result line without its lists (per thread, per run). */
+/*
+ * Room for one result line without its names, the module's extra tokens
+ * and its lists: every number at its widest is 523 bytes.
+ */
 #define BENCH_LINE_SIZE		768
-#define BENCH_THREAD_SIZE	12
-#define BENCH_RUN_SIZE		14
+/* One list entry at its widest: ",%llu.%03u" of U64_MAX ps is 22 bytes. */
+#define BENCH_NUM_SIZE		22
+/* The module's extra tokens (->show_params()), NUL included. */
+#define BENCH_EXTRA_SIZE	96
 #define BENCH_DEFAULT_LOOPS	100000
 #define BENCH_DEFAULT_RUNS	15
 #define BENCH_MAX_LOOPS		10000000000ULL
@@ -148,18 +153,20 @@ static int bench_thread_fn(void *arg)
 	/*
 	 * Sleep while the writer creates the others: spinning threads would
 	 * starve kthreadd and the writer of their CPUs (with more threads
-	 * than CPUs, creating 130 threads took minutes).
+	 * than CPUs, creating 130 threads took minutes). Idle, not
+	 * uninterruptible: creating thousands of them can outlast the
+	 * hung-task timeout.
 	 */
-	wait_event(run->created_wq, READ_ONCE(run->created));
+	wait_event_idle(run->created_wq, READ_ONCE(run->created));
 	bench_check_in(run);
 	/*
 	 * Then spin rather than sleep: a wake-up per thread staggers the
-	 * starts by IPI and scheduling latency. cond_resched() lets a thread
-	 * bound to the same CPU (more threads than CPUs) get there.
+	 * starts by IPI and scheduling latency. cond_resched() lets the
+	 * writer, when it shares this CPU, get to the start line.
 	 */
 	if (run->oversubscribed)
 		/* pairs with the release in bench_check_in() */
-		wait_event(run->go_wq, smp_load_acquire(&run->go));
+		wait_event_idle(run->go_wq, smp_load_acquire(&run->go));
 	/* pairs with the release in bench_check_in(), as above */
 	while (!smp_load_acquire(&run->go)) {
 		cpu_relax();
@@ -173,8 +180,11 @@ static int bench_thread_fn(void *arg)
 		t0 = ktime_get_ns();
 		err = run->op(ctx, bt->tid, n);
 		busy += ktime_get_ns() - t0;
-		if (err)
+		if (err) {
+			/* this run is lost: the others need not finish theirs */
+			WRITE_ONCE(run->abort, true);
 			break;
+		}
 		left -= n;
 		/* outside the timed chunk: the reschedule is not the op's cost */
 		cond_resched();
@@ -293,7 +303,8 @@ static int bench_one_run(const struct rcunet_bench *bench,
 	}
 	for (i = 0; i < started; i++) {
 		kthread_stop(bts[i].task);
-		if (!err && bts[i].err)
+		/* an op's own error, not the -EINTR of those it stopped */
+		if (bts[i].err && (!err || err == -EINTR))
 			err = bts[i].err;
 	}
 	cpus_read_unlock();
@@ -303,10 +314,12 @@ static int bench_one_run(const struct rcunet_bench *bench,
 			busy += bts[i].busy_ns;
 			out->offcpu += bts[i].switches ? 1 : 0;
 			if (thread_ps)
-				thread_ps[i] = div64_u64(bts[i].busy_ns * 1000,
-							 loops);
+				thread_ps[i] = mul_u64_u64_div_u64(bts[i].busy_ns,
+								   1000, loops);
 		}
-		out->ps_per_op = div64_u64(busy * 1000, loops * nthreads);
+		/* busy * 1000 overflows at 8192 threads of 10^10 ops of 230 ns */
+		out->ps_per_op = mul_u64_u64_div_u64(busy, 1000,
+						     loops * nthreads);
 		out->overlap_pm = bench_overlap(bts, nthreads);
 	}
 	kfree(bts);
@@ -435,7 +448,7 @@ static void bench_emit(const struct rcunet_bench *bench,
 	size_t off = strlen(buf);
 	struct rcunet_bench_summary sum;
 	unsigned int r, t, runs = spec->runs, offcpu = 0;
-	char extra[96] = "";
+	char extra[BENCH_EXTRA_SIZE] = "";
 	u64 overlap;
 
 	off += scnprintf(buf + off, len - off,
@@ -708,13 +721,24 @@ RCUNET_EXPORT_FOR_TESTS(rcunet_bench_run);
 size_t rcunet_bench_result_size(const struct rcunet_bench *bench,
 				const struct rcunet_bench_spec *spec)
 {
-	size_t size = 1;
-	unsigned int t;
+	const struct rcunet_bench_variant *var;
+	size_t size = 1, names;
+	unsigned int t, v;
 
-	for (t = 0; t < spec->nr_threads; t++)
-		size += BENCH_LINE_SIZE + BENCH_THREAD_SIZE * spec->threads[t] +
-			BENCH_RUN_SIZE * spec->runs;
-	return size * hweight64(spec->variants);
+	for (v = 0; v < bench->nr_variants; v++) {
+		if (!(spec->variants & BIT_ULL(v)))
+			continue;
+		var = &bench->variants[v];
+		/* the names are the caller's: any length */
+		names = strlen(bench->module) + strlen(var->name) +
+			strlen(var->op ?: "op") + strlen(var->twin ?: "-") +
+			strlen(rcunet_bench_same_work(var) ?: "-");
+		for (t = 0; t < spec->nr_threads; t++)
+			size += BENCH_LINE_SIZE + names + BENCH_EXTRA_SIZE +
+				BENCH_NUM_SIZE *
+				((size_t)spec->threads[t] + spec->runs);
+	}
+	return size;
 }
 
 RCUNET_EXPORT_FOR_TESTS(rcunet_bench_result_size);

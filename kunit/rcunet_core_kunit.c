@@ -747,6 +747,98 @@ static void bench_variant_params_override_bench_params(struct kunit *test)
 	KUNIT_EXPECT_NULL(test, strstr(buf, "size="));
 }
 
+/* --- a failing op stops its run; names of any length fit --- */
+
+static int fail_on_tid1_run(void *ctx, unsigned int tid, u64 n)
+{
+	struct cool_bench *cb = ctx;
+
+	if (tid == 1)
+		return -EIO;
+	/* >= 100 us a chunk: 10^7 ops would take thread 0 seconds */
+	usleep_range(100, 200);
+	atomic64_add(n, &cb->ops[0]);
+	return 0;
+}
+
+static const struct rcunet_bench_variant fail_variants[] = {
+	{ .name = "fails", .role = RCUNET_ROLE_LOCKED, .run = fail_on_tid1_run },
+};
+
+static void bench_op_error_stops_the_other_threads(struct kunit *test)
+{
+	static struct cool_bench cb;
+	struct rcunet_bench bench = {
+		.module = "kunit", .variants = fail_variants,
+		.nr_variants = ARRAY_SIZE(fail_variants), .ctx = &cb,
+	};
+	char spec[] = "threads=2 loops=10000000 runs=1";
+	struct rcunet_bench_spec s;
+	const size_t len = 4096;
+	char *buf;
+
+	buf = kunit_kzalloc(test, len, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	atomic64_set(&cb.ops[0], 0);
+	KUNIT_ASSERT_EQ(test, rcunet_bench_parse(&bench, spec, &s), 0);
+	/* the op's -EIO, not the -EINTR of the thread it stopped */
+	KUNIT_ASSERT_EQ(test, rcunet_bench_run(&bench, &s, buf, len), 0);
+	KUNIT_EXPECT_NOT_NULL(test, strstr(buf, "variant=fails "));
+	KUNIT_EXPECT_NOT_NULL(test, strstr(buf, " error=-5\n"));
+	/* thread 0 stopped at a chunk boundary, not after its 10^7 ops */
+	KUNIT_EXPECT_LT(test, atomic64_read(&cb.ops[0]), 10000000LL);
+}
+
+#define LONG_NAME	150
+
+static char long_module[LONG_NAME + 1], long_locked[LONG_NAME + 1];
+static char long_lockless[LONG_NAME + 1], long_op[LONG_NAME + 1];
+
+static int long_show_params(void *ctx, char *buf, size_t len)
+{
+	/* as much as the harness takes: it cuts at its own buffer */
+	return scnprintf(buf, len, "%s=%s", long_op, long_op);
+}
+
+static void bench_long_names_fit_the_result_size(struct kunit *test)
+{
+	const struct rcunet_bench_variant vars[] = {
+		{ .name = long_locked, .op = long_op,
+		  .role = RCUNET_ROLE_LOCKED, .run = count_run },
+		{ .name = long_lockless, .op = long_op,
+		  .role = RCUNET_ROLE_LOCKLESS, .twin = long_locked,
+		  .same_work_as = long_lockless, .run = count_run },
+	};
+	const struct rcunet_bench bench = {
+		.module = long_module, .variants = vars,
+		.nr_variants = ARRAY_SIZE(vars), .ctx = &count_ctx,
+		.show_params = long_show_params,
+	};
+	char spec[] = "threads=1,2 loops=2 runs=3";
+	struct rcunet_bench_spec s;
+	unsigned int lines = 0;
+	size_t len;
+	char *buf, *p;
+
+	memset(long_module, 'm', LONG_NAME);
+	memset(long_locked, 'l', LONG_NAME);
+	memset(long_lockless, 'f', LONG_NAME);
+	memset(long_op, 'o', LONG_NAME);
+	KUNIT_ASSERT_EQ(test, rcunet_bench_check_roles(&bench), 0);
+	KUNIT_ASSERT_EQ(test, rcunet_bench_parse(&bench, spec, &s), 0);
+	len = rcunet_bench_result_size(&bench, &s);
+	buf = kunit_kzalloc(test, len, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	KUNIT_ASSERT_EQ(test, rcunet_bench_run(&bench, &s, buf, len), 0);
+	KUNIT_EXPECT_NOT_NULL(test, strstr(buf, long_lockless));
+	KUNIT_EXPECT_NULL(test, strstr(buf, "error="));
+	/* a line for each variant at each thread count, none cut */
+	for (p = buf; *p; p++)
+		lines += *p == '\n';
+	KUNIT_EXPECT_EQ(test, lines, 4U);
+	KUNIT_EXPECT_EQ(test, buf[strlen(buf) - 1], '\n');
+}
+
 static struct kunit_case rcunet_core_bench_cases[] = {
 	KUNIT_CASE(bench_parse_defaults_and_errors),
 	KUNIT_CASE(bench_run_counts_every_op),
@@ -759,6 +851,8 @@ static struct kunit_case rcunet_core_bench_cases[] = {
 	KUNIT_CASE(bench_summary_quartiles_and_ci),
 	KUNIT_CASE(bench_rounds_interleave_in_seeded_order),
 	KUNIT_CASE(bench_fast_thread_cools_down_until_the_last),
+	KUNIT_CASE(bench_op_error_stops_the_other_threads),
+	KUNIT_CASE(bench_long_names_fit_the_result_size),
 	{}
 };
 
