@@ -7,12 +7,12 @@
 # BENCH_THREADS (default 1,2), BENCH_RUNS (runs per thread count; unset:
 # the core's default), BENCH_LOOPS (the fast path's loops; the slow path's
 # stay below the harness's 256-op chunk, see bench.c), BENCH_QUICK=1 (a
-# seconds-long smoke run: few loops, 3 runs).
+# seconds-long smoke run: few loops, 3 runs unless BENCH_RUNS).
 B=/proc/rcunet/pcpuref/bench
 threads=${BENCH_THREADS:-1,2}
 runs=${BENCH_RUNS:+runs=$BENCH_RUNS}
 if [ -n "$BENCH_QUICK" ]; then
-	loops=2000 slow_loops=2 runs=runs=3
+	loops=2000 slow_loops=2 runs=runs=${BENCH_RUNS:-3}
 else
 	loops=300000 slow_loops=12
 fi
@@ -20,16 +20,17 @@ loops=${BENCH_LOOPS:-$loops}
 out=/tmp/pcpuref-bench.$$
 : >$out
 rc=0
-# One spec per variant: the core's variant= takes one name or all, and
-# the fast path's loops would be hours of grace periods on the slow path.
-for v in atomic refcount percpu netdev percpu_ref atomic-unregister percpu-unregister; do
+# Two specs: the fast path's variants interleaved at their loops, the
+# slow path's at theirs (the fast path's loops would be hours of grace
+# periods there).
+for p in fast slow; do
 	n=$loops
-	case $v in *-unregister) n=$slow_loops ;; esac
+	[ $p = slow ] && n=$slow_loops
 	# shellcheck disable=SC2086 # $runs is empty or one word
-	if echo "variant=$v threads=$threads loops=$n $runs" >$B; then
+	if echo "variant=all path=$p threads=$threads loops=$n $runs" >$B; then
 		cat $B >>$out
 	else
-		echo "pcpuref bench: variant=$v failed" >&2
+		echo "pcpuref bench: path=$p failed" >&2
 		rc=1
 	fi
 done

@@ -5,9 +5,9 @@
 # hammer one shared counter per fast-path variant and the teardown checks
 # it is back at its base; the slow path's register+unregister cycles run
 # on both threads at once: a concurrency test, so it also runs on the
-# KCSAN kernel. One spec per variant (variant= takes one name or all, and
-# the slow path's loops are grace periods): the lines of every spec are
-# collected in $R (named bench: the case names say which file they read).
+# KCSAN kernel. One spec per path (the slow path's loops are grace
+# periods): the lines of both are collected in $R (named bench: the case
+# names say which file they read).
 # shellcheck source-path=SCRIPTDIR source=../../scripts/guest/lib.sh
 . /rcunet/guest/lib.sh
 B=/proc/rcunet/pcpuref/bench
@@ -17,14 +17,12 @@ SLOW="atomic-unregister percpu-unregister"
 rc=0
 mkdir -p "${R%/*}" && : >$R
 dmesg -c >/dev/null
-for v in $FAST $SLOW; do
-	loops=20000
-	case " $SLOW " in *" $v "*) loops=3 ;; esac
-	if echo "variant=$v threads=1,2 loops=$loops runs=1" >$B; then
+for spec in "path=fast loops=20000" "path=slow loops=3"; do
+	if echo "variant=all $spec threads=1,2 runs=1" >$B; then
 		cat $B >>$R
-		case_ok "pcpuref/bench_run_$v"
+		case_ok "pcpuref/bench_run_${spec%% *}"
 	else
-		case_fail "pcpuref/bench_run_$v"; rc=1
+		case_fail "pcpuref/bench_run_${spec%% *}"; rc=1
 	fi
 done
 for v in $FAST $SLOW; do
