@@ -522,9 +522,11 @@ static int bench_measure_threads(const struct rcunet_bench *bench,
 
 	nr += hweight64(spec->variants);
 	meas = kcalloc(nr, sizeof(*meas), GFP_KERNEL);
+	if (!meas)
+		return -ENOMEM;
 	order = kcalloc(nr, sizeof(*order), GFP_KERNEL);
 	scratch = kcalloc(runs, sizeof(*scratch), GFP_KERNEL);
-	if (!meas || !order || !scratch) {
+	if (!order || !scratch) {
 		err = -ENOMEM;
 		goto out;
 	}
@@ -574,7 +576,7 @@ static int bench_measure_threads(const struct rcunet_bench *bench,
 		bench_emit(bench, spec, &meas[i], nthreads, self_ps, scratch,
 			   buf, len);
 out:
-	for (i = 0; meas && i < nr; i++) {
+	for (i = 0; i < nr; i++) {
 		kfree(meas[i].samples);
 		kvfree(meas[i].thread_ps);
 	}
