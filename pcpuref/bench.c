@@ -438,8 +438,8 @@ static struct rcunet_bench pcref_bench = {
 	.variants = pcref_bench_variants,
 	.nr_variants = ARRAY_SIZE(pcref_bench_variants),
 	.ctx = &pcref_bench_ctx,
+	/* no default_runs: the core's default (15) applies */
 	.default_loops = 100000,
-	.default_runs = 5,
 };
 
 int pcref_bench_init(struct proc_dir_entry *dir)
