@@ -14,6 +14,8 @@ esac
 
 say() { printf '[rcunet %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { say "error: $*"; exit 1; }
+# kconfig_value FILE KEY: KEY's value in the kernel config FILE (empty if unset)
+kconfig_value() { sed -n "s/^$2=//p" "$1" 2>/dev/null | head -n 1; }
 
 # The first sign of a failed torture on a console: a torture FAILURE line
 # or the head of a kernel report (scripts/torture stops on it, and both
