@@ -49,7 +49,7 @@
 #define BENCH_CHUNK		256
 /*
  * Room for one result line without its names, the module's extra tokens
- * and its lists: every number at its widest is 523 bytes.
+ * and its lists: every number at its widest is 533 bytes.
  */
 #define BENCH_LINE_SIZE		768
 /* One list entry at its widest: ",%llu.%03u" of U64_MAX ps is 22 bytes. */
@@ -79,6 +79,13 @@ struct bench_run {
 	const struct rcunet_bench *bench;
 	int (*op)(void *ctx, unsigned int tid, u64 n);
 	u64 loops;
+	/*
+	 * Ops per untimed cool-down call: a chunk for a fast op, one for a
+	 * slow-path op (a grace period each: 256 of them would keep the
+	 * finished thread, and the next visit, waiting long after the last
+	 * timed op).
+	 */
+	u64 cool_chunk;
 	/* every thread exists: they may check in (set once, then woken) */
 	bool created;
 	wait_queue_head_t created_wq;
@@ -198,7 +205,7 @@ static int bench_thread_fn(void *arg)
 	/* cool-down: untimed ops until the slowest thread is done */
 	while (!err && !run->oversubscribed && atomic_read(&run->timing) > 0 &&
 	       !READ_ONCE(run->abort)) {
-		if (run->op(ctx, bt->tid, BENCH_CHUNK))
+		if (run->op(ctx, bt->tid, run->cool_chunk))
 			break;
 		cond_resched();
 	}
@@ -247,12 +254,17 @@ static u32 bench_overlap(const struct bench_thread *bts, unsigned int n)
  * @thread_ps is not NULL, each thread's cost per op in picoseconds.
  */
 static int bench_one_run(const struct rcunet_bench *bench,
-			 int (*op)(void *ctx, unsigned int tid, u64 n),
+			 const struct rcunet_bench_variant *var,
 			 unsigned int nthreads, u64 loops,
 			 struct bench_sample *out, u64 *thread_ps)
 {
 	struct bench_thread *bts;
-	struct bench_run run = { .bench = bench, .op = op, .loops = loops };
+	struct bench_run run = {
+		.bench = bench,
+		.op = var ? var->run : bench_empty_op,
+		.loops = loops,
+		.cool_chunk = var && var->slow_path ? 1 : BENCH_CHUNK,
+	};
 	unsigned int i, started = 0;
 	u64 busy = 0;
 	int err = 0;
@@ -268,7 +280,13 @@ static int bench_one_run(const struct rcunet_bench *bench,
 	run.oversubscribed = nthreads > num_online_cpus();
 	init_completion(&run.done);
 
-	cpus_read_lock();	/* keep the chosen CPUs online while bound */
+	/*
+	 * Keep the chosen CPUs online only while binding and waking: held
+	 * across the run, a slow-path variant (a grace period per op) would
+	 * hold a CPU hotplug writer off for minutes. A CPU that goes down
+	 * mid-run moves its thread; the switch is counted as offcpu.
+	 */
+	cpus_read_lock();
 	for (i = 0; i < nthreads; i++) {
 		bts[i].run = &run;
 		bts[i].tid = i;
@@ -283,6 +301,7 @@ static int bench_one_run(const struct rcunet_bench *bench,
 		wake_up_process(bts[i].task);
 		started++;
 	}
+	cpus_read_unlock();
 	if (err) {
 		/* threads never created will not count down: do it for them */
 		WRITE_ONCE(run.abort, true);
@@ -307,7 +326,6 @@ static int bench_one_run(const struct rcunet_bench *bench,
 		if (bts[i].err && (!err || err == -EINTR))
 			err = bts[i].err;
 	}
-	cpus_read_unlock();
 	if (!err && out) {
 		memset(out, 0, sizeof(*out));
 		for (i = 0; i < nthreads; i++) {
@@ -417,8 +435,8 @@ static int bench_visit(const struct rcunet_bench *bench,
 	 */
 	rcu_barrier();
 	usleep_range(BENCH_SETTLE_US, 2 * BENCH_SETTLE_US);
-	err = bench_one_run(bench, var ? var->run : bench_empty_op, nthreads,
-			    loops, measured ? &m->samples[round] : NULL,
+	err = bench_one_run(bench, var, nthreads, loops,
+			    measured ? &m->samples[round] : NULL,
 			    measured ? m->thread_ps + round * nthreads : NULL);
 	if (var && var->teardown)
 		var->teardown(bench->ctx);
@@ -492,10 +510,10 @@ static void bench_emit(const struct rcunet_bench *bench,
 			 overlap < BENCH_OVERLAP_WARN ? "overlap" :
 			 (offcpu ? "" : "-"), spec->seed);
 	off += scnprintf(buf + off, len - off,
-			 " role=%s twin=%s same_work_as=%s path=%s",
+			 " role=%s twin=%s same_work_as=%s previous=%s path=%s",
 			 rcunet_role_name(var->role), var->twin ?: "-",
 			 rcunet_bench_same_work(var) ?: "-",
-			 var->slow_path ? "slow" : "fast");
+			 var->previous ?: "-", var->slow_path ? "slow" : "fast");
 	for (r = 0; r < runs; r++)
 		off += put_ns(buf + off, len - off, r ? "," : " run_ns=",
 			      m->samples[r].ps_per_op);
@@ -734,7 +752,8 @@ size_t rcunet_bench_result_size(const struct rcunet_bench *bench,
 		/* the names are the caller's: any length */
 		names = strlen(bench->module) + strlen(var->name) +
 			strlen(var->op ?: "op") + strlen(var->twin ?: "-") +
-			strlen(rcunet_bench_same_work(var) ?: "-");
+			strlen(rcunet_bench_same_work(var) ?: "-") +
+			strlen(var->previous ?: "-");
 		for (t = 0; t < spec->nr_threads; t++)
 			size += BENCH_LINE_SIZE + names + BENCH_EXTRA_SIZE +
 				BENCH_NUM_SIZE *
@@ -854,6 +873,13 @@ int rcunet_bench_check_roles(const struct rcunet_bench *bench)
 		    !bench_variant_by_name(bench, var->same_work_as))
 			return bench_role_error(bench, var,
 						"same_work_as names no variant");
+		/* a later stage of the lockless design follows another one */
+		if (var->previous &&
+		    (var->role != RCUNET_ROLE_LOCKLESS ||
+		     !bench_variant_by_name(bench, var->previous) ||
+		     !strcmp(var->previous, var->name)))
+			return bench_role_error(bench, var,
+						"previous names no other variant, or this is no lockless variant");
 	}
 	return 0;
 }
@@ -868,10 +894,10 @@ static int rcunet_bench_variants_show(struct seq_file *m, void *v)
 
 	for (i = 0; i < bench->nr_variants; i++) {
 		var = &bench->variants[i];
-		seq_printf(m, "variant=%s op=%s role=%s twin=%s same_work_as=%s path=%s\n",
+		seq_printf(m, "variant=%s op=%s role=%s twin=%s same_work_as=%s previous=%s path=%s\n",
 			   var->name, var->op ?: "op", rcunet_role_name(var->role),
 			   var->twin ?: "-", rcunet_bench_same_work(var) ?: "-",
-			   var->slow_path ? "slow" : "fast");
+			   var->previous ?: "-", var->slow_path ? "slow" : "fast");
 	}
 	return 0;
 }

@@ -323,6 +323,13 @@ struct rcunet_bench_variant {
 	 */
 	const char *same_work_as;
 	/*
+	 * The design stage this one follows in mainline's history, when it is
+	 * a later step than the seed (inetpeer's seqlock after the seed's RCU
+	 * AVL): printed as previous=, the report's "x previous" ratio. NULL
+	 * (printed "-") for the locked original, the seed and the peers.
+	 */
+	const char *previous;
+	/*
 	 * True for a slow-path op the lockless design pays for (unregister
 	 * waiting for per-cpu refs, a removal's grace period, a close, a first
 	 * allocation): printed as path=slow, tabled apart from the fast path.

@@ -366,7 +366,7 @@ static void bench_run_counts_every_op(struct kunit *test)
 	KUNIT_EXPECT_NOT_NULL(test, strstr(buf, " per_thread_ns="));
 	KUNIT_EXPECT_NOT_NULL(test, strstr(buf, " size=64\n"));
 	KUNIT_EXPECT_NOT_NULL(test, strstr(buf,
-					   " role=locked twin=- same_work_as=count path=fast "));
+					   " role=locked twin=- same_work_as=count previous=- path=fast "));
 	KUNIT_EXPECT_NULL(test, strstr(buf, "error="));
 }
 
@@ -590,6 +590,58 @@ static void bench_fast_thread_cools_down_until_the_last(struct kunit *test)
 }
 
 /*
+ * A slow-path op (a grace period each) must cool down one op per call: a
+ * fast thread asking for 256 of them after its timed ops would outlast the
+ * slowest thread by 256 grace periods. Every call is either a thread's
+ * timed chunk (all @loops, fewer than 256) or a single cool-down op.
+ */
+struct slow_cool_bench {
+	atomic_t calls, other_sizes;
+	u64 loops;
+};
+
+static int slow_cool_run(void *ctx, unsigned int tid, u64 n)
+{
+	struct slow_cool_bench *sc = ctx;
+
+	if (tid == 0)
+		usleep_range(2000, 3000);
+	atomic_inc(&sc->calls);
+	if (n != 1 && n != sc->loops)
+		atomic_inc(&sc->other_sizes);
+	return 0;
+}
+
+static const struct rcunet_bench_variant slow_cool_variants[] = {
+	{ .name = "slow", .role = RCUNET_ROLE_LOCKED, .slow_path = true,
+	  .run = slow_cool_run },
+};
+
+static void bench_slow_path_cools_down_one_op_at_a_time(struct kunit *test)
+{
+	static struct slow_cool_bench sc = { .loops = 3 };
+	struct rcunet_bench bench = {
+		.module = "kunit", .variants = slow_cool_variants,
+		.nr_variants = ARRAY_SIZE(slow_cool_variants), .ctx = &sc,
+	};
+	char spec[] = "path=slow threads=2 loops=3 runs=2";
+	struct rcunet_bench_spec s;
+	const size_t len = 4096;
+	char *buf;
+
+	buf = kunit_kzalloc(test, len, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	atomic_set(&sc.calls, 0);
+	atomic_set(&sc.other_sizes, 0);
+	KUNIT_ASSERT_EQ(test, rcunet_bench_parse(&bench, spec, &s), 0);
+	KUNIT_ASSERT_EQ(test, rcunet_bench_run(&bench, &s, buf, len), 0);
+	/* 3 rounds x 2 threads timed calls, and thread 1 cooled down */
+	KUNIT_EXPECT_GT(test, atomic_read(&sc.calls), 6);
+	KUNIT_EXPECT_EQ(test, atomic_read(&sc.other_sizes), 0);
+	KUNIT_EXPECT_NULL(test, strstr(buf, "error="));
+}
+
+/*
  * More threads than the old caps (64 threads, 8 counts) and than CPUs: a
  * bench-host run on a big machine asks for 1,2,4,...,N. Every line must
  * come back whole, with one per-thread figure per thread; a buffer too
@@ -640,6 +692,8 @@ static void bench_roles_checked_and_defaulted(struct kunit *test)
 		{ .name = "kernel", .role = RCUNET_ROLE_PEER, .twin = "rwlock",
 		  .same_work_as = "rcu-noref" },
 		{ .name = "other", .role = RCUNET_ROLE_PEER, .twin = "rwlock" },
+		{ .name = "seqlock", .role = RCUNET_ROLE_LOCKLESS,
+		  .twin = "rwlock", .previous = "rcu" },
 	};
 	static const struct rcunet_bench_variant no_role[] = {
 		{ .name = "a" },
@@ -661,6 +715,21 @@ static void bench_roles_checked_and_defaulted(struct kunit *test)
 		{ .name = "b", .role = RCUNET_ROLE_LOCKLESS, .twin = "a",
 		  .same_work_as = "zz" },
 	};
+	/* previous: only a lockless stage, naming another existing variant */
+	static const struct rcunet_bench_variant bad_previous[][3] = {
+		{ { .name = "a", .role = RCUNET_ROLE_LOCKED },
+		  { .name = "b", .role = RCUNET_ROLE_LOCKLESS, .twin = "a",
+		    .previous = "zz" } },
+		{ { .name = "a", .role = RCUNET_ROLE_LOCKED },
+		  { .name = "b", .role = RCUNET_ROLE_LOCKLESS, .twin = "a",
+		    .previous = "b" } },
+		{ { .name = "a", .role = RCUNET_ROLE_LOCKED },
+		  { .name = "b", .role = RCUNET_ROLE_LOCKLESS, .twin = "a" },
+		  { .name = "c", .role = RCUNET_ROLE_PEER, .twin = "a",
+		    .previous = "b" } },
+	};
+	struct rcunet_bench b_prev = { .module = "kunit", .nr_variants = 3 };
+	unsigned int i;
 	const struct rcunet_bench b_good = {
 		.module = "kunit", .variants = good,
 		.nr_variants = ARRAY_SIZE(good),
@@ -693,6 +762,12 @@ static void bench_roles_checked_and_defaulted(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, rcunet_bench_check_roles(&b_twin), -EINVAL);
 	KUNIT_EXPECT_EQ(test, rcunet_bench_check_roles(&b_locked), -EINVAL);
 	KUNIT_EXPECT_EQ(test, rcunet_bench_check_roles(&b_same), -EINVAL);
+	for (i = 0; i < ARRAY_SIZE(bad_previous); i++) {
+		b_prev.variants = bad_previous[i];
+		b_prev.nr_variants = bad_previous[i][2].name ? 3 : 2;
+		KUNIT_EXPECT_EQ_MSG(test, rcunet_bench_check_roles(&b_prev),
+				    -EINVAL, "bad previous case %u", i);
+	}
 
 	/* locked: itself; lockless: its twin unless it says; peer: only if it says */
 	KUNIT_EXPECT_STREQ(test, rcunet_bench_same_work(&good[0]), "rwlock");
@@ -793,6 +868,7 @@ static void bench_op_error_stops_the_other_threads(struct kunit *test)
 
 static char long_module[LONG_NAME + 1], long_locked[LONG_NAME + 1];
 static char long_lockless[LONG_NAME + 1], long_op[LONG_NAME + 1];
+static char long_stage[LONG_NAME + 1];
 
 static int long_show_params(void *ctx, char *buf, size_t len)
 {
@@ -808,6 +884,10 @@ static void bench_long_names_fit_the_result_size(struct kunit *test)
 		{ .name = long_lockless, .op = long_op,
 		  .role = RCUNET_ROLE_LOCKLESS, .twin = long_locked,
 		  .same_work_as = long_lockless, .run = count_run },
+		{ .name = long_stage, .op = long_op,
+		  .role = RCUNET_ROLE_LOCKLESS, .twin = long_locked,
+		  .same_work_as = long_lockless, .previous = long_lockless,
+		  .run = count_run },
 	};
 	const struct rcunet_bench bench = {
 		.module = long_module, .variants = vars,
@@ -823,6 +903,7 @@ static void bench_long_names_fit_the_result_size(struct kunit *test)
 	memset(long_module, 'm', LONG_NAME);
 	memset(long_locked, 'l', LONG_NAME);
 	memset(long_lockless, 'f', LONG_NAME);
+	memset(long_stage, 's', LONG_NAME);
 	memset(long_op, 'o', LONG_NAME);
 	KUNIT_ASSERT_EQ(test, rcunet_bench_check_roles(&bench), 0);
 	KUNIT_ASSERT_EQ(test, rcunet_bench_parse(&bench, spec, &s), 0);
@@ -835,7 +916,8 @@ static void bench_long_names_fit_the_result_size(struct kunit *test)
 	/* a line for each variant at each thread count, none cut */
 	for (p = buf; *p; p++)
 		lines += *p == '\n';
-	KUNIT_EXPECT_EQ(test, lines, 4U);
+	KUNIT_EXPECT_EQ(test, lines, 6U);
+	KUNIT_EXPECT_NOT_NULL(test, strstr(buf, " previous=fff"));
 	KUNIT_EXPECT_EQ(test, buf[strlen(buf) - 1], '\n');
 }
 
@@ -851,6 +933,7 @@ static struct kunit_case rcunet_core_bench_cases[] = {
 	KUNIT_CASE(bench_summary_quartiles_and_ci),
 	KUNIT_CASE(bench_rounds_interleave_in_seeded_order),
 	KUNIT_CASE(bench_fast_thread_cools_down_until_the_last),
+	KUNIT_CASE(bench_slow_path_cools_down_one_op_at_a_time),
 	KUNIT_CASE(bench_op_error_stops_the_other_threads),
 	KUNIT_CASE(bench_long_names_fit_the_result_size),
 	{}

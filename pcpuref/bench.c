@@ -33,21 +33,10 @@
 #include "../common/rcunet.h"
 #include "internal.h"
 
-/*
- * A slow-path thread in the current run: which kthread it is and how many
- * ops its first ->run() call asked for (see pcref_bench_unreg_run()).
- */
-struct pcref_bench_slot {
-	pid_t pid;
-	u64 first_n;
-};
-
 struct pcref_bench_ctx {
 	struct pcref_dev *dev;		/* percpu, atomic, refcount */
 	struct net_device *netdev;	/* netdev */
 	struct percpu_ref ref;		/* percpu_ref */
-	struct pcref_bench_slot *slots;	/* the slow path: one per thread */
-	unsigned int nr_slots;
 };
 
 static struct pcref_bench_ctx pcref_bench_ctx;
@@ -237,33 +226,6 @@ static int pcref_bench_percpu_ref_run(void *ctx, unsigned int tid, u64 n)
 }
 
 /*
- * The most ops the harness asks of one ->run() call (rcunet.h: @n <= 256).
- * A thread's first call of a run asks for min(loops, 256).
- */
-#define PCREF_BENCH_CHUNK	256
-
-static int pcref_bench_unreg_setup(void *ctx, unsigned int nthreads)
-{
-	struct pcref_bench_ctx *c = ctx;
-
-	c->slots = kvcalloc(nthreads, sizeof(*c->slots), GFP_KERNEL);
-	if (!c->slots)
-		return -ENOMEM;
-	c->nr_slots = nthreads;
-	return 0;
-}
-
-static void pcref_bench_unreg_teardown(void *ctx)
-{
-	struct pcref_bench_ctx *c = ctx;
-
-	/* every op freed its own device: only the slots are left */
-	kvfree(c->slots);
-	c->slots = NULL;
-	c->nr_slots = 0;
-}
-
-/*
  * A hold counted on @cpu's slot, as a this_cpu_inc() running on @cpu
  * leaves it. The device is private to the calling thread until it is
  * freed (never listed, so no lookup, listing or other thread reaches it),
@@ -316,32 +278,14 @@ static int pcref_bench_unreg_cycle(enum pcref_variant v)
 }
 
 /*
- * @n cycles, except in the cool-down. After its timed ops a thread is
- * called again, untimed, for 256 ops at a time until the slowest thread is
- * done; 256 cycles are 256 grace periods, which would keep this thread
- * (and the next measurement) waiting for seconds after the last timed op.
- * A first call that asked for fewer than 256 ops asked for all @loops of
- * the run, so every later call of the same kthread (a new run has new
- * kthreads: the pid tells them apart) is the cool-down, and one cycle per
- * call keeps the contention until the slowest thread is done. With @loops
- * of 256 or more every call does all its ops.
+ * @n register+unregister cycles; in the cool-down the harness asks for one
+ * at a time (a slow-path variant), so a finished thread keeps the
+ * contention without outlasting the slowest one by 256 grace periods.
  */
-static int pcref_bench_unreg_run(struct pcref_bench_ctx *c, unsigned int tid,
-				 u64 n, enum pcref_variant v)
+static int pcref_bench_unreg_run(u64 n, enum pcref_variant v)
 {
-	struct pcref_bench_slot *slot;
-	pid_t pid = task_pid_nr(current);
 	int err;
 
-	if (tid >= c->nr_slots)
-		return -EINVAL;
-	slot = &c->slots[tid];
-	if (slot->pid != pid) {
-		slot->pid = pid;
-		slot->first_n = n;
-	} else if (slot->first_n < PCREF_BENCH_CHUNK) {
-		n = 1;
-	}
 	while (n--) {
 		err = pcref_bench_unreg_cycle(v);
 		if (err)
@@ -352,12 +296,12 @@ static int pcref_bench_unreg_run(struct pcref_bench_ctx *c, unsigned int tid,
 
 static int pcref_bench_percpu_unreg_run(void *ctx, unsigned int tid, u64 n)
 {
-	return pcref_bench_unreg_run(ctx, tid, n, PCREF_PERCPU);
+	return pcref_bench_unreg_run(n, PCREF_PERCPU);
 }
 
 static int pcref_bench_atomic_unreg_run(void *ctx, unsigned int tid, u64 n)
 {
-	return pcref_bench_unreg_run(ctx, tid, n, PCREF_ATOMIC);
+	return pcref_bench_unreg_run(n, PCREF_ATOMIC);
 }
 
 /* How many slots the unregister's sum covers (and references per op). */
@@ -418,16 +362,12 @@ static const struct rcunet_bench_variant pcref_bench_variants[] = {
 	}, {
 		.name = "atomic-unregister", .op = "register+unregister",
 		.role = RCUNET_ROLE_LOCKED, .slow_path = true,
-		.setup = pcref_bench_unreg_setup,
-		.teardown = pcref_bench_unreg_teardown,
 		.run = pcref_bench_atomic_unreg_run,
 		.show_params = pcref_bench_unreg_show_params,
 	}, {
 		.name = "percpu-unregister", .op = "register+unregister",
 		.role = RCUNET_ROLE_LOCKLESS, .twin = "atomic-unregister",
 		.slow_path = true,
-		.setup = pcref_bench_unreg_setup,
-		.teardown = pcref_bench_unreg_teardown,
 		.run = pcref_bench_percpu_unreg_run,
 		.show_params = pcref_bench_unreg_show_params,
 	},

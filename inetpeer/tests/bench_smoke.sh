@@ -34,7 +34,7 @@ variant() {
 	else
 		case_fail "bench_smoke/line_$1" "${line:-no line}"; rc=1
 	fi
-	if grep -q "^variant=$1 op=[^ ]* role=$2 twin=$3 same_work_as=$4 path=$5$" $D/variants; then
+	if grep -q "^variant=$1 op=[^ ]* role=$2 twin=$3 same_work_as=$4 previous=- path=$5$" $D/variants; then
 		case_ok "bench_smoke/variants_$1"
 	else
 		case_fail "bench_smoke/variants_$1" "$(grep "^variant=$1 " $D/variants)"; rc=1

@@ -50,7 +50,7 @@ while read -r v op role twin same path; do
 	*)
 		# every declared token, wherever the harness prints it; size=64
 		# on a fast-path line only (the slow-path ops ignore size=)
-		want="op=$op role=$role twin=$twin same_work_as=$same path=$path"
+		want="op=$op role=$role twin=$twin same_work_as=$same previous=- path=$path"
 		[ "$path" = fast ] && want="$want size=64"
 		bad=
 		for tok in $want; do
@@ -65,7 +65,7 @@ while read -r v op role twin same path; do
 			case_fail "bench_smoke/line_$v" "want$bad: $line"; rc=1
 		fi ;;
 	esac
-	if grep -qx "variant=$v op=$op role=$role twin=$twin same_work_as=$same path=$path" "$P/variants"; then
+	if grep -qx "variant=$v op=$op role=$role twin=$twin same_work_as=$same previous=- path=$path" "$P/variants"; then
 		case_ok "bench_smoke/variants_$v"
 	else
 		case_fail "bench_smoke/variants_$v" "$(grep "variant=$v " "$P/variants")"; rc=1

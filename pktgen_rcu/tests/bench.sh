@@ -141,9 +141,9 @@ for nt in $(echo "$threads" | tr ',' ' '); do
 			t=$((t + 1))
 		done
 		case $v in
-		legacy) roles="role=locked twin=- same_work_as=legacy path=fast" ;;
-		rcu) roles="role=lockless twin=legacy same_work_as=legacy path=fast" ;;
-		kernel) roles="role=peer twin=legacy same_work_as=rcu path=fast" ;;
+		legacy) roles="role=locked twin=- same_work_as=legacy previous=- path=fast" ;;
+		rcu) roles="role=lockless twin=legacy same_work_as=legacy previous=- path=fast" ;;
+		kernel) roles="role=peer twin=legacy same_work_as=rcu previous=- path=fast" ;;
 		esac
 		echo "module=pktgen_rcu variant=$v op=xmit_dummy threads=$nt loops=$count runs=$pruns" \
 			"ns_per_op_median=$(ns "$med") ns_per_op_min=$(ns "$min") ns_per_op_max=$(ns "$max")" \

@@ -18,7 +18,7 @@ while read -r v op role twin same path; do
 	if [ -z "$line" ] || ! echo "$line" | grep -q "ops_per_sec=[1-9]"; then
 		case_fail "$name" "missing or zero"
 		fail=1
-	elif ! echo "$line" | grep -q " role=$role twin=$twin same_work_as=$same path=$path "; then
+	elif ! echo "$line" | grep -q " role=$role twin=$twin same_work_as=$same previous=- path=$path "; then
 		case_fail "$name" "roles: $line"
 		fail=1
 	else
@@ -33,10 +33,10 @@ legacy xmit_dummy locked - legacy fast
 rcu xmit_dummy lockless legacy legacy fast
 kernel xmit_dummy peer legacy rcu fast
 EOT
-want="variant=legacy op=next_to_run role=locked twin=- same_work_as=legacy path=fast
-variant=rcu op=next_to_run role=lockless twin=legacy same_work_as=legacy path=fast
-variant=legacy-remove op=add+remove role=locked twin=- same_work_as=legacy-remove path=slow
-variant=rcu-remove op=add+remove+gp/256 role=lockless twin=legacy-remove same_work_as=legacy-remove path=slow"
+want="variant=legacy op=next_to_run role=locked twin=- same_work_as=legacy previous=- path=fast
+variant=rcu op=next_to_run role=lockless twin=legacy same_work_as=legacy previous=- path=fast
+variant=legacy-remove op=add+remove role=locked twin=- same_work_as=legacy-remove previous=- path=slow
+variant=rcu-remove op=add+remove+gp/256 role=lockless twin=legacy-remove same_work_as=legacy-remove previous=- path=slow"
 if [ "$(cat /proc/rcunet/pktgen_rcu/variants)" = "$want" ]; then
 	case_ok bench_smoke/variants_file
 else

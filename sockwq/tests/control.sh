@@ -14,12 +14,12 @@ check stats-readable grep -q '^producers: 0$' $P/stats
 check stats-ops-first sh -c "sed -n 1p $P/stats | grep -q '^ops: [0-9][0-9]*$'"
 check stats-errors-second sh -c "sed -n 2p $P/stats | grep -q '^errors: [0-9][0-9]*$'"
 check stats-key-value sh -c "! grep -qv '^[a-z_]*: [^ ]' $P/stats"
-check variants-roles grep -qx 'variant=kernel op=data_ready role=peer twin=legacy same_work_as=rcu path=fast' $P/variants
+check variants-roles grep -qx 'variant=kernel op=data_ready role=peer twin=legacy same_work_as=rcu previous=- path=fast' $P/variants
 # the slow path (create+close), each variant with its role and path=slow
-check variants-slow sh -c "grep -qx 'variant=legacy-close op=create+close role=locked twin=- same_work_as=legacy-close path=slow' $P/variants &&
-	grep -qx 'variant=rcu-close op=create+close role=lockless twin=legacy-close same_work_as=legacy-close path=slow' $P/variants &&
-	grep -qx 'variant=rcu-close-gp op=create+close+gp role=lockless twin=legacy-close same_work_as=legacy-close path=slow' $P/variants &&
-	grep -qx 'variant=kernel-close op=create+close role=peer twin=legacy-close same_work_as=- path=slow' $P/variants"
+check variants-slow sh -c "grep -qx 'variant=legacy-close op=create+close role=locked twin=- same_work_as=legacy-close previous=- path=slow' $P/variants &&
+	grep -qx 'variant=rcu-close op=create+close role=lockless twin=legacy-close same_work_as=legacy-close previous=- path=slow' $P/variants &&
+	grep -qx 'variant=rcu-close-gp op=create+close+gp role=lockless twin=legacy-close same_work_as=legacy-close previous=- path=slow' $P/variants &&
+	grep -qx 'variant=kernel-close op=create+close role=peer twin=legacy-close same_work_as=- previous=- path=slow' $P/variants"
 check variants-count test "$(grep -c . $P/variants)" -eq 7
 rate0=$(sed -n 's/^rate: //p' $P/stats)
 err0=$(sed -n 's/^errors: //p' $P/stats)
