@@ -9,7 +9,11 @@
  * unregister that must wait for a held reference and warn while it waits,
  * and a lookup by name held (by the core's test hook) between finding the
  * device and holding it while the device is unregistered: the unregister's
- * grace period must wait for it.
+ * grace period must wait for it. The tracker variant (the stage after the
+ * per-cpu counter) runs every parameterised case with untracked holds,
+ * plus its own: a tracked reference held across an unregister is named by
+ * the holders listing while the unregister waits, and tracked puts that
+ * cannot be right (no tracker, another device's) are refused.
  * Timings are never asserted (the tests run under TCG): "waits" is checked
  * by state, not by elapsed time.
  *
@@ -25,10 +29,10 @@
 #include "../pcpuref/pcpuref.h"
 
 static const enum pcref_variant pcref_kt_variants[] = {
-	PCREF_PERCPU, PCREF_ATOMIC, PCREF_REFCOUNT,
+	PCREF_PERCPU, PCREF_ATOMIC, PCREF_REFCOUNT, PCREF_TRACKER,
 };
 
-/* "percpu/lockless", "atomic/locked", "refcount/locked" */
+/* "percpu/lockless", "atomic/locked", "refcount/locked", "tracker/lockless" */
 static void pcref_kt_variant_desc(const enum pcref_variant *v, char *desc)
 {
 	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "%s/%s", pcref_variant_name(*v),
@@ -375,12 +379,120 @@ static void pcref_kt_refcount_refuses_underflow(struct kunit *test)
 	pcref_unregister(dev);
 }
 
+/* Does the holders listing have DEV's reference for OWNER, and in which state? */
+struct pcref_kt_holder_find {
+	const char *dev;
+	const char *owner;
+	unsigned int found;
+	unsigned int unregistering;
+};
+
+/* Runs under the device's trk_lock: no sleeping, no KUnit expectations. */
+static void pcref_kt_holder_match(const struct pcref_holder *h, void *arg)
+{
+	struct pcref_kt_holder_find *f = arg;
+
+	if (strcmp(h->dev, f->dev) || strcmp(h->owner, f->owner))
+		return;
+	f->found++;
+	f->unregistering += h->unregistering;
+}
+
+static struct pcref_kt_holder_find pcref_kt_holders(const char *dev,
+						    const char *owner)
+{
+	struct pcref_kt_holder_find f = { .dev = dev, .owner = owner };
+
+	pcref_walk_holders(pcref_kt_holder_match, &f);
+	return f;
+}
+
+/*
+ * Tracked puts that cannot be right are refused and change nothing: a
+ * tracker of another device (it stays valid for its own), no tracker at
+ * all (never taken), a second put of the same tracker (cleared by the
+ * first); tracked calls on a device without trackers are refused too, as
+ * is a hold into a tracker slot still in use. Only the right put drops
+ * the reference.
+ */
+static void pcref_kt_tracker_refuses_bad_put(struct kunit *test)
+{
+	struct pcref_dev *a, *b, *plain = NULL;
+	struct pcref_tracker *trk = NULL, *none = NULL, *busy;
+	struct pcref_kt_holder_find f;
+	int err;
+
+	a = pcref_kt_register(test, "kt_trk_a", PCREF_TRACKER);
+	b = a ? pcref_kt_register(test, "kt_trk_b", PCREF_TRACKER) : NULL;
+	if (b)
+		plain = pcref_kt_register(test, "kt_trk_p", PCREF_PERCPU);
+	if (!plain)
+		goto out;
+
+	err = pcref_hold_tracked(a, &trk, "kt_owner", GFP_KERNEL);
+	KUNIT_EXPECT_EQ(test, err, 0);
+	if (err)
+		goto out;
+	KUNIT_EXPECT_EQ(test, pcref_refcnt_read(a), 2);
+	KUNIT_EXPECT_EQ(test, pcref_tracker_count(a), 1U);
+	f = pcref_kt_holders("kt_trk_a", "kt_owner");
+	KUNIT_EXPECT_EQ(test, f.found, 1U);
+	KUNIT_EXPECT_EQ(test, f.unregistering, 0U);
+
+	/* a's tracker on b: refused, both devices as they were */
+	KUNIT_EXPECT_EQ(test, pcref_put_tracked(b, &trk), -EINVAL);
+	KUNIT_EXPECT_PTR_NE(test, trk, NULL);
+	KUNIT_EXPECT_EQ(test, pcref_refcnt_read(b), 1);
+	KUNIT_EXPECT_EQ(test, atomic_read(&b->trk_refused), 1);
+	KUNIT_EXPECT_EQ(test, pcref_refcnt_read(a), 2);
+	KUNIT_EXPECT_EQ(test, pcref_tracker_count(a), 1U);
+
+	/* no tracker: refused, no underflow */
+	KUNIT_EXPECT_EQ(test, pcref_put_tracked(a, &none), -ENOENT);
+	KUNIT_EXPECT_EQ(test, pcref_refcnt_read(a), 2);
+	/* a hold into a slot in use would lose its tracker: refused */
+	busy = trk;
+	KUNIT_EXPECT_EQ(test, pcref_hold_tracked(a, &busy, "kt_again",
+						 GFP_KERNEL), -EBUSY);
+	KUNIT_EXPECT_PTR_EQ(test, busy, trk);
+	KUNIT_EXPECT_EQ(test, pcref_refcnt_read(a), 2);
+	/* the device has no trackers: refused both ways */
+	KUNIT_EXPECT_EQ(test, pcref_hold_tracked(plain, &none, "kt_owner",
+						 GFP_KERNEL), -EINVAL);
+	KUNIT_EXPECT_PTR_EQ(test, none, NULL);
+	KUNIT_EXPECT_EQ(test, pcref_put_tracked(plain, &trk), -EINVAL);
+	KUNIT_EXPECT_EQ(test, pcref_refcnt_read(plain), 1);
+
+	/* the right put: dropped, tracker gone and cleared */
+	KUNIT_EXPECT_EQ(test, pcref_put_tracked(a, &trk), 0);
+	KUNIT_EXPECT_PTR_EQ(test, trk, NULL);
+	KUNIT_EXPECT_EQ(test, pcref_refcnt_read(a), 1);
+	KUNIT_EXPECT_EQ(test, pcref_tracker_count(a), 0U);
+	f = pcref_kt_holders("kt_trk_a", "kt_owner");
+	KUNIT_EXPECT_EQ(test, f.found, 0U);
+	/* and its second put finds no tracker */
+	KUNIT_EXPECT_EQ(test, pcref_put_tracked(a, &trk), -ENOENT);
+	KUNIT_EXPECT_EQ(test, pcref_refcnt_read(a), 1);
+	KUNIT_EXPECT_EQ(test, atomic_read(&a->trk_refused), 2);
+out:
+	/* whatever a failed step left held, with its tracker */
+	if (trk)
+		pcref_put_tracked(a, &trk);
+	if (plain)
+		pcref_unregister(plain);
+	if (b)
+		pcref_unregister(b);
+	if (a)
+		pcref_unregister(a);
+}
+
 static struct kunit_case pcref_kt_cases[] = {
 	KUNIT_CASE(pcref_kt_variants_agree),
 	KUNIT_CASE_PARAM(pcref_kt_register_errors, pcref_kt_variant_gen_params),
 	KUNIT_CASE_PARAM(pcref_kt_by_name_spares_owned,
 			 pcref_kt_variant_gen_params),
 	KUNIT_CASE(pcref_kt_refcount_refuses_underflow),
+	KUNIT_CASE(pcref_kt_tracker_refuses_bad_put),
 	{}
 };
 
@@ -452,7 +564,7 @@ static void pcref_kt_sum_exact_across_cpus(struct kunit *test)
 	 * Percpu: the first CPU put n*iters references it took only iters
 	 * of; its slot is negative and only the sum is right.
 	 */
-	if (*v == PCREF_PERCPU && n > 1)
+	if (pcref_variant_percpu(*v) && n > 1)
 		KUNIT_EXPECT_LT(test, pcref_kt_slot(dev, jobs[0].cpu), 0);
 	kunit_info(test, "%u threads, %llu ops\n", n,
 		   (u64)n * PCREF_KT_ITERS * 3 + (u64)n * PCREF_KT_ITERS +
@@ -505,7 +617,7 @@ static void pcref_kt_sum_survives_cpu_hotplug(struct kunit *test)
 	if (!pcref_kt_run(test, &job, victim))
 		goto out;
 	held = refs;
-	if (*v == PCREF_PERCPU) {
+	if (pcref_variant_percpu(*v)) {
 		slot = pcref_kt_slot(dev, victim);
 		KUNIT_EXPECT_GE(test, slot, refs);
 	}
@@ -519,7 +631,7 @@ static void pcref_kt_sum_survives_cpu_hotplug(struct kunit *test)
 	/* the offline CPU's holds are still held, and still summed */
 	KUNIT_EXPECT_FALSE(test, cpu_online(victim));
 	KUNIT_EXPECT_EQ(test, pcref_refcnt_read(dev), 1 + refs);
-	if (*v == PCREF_PERCPU)
+	if (pcref_variant_percpu(*v))
 		KUNIT_EXPECT_EQ(test, pcref_kt_slot(dev, victim), slot);
 
 	/* half of them are put while it is away, from a surviving CPU */
@@ -871,6 +983,79 @@ out:
 	pcref_test_set_hooks(NULL);
 }
 
+/*
+ * The tracker stage's point: a leaked reference is named. A tracked
+ * reference for owner "leaker" is held while another thread unregisters
+ * the device (with a 50 ms warning interval). While that unregister
+ * waits, the holders listing (the procfs "holders" file's walk) must name
+ * "leaker" on the device, as unregistering (it is unlisted by then, so a
+ * listing of the registry alone would miss it), and the wait warnings
+ * must have named a holder; then the tracked put lets it complete, and
+ * the listing forgets the device. If the hold recorded no tracker, the
+ * listing and the warnings name nobody and the case fails.
+ */
+static void pcref_kt_tracker_names_leaker(struct kunit *test)
+{
+	struct pcref_kt_job unreg = {
+		.fn = pcref_kt_unregister_fn, .warn_ms = 50,
+	};
+	struct pcref_tracker *trk = NULL;
+	struct pcref_kt_listener l = {};
+	struct pcref_kt_holder_find f;
+	struct pcref_dev *dev;
+	bool done;
+	int err;
+
+	dev = pcref_kt_register(test, "kt_leak", PCREF_TRACKER);
+	if (!dev)
+		return;
+	err = pcref_hold_tracked(dev, &trk, "leaker", GFP_KERNEL);
+	KUNIT_EXPECT_EQ(test, err, 0);
+	if (err) {
+		pcref_unregister(dev);
+		return;
+	}
+	if (!pcref_kt_listen(test, &l, dev, false)) {
+		pcref_put_tracked(dev, &trk);
+		pcref_unregister(dev);
+		return;
+	}
+	unreg.dev = dev;
+	if (!pcref_kt_go(test, &unreg, -1)) {
+		pcref_unregister_notifier(&l.nb);
+		pcref_put_tracked(dev, &trk);
+		pcref_unregister(dev);
+		return;
+	}
+	/*
+	 * A re-announcement comes a second into the wait: past many 50 ms
+	 * warning intervals, each naming the holders it finds.
+	 */
+	KUNIT_EXPECT_TRUE(test, pcref_kt_wait_announces(&l, 2,
+							PCREF_KT_WAIT_MS));
+	f = pcref_kt_holders("kt_leak", "leaker");
+	KUNIT_EXPECT_EQ_MSG(test, f.found, 1U,
+			    "the holders listing does not name \"leaker\" while the unregister waits for its reference");
+	KUNIT_EXPECT_EQ_MSG(test, f.unregistering, f.found,
+			    "\"leaker\" listed, but not as holding an unregistering device");
+	done = completion_done(&unreg.done);
+	KUNIT_EXPECT_FALSE_MSG(test, done,
+			       "unregister returned while a tracked reference was held");
+	/* an unregister that returned anyway freed @dev with our tracker */
+	if (!done) {
+		KUNIT_EXPECT_EQ(test, pcref_tracker_count(dev), 1U);
+		KUNIT_EXPECT_EQ(test, pcref_put_tracked(dev, &trk), 0);
+	}
+	KUNIT_EXPECT_TRUE(test, pcref_kt_wait(&unreg));
+	pcref_kt_stop(&unreg);
+	KUNIT_EXPECT_GE(test, unreg.stats.warnings, 1U);
+	KUNIT_EXPECT_GE_MSG(test, unreg.stats.named, 1U,
+			    "the wait warnings named no holder");
+	f = pcref_kt_holders("kt_leak", "leaker");
+	KUNIT_EXPECT_EQ(test, f.found, 0U);
+	pcref_unregister_notifier(&l.nb);
+}
+
 static struct kunit_case pcref_kt_stress_cases[] = {
 	KUNIT_CASE_PARAM(pcref_kt_sum_exact_across_cpus,
 			 pcref_kt_variant_gen_params),
@@ -884,6 +1069,7 @@ static struct kunit_case pcref_kt_stress_cases[] = {
 			 pcref_kt_variant_gen_params),
 	KUNIT_CASE_PARAM(pcref_kt_lookup_races_unregister,
 			 pcref_kt_variant_gen_params),
+	KUNIT_CASE(pcref_kt_tracker_names_leaker),
 	{}
 };
 

@@ -9,7 +9,10 @@
  * device (per-cpu under CONFIG_PCPU_DEV_REFCNT, the mainline peer;
  * dev_hold()/dev_put() on a kernel without them), and
  * percpu_ref_get()/percpu_ref_put() from lib/percpu-refcount.c (the
- * generic peer). The fast paths are called
+ * generic peer), and the tracker variant, the stage mainline went to next
+ * (commits 4e66934eaadc, 4d92b95ff2f9, d62607c3fe45: a hold+put with a
+ * tracker, netdev_hold()/netdev_put() on a CONFIG_NET_DEV_REFCNT_TRACKER
+ * kernel). The fast paths are called
  * directly, not through pcref_hold(), so only the counter is measured;
  * the refcount variant times refcount_inc()+refcount_dec() as the kernel
  * does, not pcref_refcount_put()'s refusing put.
@@ -18,7 +21,8 @@
  * life, register+unregister, with a reference taken on every possible
  * CPU, so that the unregister's poll sums one slot per possible CPU. Each
  * thread cycles its own private devices; atomic-unregister is the shared
- * counter's same cycle.
+ * counter's same cycle, tracker-unregister the tracker's (every one of
+ * those references tracked).
  */
 #define pr_fmt(fmt) "pcpuref: " fmt
 
@@ -76,6 +80,11 @@ static int pcref_bench_refcount_setup(void *ctx, unsigned int nthreads)
 	return pcref_bench_dev_setup(ctx, PCREF_REFCOUNT);
 }
 
+static int pcref_bench_tracker_setup(void *ctx, unsigned int nthreads)
+{
+	return pcref_bench_dev_setup(ctx, PCREF_TRACKER);
+}
+
 static void pcref_bench_dev_teardown(void *ctx)
 {
 	struct pcref_bench_ctx *c = ctx;
@@ -108,6 +117,36 @@ static int pcref_bench_atomic_run(void *ctx, unsigned int tid, u64 n)
 	while (n--) {
 		pcref_atomic_hold(dev);
 		pcref_atomic_put(dev);
+	}
+	return 0;
+}
+
+/*
+ * What a tracked reference costs (netdev_hold()/netdev_put() with a
+ * tracker, GFP_ATOMIC as the dst path passes): the percpu increment and
+ * decrement plus the tracker, allocated, listed under the device's
+ * trk_lock, unlisted under it again and freed. Every thread's trackers go
+ * on the one device's list: the shared cache line is back (the lock and
+ * the list head), which is what this variant measures. Called directly,
+ * as the other variants' fast paths are (not pcref_put_tracked(), which
+ * also counts the op in the stats).
+ */
+static int pcref_bench_tracker_run(void *ctx, unsigned int tid, u64 n)
+{
+	struct pcref_dev *dev = ((struct pcref_bench_ctx *)ctx)->dev;
+	struct pcref_tracker *trk = NULL;
+	int err;
+
+	while (n--) {
+		err = pcref_tracker_track(dev, &trk, "bench", _THIS_IP_,
+					  GFP_ATOMIC);
+		if (err)
+			return err;
+		pcref_percpu_hold(dev);
+		err = pcref_tracker_untrack(dev, &trk);
+		if (err)
+			return err;
+		pcref_percpu_put(dev);
 	}
 	return 0;
 }
@@ -254,15 +293,57 @@ static void pcref_bench_hold_on(struct pcref_dev *dev, unsigned int cpu)
  * both counters, and the registry holds 64 devices, fewer than a bench
  * host's threads).
  */
+/* References a tracker cycle holds at once (its trackers on our stack). */
+#define PCREF_BENCH_TRK_BATCH	32
+
+/*
+ * The tracker's cycle: one tracked reference per possible CPU, counted on
+ * that CPU's slot as the percpu cycle counts it, each with its tracker
+ * (allocated, listed), then all put with their trackers on this thread's
+ * CPU. At most PCREF_BENCH_TRK_BATCH are held at once (their tracker
+ * pointers are on the stack; a machine has more possible CPUs than that
+ * can hold), which changes nothing the unregister sees: every one is put
+ * before it starts.
+ */
+static int pcref_bench_tracker_refs(struct pcref_dev *dev)
+{
+	struct pcref_tracker *trk[PCREF_BENCH_TRK_BATCH] = {};
+	unsigned int cpu, i, n = 0;
+	int err = 0;
+
+	for_each_possible_cpu(cpu) {
+		err = pcref_tracker_track(dev, &trk[n], "bench", _THIS_IP_,
+					  GFP_KERNEL);
+		if (err)
+			break;
+		pcref_bench_hold_on(dev, cpu);
+		if (++n < PCREF_BENCH_TRK_BATCH)
+			continue;
+		for (i = 0; i < n; i++) {
+			pcref_tracker_untrack(dev, &trk[i]);
+			pcref_percpu_put(dev);
+		}
+		n = 0;
+	}
+	for (i = 0; i < n; i++) {
+		pcref_tracker_untrack(dev, &trk[i]);
+		pcref_percpu_put(dev);
+	}
+	return err;
+}
+
 static int pcref_bench_unreg_cycle(enum pcref_variant v)
 {
 	struct pcref_dev *dev;
 	unsigned int cpu;
+	int err = 0;
 
 	dev = pcref_dev_new("bench", v);
 	if (IS_ERR(dev))
 		return PTR_ERR(dev);
-	if (v == PCREF_PERCPU) {
+	if (v == PCREF_TRACKER) {
+		err = pcref_bench_tracker_refs(dev);
+	} else if (v == PCREF_PERCPU) {
 		for_each_possible_cpu(cpu)
 			pcref_bench_hold_on(dev, cpu);
 		for_each_possible_cpu(cpu)
@@ -274,7 +355,7 @@ static int pcref_bench_unreg_cycle(enum pcref_variant v)
 			pcref_atomic_put(dev);
 	}
 	pcref_unregister_unlisted(dev);
-	return 0;
+	return err;
 }
 
 /*
@@ -304,6 +385,11 @@ static int pcref_bench_atomic_unreg_run(void *ctx, unsigned int tid, u64 n)
 	return pcref_bench_unreg_run(n, PCREF_ATOMIC);
 }
 
+static int pcref_bench_tracker_unreg_run(void *ctx, unsigned int tid, u64 n)
+{
+	return pcref_bench_unreg_run(n, PCREF_TRACKER);
+}
+
 /* How many slots the unregister's sum covers (and references per op). */
 static int pcref_bench_unreg_show_params(void *ctx, char *buf, size_t len)
 {
@@ -326,6 +412,12 @@ static int pcref_bench_unreg_show_params(void *ctx, char *buf, size_t len)
  * unregister_netdev(), runs under rtnl_lock with sysfs, uevents, every
  * netdevice notifier of the system and rcu_barrier() in netdev_run_todo(),
  * other work than this counter's cycle by orders of magnitude.
+ *
+ * The next stage, tracker (and tracker-unregister), is lockless in its
+ * counting and measured against the same locked original (twin atomic,
+ * so "x locked" keeps its meaning: the same hold+put job), naming percpu
+ * (percpu-unregister) as the stage it follows (previous=, "x previous":
+ * what the tracking adds to the per-cpu counter).
  */
 static const struct rcunet_bench_variant pcref_bench_variants[] = {
 	{
@@ -369,6 +461,20 @@ static const struct rcunet_bench_variant pcref_bench_variants[] = {
 		.role = RCUNET_ROLE_LOCKLESS, .twin = "atomic-unregister",
 		.slow_path = true,
 		.run = pcref_bench_percpu_unreg_run,
+		.show_params = pcref_bench_unreg_show_params,
+	}, {
+		.name = "tracker", .op = "hold+put",
+		.role = RCUNET_ROLE_LOCKLESS, .twin = "atomic",
+		.previous = "percpu",
+		.setup = pcref_bench_tracker_setup,
+		.teardown = pcref_bench_dev_teardown,
+		.run = pcref_bench_tracker_run,
+	}, {
+		.name = "tracker-unregister", .op = "register+unregister",
+		.role = RCUNET_ROLE_LOCKLESS, .twin = "atomic-unregister",
+		.previous = "percpu-unregister",
+		.slow_path = true,
+		.run = pcref_bench_tracker_unreg_run,
 		.show_params = pcref_bench_unreg_show_params,
 	},
 };

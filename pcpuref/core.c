@@ -3,7 +3,9 @@
  * pcpuref core: the per-cpu counter that commit 9b546410b92e ("net: percpu
  * net_device refcount") put in net_device, the device registry with its
  * unregister wait, and (at the end) module init/exit. The locked original,
- * the shared atomic_t, is in legacy.c.
+ * the shared atomic_t, is in legacy.c; the stage after it, the reference
+ * tracker (the same counter, plus a list naming each tracked holder), in
+ * tracker.c.
  *
  * Why the per-cpu sum is safe to poll, and the rule it rests on.
  *
@@ -71,13 +73,15 @@ static const char *const pcref_variant_names[PCREF_NR_VARIANTS] = {
 	[PCREF_PERCPU] = "percpu",
 	[PCREF_ATOMIC] = "atomic",
 	[PCREF_REFCOUNT] = "refcount",
+	[PCREF_TRACKER] = "tracker",
 };
 
 /**
  * pcref_variant_name() - a storage variant's name
  * @v: the variant
  *
- * Return: "percpu", "atomic", "refcount", or "?" for anything else.
+ * Return: "percpu", "atomic", "refcount", "tracker", or "?" for anything
+ * else.
  */
 const char *pcref_variant_name(enum pcref_variant v)
 {
@@ -88,7 +92,7 @@ RCUNET_EXPORT_FOR_TESTS(pcref_variant_name);
 
 /**
  * pcref_parse_variant() - a storage variant from its name
- * @s: "percpu", "atomic" or "refcount"
+ * @s: "percpu", "atomic", "refcount" or "tracker"
  * @out: the variant, set only on success
  *
  * Return: 0, or -EINVAL for an unknown name.
@@ -127,7 +131,7 @@ RCUNET_EXPORT_FOR_TESTS(pcref_name_valid);
 
 /**
  * pcref_percpu_read() - the summed count of a percpu device
- * @dev: a device of variant PCREF_PERCPU
+ * @dev: a device of variant PCREF_PERCPU or PCREF_TRACKER
  *
  * Sums over *possible* CPUs, not online ones: a CPU that went offline
  * keeps its slot, and the holds counted there are still held.
@@ -162,8 +166,10 @@ int pcref_counter_init(struct pcref_dev *dev, enum pcref_variant v)
 {
 	dev->variant = v;
 	dev->nr_ops = &pcref_nr_ops;
-	if (v != PCREF_PERCPU)
+	if (!pcref_variant_percpu(v))
 		return pcref_legacy_counter_init(dev, v);
+	if (v == PCREF_TRACKER)
+		pcref_tracker_init(dev);
 	dev->pcpu_refcnt = alloc_percpu(int);
 	return dev->pcpu_refcnt ? 0 : -ENOMEM;
 }
@@ -174,11 +180,16 @@ RCUNET_EXPORT_FOR_TESTS(pcref_counter_init);
  * pcref_counter_destroy() - free a device's counter storage
  * @dev: a device set up with pcref_counter_init()
  *
+ * A tracker device's trackers still listed (references put untracked)
+ * are logged and freed.
+ *
  * Context: process.
  */
 void pcref_counter_destroy(struct pcref_dev *dev)
 {
-	if (dev->variant == PCREF_PERCPU) {
+	if (dev->variant == PCREF_TRACKER)
+		pcref_tracker_destroy(dev);
+	if (pcref_variant_percpu(dev->variant)) {
 		free_percpu(dev->pcpu_refcnt);
 		dev->pcpu_refcnt = NULL;
 	}
@@ -189,7 +200,7 @@ RCUNET_EXPORT_FOR_TESTS(pcref_counter_destroy);
 /* Add the registry's base reference to a fresh counter. */
 void pcref_counter_set_base(struct pcref_dev *dev)
 {
-	if (dev->variant == PCREF_PERCPU)
+	if (pcref_variant_percpu(dev->variant))
 		pcref_percpu_hold(dev);
 	else
 		pcref_legacy_set_base(dev);
@@ -413,7 +424,9 @@ static void pcref_announce(struct pcref_dev *dev, struct pcref_unreg_stats *st)
 /*
  * Second half of an unregister, for a device already unlisted (or never
  * listed: the bench's op): wait for the references, then free. Warns every
- * @warn_ms while references remain. Sleeps; no locks held.
+ * @warn_ms while references remain. Sleeps; no locks held. A tracker
+ * device comes in on the dying list (pcref_release_begin()) and leaves it
+ * before the free.
  */
 static void pcref_release(struct pcref_dev *dev, unsigned int warn_ms,
 			  struct pcref_unreg_stats *stats)
@@ -421,6 +434,7 @@ static void pcref_release(struct pcref_dev *dev, unsigned int warn_ms,
 	struct pcref_unreg_stats st = {};
 	unsigned long announced, warned;
 	unsigned int wait = PCREF_WAIT_MIN_MS;
+	bool tracked = dev->variant == PCREF_TRACKER;
 	int refcnt;
 
 	might_sleep();
@@ -455,6 +469,9 @@ static void pcref_release(struct pcref_dev *dev, unsigned int warn_ms,
 			atomic_inc(&dev->wait_warnings);
 			atomic_long_inc(&pcref_totals.wait_warnings);
 			st.warnings++;
+			/* and who: the holders whose trackers are listed */
+			if (tracked)
+				st.named += pcref_tracker_report(dev);
 			warned = jiffies;
 		}
 	}
@@ -464,16 +481,30 @@ static void pcref_release(struct pcref_dev *dev, unsigned int warn_ms,
 		       dev->name, refcnt);
 		atomic_long_inc(&pcref_totals.below_base);
 	}
+	if (tracked)
+		pcref_tracker_set_dying(dev, false);
 	pcref_counter_destroy(dev);
 	kfree(dev);
 	if (stats)
 		*stats = st;
 }
 
+/*
+ * Before the release: a tracker device goes on the dying list, so the
+ * holders listing finds it from now on (it skips it in the registry,
+ * which still shows it to readers until the release's grace period ends).
+ */
+static void pcref_release_begin(struct pcref_dev *dev)
+{
+	if (dev->variant == PCREF_TRACKER)
+		pcref_tracker_set_dying(dev, true);
+}
+
 /* The release of a device the registry listed: counted in the stats. */
 static void pcref_unregister_wait(struct pcref_dev *dev, unsigned int warn_ms,
 				  struct pcref_unreg_stats *stats)
 {
+	pcref_release_begin(dev);
 	pcref_release(dev, warn_ms, stats);
 	atomic_long_inc(&pcref_totals.unregistered);
 }
@@ -497,6 +528,7 @@ static unsigned int pcref_warn_ms(void)
  */
 void pcref_unregister_unlisted(struct pcref_dev *dev)
 {
+	pcref_release_begin(dev);
 	pcref_release(dev, pcref_warn_ms(), NULL);
 }
 

@@ -30,6 +30,16 @@ void pcref_unlist_locked(struct pcref_dev *dev);
 struct pcref_dev *pcref_dev_new(const char *name, enum pcref_variant v);
 void pcref_unregister_unlisted(struct pcref_dev *dev);
 
+/* tracker.c: the tracker variant's list of holders. */
+void pcref_tracker_init(struct pcref_dev *dev);
+void pcref_tracker_destroy(struct pcref_dev *dev);
+int pcref_tracker_track(struct pcref_dev *dev, struct pcref_tracker **trackerp,
+			const char *owner, unsigned long ip, gfp_t gfp);
+int pcref_tracker_untrack(struct pcref_dev *dev,
+			  struct pcref_tracker **trackerp);
+void pcref_tracker_set_dying(struct pcref_dev *dev, bool dying);
+unsigned int pcref_tracker_report(struct pcref_dev *dev);
+
 /* legacy.c: the shared counters' storage (atomic, refcount). */
 int pcref_legacy_counter_init(struct pcref_dev *dev, enum pcref_variant v);
 void pcref_legacy_set_base(struct pcref_dev *dev);

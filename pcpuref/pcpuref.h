@@ -18,6 +18,14 @@
  *              drop below the registry's base reference is refused and
  *              logged (rate-limited, no WARN), at the price of a cmpxchg
  *              loop per put (legacy.c).
+ *   tracker  - where mainline went next (commits 4e66934eaadc, 4d92b95ff2f9,
+ *              d62607c3fe45: ref_tracker, netdev_hold()/netdev_put()): the
+ *              percpu counter, plus a tracker object per tracked hold
+ *              (pcref_hold_tracked()) naming its owner, on a per-device
+ *              list under a spinlock, so an unregister that waits can say
+ *              who still holds the device (tracker.c). Untracked
+ *              pcref_hold()/pcref_put() are the bare percpu ones, as
+ *              dev_hold()/dev_put() are on a tracker kernel.
  *
  * A registered device carries one base reference owned by the registry,
  * as a net_device does: an idle device reads 1. pcref_unregister() unlists
@@ -36,6 +44,8 @@
 #include <linux/percpu.h>
 #include <linux/list.h>
 #include <linux/notifier.h>
+#include <linux/spinlock.h>
+#include <linux/gfp.h>
 #include "../common/rcunet.h"
 
 /* Longest device name, without the NUL (as IFNAMSIZ - 1). */
@@ -48,28 +58,72 @@
  * @PCREF_ATOMIC: one shared atomic_t (locked: the original)
  * @PCREF_REFCOUNT: one shared refcount_t that refuses to drop the base
  *	reference (locked: the original's shared counter, saturating)
+ * @PCREF_TRACKER: the percpu counter plus a reference tracker per tracked
+ *	hold (lockless counting; the next stage in mainline, tracker.c)
  * @PCREF_NR_VARIANTS: number of variants
  */
 enum pcref_variant {
 	PCREF_PERCPU,
 	PCREF_ATOMIC,
 	PCREF_REFCOUNT,
+	PCREF_TRACKER,
 	PCREF_NR_VARIANTS,
 };
+
+/**
+ * pcref_variant_percpu() - whether a variant counts on per-cpu slots
+ * @v: a variant
+ *
+ * Return: true for percpu and tracker (whose counter is percpu's).
+ */
+static inline bool pcref_variant_percpu(enum pcref_variant v)
+{
+	return v == PCREF_PERCPU || v == PCREF_TRACKER;
+}
 
 /**
  * pcref_variant_role() - the role of a storage variant
  * @v: a variant
  *
  * The "atomic" and "refcount" counters are the shared cache line the
- * upstream change removed, so both are locked; "percpu" is the change.
+ * upstream change removed, so both are locked; "percpu" is the change and
+ * "tracker" the stage after it (its counting is percpu's; the tracker's
+ * spinlock is taken only by tracked holds and puts).
  *
- * Return: RCUNET_ROLE_LOCKLESS for percpu, RCUNET_ROLE_LOCKED otherwise.
+ * Return: RCUNET_ROLE_LOCKLESS for percpu and tracker, RCUNET_ROLE_LOCKED
+ * otherwise.
  */
 static inline enum rcunet_role pcref_variant_role(enum pcref_variant v)
 {
-	return v == PCREF_PERCPU ? RCUNET_ROLE_LOCKLESS : RCUNET_ROLE_LOCKED;
+	return pcref_variant_percpu(v) ? RCUNET_ROLE_LOCKLESS :
+					 RCUNET_ROLE_LOCKED;
 }
+
+/* Longest owner name of a tracked reference, without the NUL. */
+#define PCREF_OWNER_MAX		15
+
+struct pcref_dev;
+
+/**
+ * struct pcref_tracker - one tracked reference: who took it, where, when
+ * @node: on the device's trk_list, under its trk_lock
+ * @dev: the device it holds; a tracked put on another device is refused
+ * @ip: the caller of pcref_hold_tracked() (printed as %pS)
+ * @since: jiffies when the reference was taken
+ * @owner: the name the holder gave
+ *
+ * Allocated by pcref_hold_tracked() and freed by pcref_put_tracked(); the
+ * holder keeps only a pointer to it (as netdevice_tracker is a struct
+ * ref_tracker pointer), so the device's list never points into the
+ * holder's memory.
+ */
+struct pcref_tracker {
+	struct list_head node;
+	struct pcref_dev *dev;
+	unsigned long ip;
+	unsigned long since;
+	char owner[PCREF_OWNER_MAX + 1];
+};
 
 /* Notifier events on pcref_notifier_chain; the data is the pcref_dev. */
 enum pcref_event {
@@ -115,6 +169,25 @@ struct pcref_dev {
 	/* unregister: wait warnings and announcements sent so far */
 	atomic_t wait_warnings;
 	atomic_t announces;
+	/*
+	 * Tracker variant (initialised for it only). trk_list holds one
+	 * struct pcref_tracker per tracked reference; it, trk_nr and every
+	 * tracker on it are written under trk_lock (irq-safe: tracked holds
+	 * and puts may come from softirq). trk_nr is read locklessly by the
+	 * listings. trk_refused counts tracked puts refused (no tracker, or
+	 * another device's).
+	 */
+	spinlock_t trk_lock;
+	struct list_head trk_list;
+	unsigned int trk_nr;
+	atomic_t trk_refused;
+	/*
+	 * On the module's list of devices whose unregister waits (tracker
+	 * variant), so the holders listing still finds them once unlisted;
+	 * unregistering is set under that list's mutex and read locklessly.
+	 */
+	struct list_head dying;
+	bool unregistering;
 };
 
 /* What one pcref_unregister() had to do before the count reached base. */
@@ -122,6 +195,7 @@ struct pcref_unreg_stats {
 	unsigned int warnings;	/* "waiting for NAME" lines logged */
 	unsigned int announces;	/* PCREF_EVENT_UNREGISTER sent */
 	unsigned int waits;	/* sleeps between polls */
+	unsigned int named;	/* holders named in those lines (tracker) */
 };
 
 const char *pcref_variant_name(enum pcref_variant v);
@@ -186,6 +260,7 @@ static inline void pcref_hold(struct pcref_dev *dev)
 {
 	switch (dev->variant) {
 	case PCREF_PERCPU:
+	case PCREF_TRACKER:	/* untracked: as dev_hold() on a tracker kernel */
 		pcref_percpu_hold(dev);
 		break;
 	case PCREF_ATOMIC:
@@ -213,6 +288,7 @@ static inline void pcref_put(struct pcref_dev *dev)
 
 	switch (dev->variant) {
 	case PCREF_PERCPU:
+	case PCREF_TRACKER:	/* an untracked reference's put */
 		pcref_percpu_put(dev);
 		break;
 	case PCREF_ATOMIC:
@@ -235,8 +311,8 @@ static inline void pcref_put(struct pcref_dev *dev)
  */
 static inline int pcref_refcnt_read(const struct pcref_dev *dev)
 {
-	return dev->variant == PCREF_PERCPU ? pcref_percpu_read(dev) :
-					      pcref_legacy_read(dev);
+	return pcref_variant_percpu(dev->variant) ? pcref_percpu_read(dev) :
+						    pcref_legacy_read(dev);
 }
 
 /*
@@ -270,5 +346,30 @@ void pcref_test_set_hooks(const struct pcref_test_hooks *hooks);
 
 /* Valid names: 1..PCREF_NAME_MAX of [A-Za-z0-9_.-]. */
 bool pcref_name_valid(const char *name);
+
+/* Tracked references (tracker variant only; tracker.c). */
+int pcref_hold_tracked(struct pcref_dev *dev, struct pcref_tracker **trackerp,
+		       const char *owner, gfp_t gfp);
+int pcref_put_tracked(struct pcref_dev *dev, struct pcref_tracker **trackerp);
+unsigned int pcref_tracker_count(struct pcref_dev *dev);
+
+/**
+ * struct pcref_holder - one line of the holders listing
+ * @dev: the device's name
+ * @unregistering: its unregister is waiting (the device is unlisted)
+ * @owner: the owner the tracked reference was taken for
+ * @ip: where it was taken (the caller of pcref_hold_tracked())
+ * @held_ms: how long it has been held
+ */
+struct pcref_holder {
+	const char *dev;
+	bool unregistering;
+	const char *owner;
+	unsigned long ip;
+	unsigned int held_ms;
+};
+
+void pcref_walk_holders(void (*fn)(const struct pcref_holder *h, void *arg),
+			void *arg);
 
 #endif /* _PCPUREF_H */

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * pcpuref procfs: /proc/rcunet/pcpuref/{control,devices,stats} (the bench
- * and variants files are the rcunet core's, created by bench.c).
+ * pcpuref procfs: /proc/rcunet/pcpuref/{control,devices,holders,stats} (the
+ * bench and variants files are the rcunet core's, created by bench.c).
  *
  * References taken through the control file are counted per device
  * (ctl_refs), so "put" can refuse to drop a reference the control file
@@ -9,7 +9,9 @@
  * the unregister event drops those references, the way a protocol drops
  * its dev_hold() on NETDEV_UNREGISTER, so "unregister" of a device the
  * control file holds completes. "hold_for" takes a reference that ignores
- * the event (a slow holder) to make an unregister visibly wait.
+ * the event (a slow holder) to make an unregister visibly wait; on a
+ * tracker device it is a tracked reference with the OWNER it was given,
+ * which the holders file and the unregister's wait warnings then name.
  *
  * There is deliberately no command that puts a reference nobody holds: its
  * "is anybody holding?" check would race with holders using the exported
@@ -43,6 +45,8 @@ static struct workqueue_struct *pcref_wq;
 struct pcref_timed_hold {
 	struct delayed_work work;
 	struct pcref_dev *dev;
+	/* tracker devices: the tracked reference's tracker */
+	struct pcref_tracker *trk;
 };
 
 static void pcref_timed_put(struct work_struct *work)
@@ -52,7 +56,10 @@ static void pcref_timed_put(struct work_struct *work)
 			     work);
 
 	/* our reference keeps th->dev alive until this put */
-	pcref_put(th->dev);
+	if (th->trk)
+		pcref_put_tracked(th->dev, &th->trk);
+	else
+		pcref_put(th->dev);
 	kfree(th);
 }
 
@@ -152,8 +159,15 @@ static int pcref_cmd_put(void *ctx, int argc, char **argv)
 	return pcref_ctl_result(err);
 }
 
+/*
+ * hold_for NAME MS [OWNER]: OWNER (a name's characters, default
+ * "hold_for") makes the reference a tracked one on a tracker device; on
+ * the other variants it is an untracked hold, as netdev_hold() is on a
+ * kernel without the tracker.
+ */
 static int pcref_cmd_hold_for(void *ctx, int argc, char **argv)
 {
+	const char *owner = argc > 3 ? argv[3] : "hold_for";
 	struct pcref_timed_hold *th;
 	struct pcref_dev *dev;
 	u32 ms;
@@ -162,33 +176,42 @@ static int pcref_cmd_hold_for(void *ctx, int argc, char **argv)
 	err = rcunet_parse_u32(argv[2], 1, PCREF_HOLD_FOR_MAX_MS, &ms);
 	if (err)
 		return pcref_ctl_result(err);
+	if (!pcref_name_valid(owner))
+		return pcref_ctl_result(-EINVAL);
 	th = kzalloc(sizeof(*th), GFP_KERNEL);
 	if (!th)
 		return pcref_ctl_result(-ENOMEM);
 	INIT_DELAYED_WORK(&th->work, pcref_timed_put);
 	mutex_lock(&pcref_lock);
 	dev = pcref_find_locked(argv[1]);
-	if (dev) {
+	if (!dev) {
+		err = -ENODEV;
+	} else if (dev->variant == PCREF_TRACKER) {
+		/* listed: the device cannot be unregistering yet */
+		err = pcref_hold_tracked(dev, &th->trk, owner, GFP_KERNEL);
+	} else {
 		pcref_hold(dev);
+	}
+	if (!err) {
 		th->dev = dev;
 		queue_delayed_work(pcref_wq, &th->work, msecs_to_jiffies(ms));
 	}
 	mutex_unlock(&pcref_lock);
-	if (!dev) {
+	if (err) {
 		kfree(th);
-		return pcref_ctl_result(-ENODEV);
+		return pcref_ctl_result(err);
 	}
 	return 0;
 }
 
 static const struct rcunet_cmd pcref_cmds[] = {
 	{ "register", 1, 2,
-	  "NAME [percpu (lockless) | atomic (locked) | refcount (locked)]",
+	  "NAME [percpu (lockless) | atomic (locked) | refcount (locked) | tracker (lockless)]",
 	  pcref_cmd_register },
 	{ "unregister", 1, 1, "NAME", pcref_cmd_unregister },
 	{ "hold", 1, 2, "NAME [COUNT]", pcref_cmd_hold },
 	{ "put", 1, 2, "NAME [COUNT]", pcref_cmd_put },
-	{ "hold_for", 2, 2, "NAME MS", pcref_cmd_hold_for },
+	{ "hold_for", 2, 3, "NAME MS [OWNER]", pcref_cmd_hold_for },
 	{ }
 };
 
@@ -232,7 +255,15 @@ static int pcref_devices_show(struct seq_file *m, void *v)
 			   rcunet_role_name(pcref_variant_role(dev->variant)),
 			   pcref_refcnt_read(dev), READ_ONCE(dev->ctl_refs),
 			   atomic_read(&dev->underflows));
-		if (dev->variant == PCREF_PERCPU) {
+		if (dev->variant == PCREF_TRACKER) {
+			unsigned int trk = pcref_tracker_count(dev);
+
+			/* untracked: control-file holds, pcref_hold() users */
+			seq_printf(m, " tracked=%u untracked=%d refused=%d", trk,
+				   max(pcref_refcnt_read(dev) - 1 - (int)trk, 0),
+				   atomic_read(&dev->trk_refused));
+		}
+		if (pcref_variant_percpu(dev->variant)) {
 			seq_puts(m, " pcpu=");
 			for_each_possible_cpu(cpu)
 				seq_printf(m, "%s%d:%d",
@@ -244,6 +275,24 @@ static int pcref_devices_show(struct seq_file *m, void *v)
 		seq_putc(m, '\n');
 	}
 	rcu_read_unlock();
+	return 0;
+}
+
+static void pcref_holder_line(const struct pcref_holder *h, void *arg)
+{
+	/* caller last: %pS may carry a " [module]" suffix */
+	seq_printf(arg, "%s state=%s owner=%s held_ms=%u caller=%pS\n", h->dev,
+		   h->unregistering ? "unregistering" : "listed", h->owner,
+		   h->held_ms, (void *)h->ip);
+}
+
+/*
+ * One line per tracked reference still held, listed devices first, then
+ * the ones whose unregister waits for them (pcref_walk_holders()).
+ */
+static int pcref_holders_show(struct seq_file *m, void *v)
+{
+	pcref_walk_holders(pcref_holder_line, m);
 	return 0;
 }
 
@@ -302,6 +351,8 @@ struct proc_dir_entry *pcref_proc_init(void)
 	if (!rcunet_ctl_create("control", pcref_dir, &pcref_ctl) ||
 	    !proc_create_single("devices", 0444, pcref_dir,
 				pcref_devices_show) ||
+	    !proc_create_single("holders", 0444, pcref_dir,
+				pcref_holders_show) ||
 	    !proc_create_single("stats", 0444, pcref_dir, pcref_stats_show))
 		goto err_dir;
 	pcref_register_notifier(&pcref_ctl_nb);

@@ -16,8 +16,13 @@
 #  - the control file's references on rtuN (ctl_refs) never exceed the ones
 #    this script took and has not put (hN); a put of at most hN is never
 #    refused with ERANGE, and a put of more than hN always is;
-#  - atomic and refcount counts are never below 1 + ctl_refs (percpu sums
-#    are not exact while the driver holds and puts on other CPUs);
+#  - atomic and refcount counts are never below 1 + ctl_refs (percpu and
+#    tracker sums are not exact while the driver holds and puts on other
+#    CPUs);
+#  - no tracker device refused a tracked put (refused=0: every tracked put
+#    here and in the driver is of a reference taken with its tracker), and
+#    every holders line reads "NAME state=listed|unregistering owner=OWNER
+#    held_ms=N caller=...";
 #  - no device refused a put (underflows=0), no unregister found a count
 #    below its base (stats: unregister_below_base 0);
 #  - bad lines get their errno (EINVAL, ERANGE), and "unregister" of a
@@ -113,7 +118,7 @@ scan_devices() {
 	BEGIN { split(h, H, " ") }
 	{
 		# first token: the device name, bare; then key=value tokens
-		name = $1; variant = ""; refcnt = ""; ctl = 0; under = 0
+		name = $1; variant = ""; refcnt = ""; ctl = 0; under = 0; refused = 0
 		for (i = 2; i <= NF; i++) {
 			k = $i; sub(/=.*/, "", k)
 			v = $i; sub(/^[^=]*=/, "", v)
@@ -121,10 +126,13 @@ scan_devices() {
 			else if (k == "refcnt") refcnt = v + 0
 			else if (k == "ctl_refs") ctl = v + 0
 			else if (k == "underflows") under = v + 0
+			else if (k == "refused") refused = v + 0
 		}
 		if (under != 0)
 			print name ": underflows=" under
-		if (variant != "percpu" && refcnt < 1 + ctl)
+		if (refused != 0)
+			print name ": refused=" refused
+		if (variant != "percpu" && variant != "tracker" && refcnt < 1 + ctl)
 			print name " (" variant "): refcnt=" refcnt " below 1 + ctl_refs=" ctl
 		if (name ~ /^rtu[0-9]$/) {
 			n = substr(name, 4) + 1
@@ -155,9 +163,13 @@ check_stats() {
 		below_reported=1
 		fail "stats: unregister_below_base=$v (a reference was put twice)"
 	fi
+	# the holders listing's format (tracked references still held)
+	bad=$(grep -Ev '^[A-Za-z0-9_.-]+ state=(listed|unregistering) owner=[A-Za-z0-9_.-]+ held_ms=[0-9]+ caller=.' \
+		$P/holders 2>/dev/null | head -1)
+	[ -n "$bad" ] && fail "holders: bad line '$bad'"
 }
 
-VARIANTS="percpu atomic refcount"
+VARIANTS="percpu atomic refcount tracker"
 while [ $stop = 0 ] && [ ! -e $T/stop ]; do
 	n=$((RANDOM % N))
 	dev=rtu$n
@@ -166,7 +178,7 @@ while [ $stop = 0 ] && [ ! -e $T/stop ]; do
 	if [ $r -lt 12 ]; then
 		# shellcheck disable=SC2086 # one word per variant
 		set -- $VARIANTS
-		shift $((RANDOM % 3))
+		shift $((RANDOM % 4))
 		if ctl "register $dev $1"; then
 			eval "h$n=0"
 		fi
@@ -204,7 +216,8 @@ while [ $stop = 0 ] && [ ! -e $T/stop ]; do
 		[ "$e" = ok ] || [ "$e" = ENODEV ] && eval "h$n=0"
 		unexpected "unregister $dev" ENODEV
 	elif [ $r -lt 74 ]; then
-		ctl "hold_for $dev $((RANDOM % 300 + 1))"
+		# an owner: a tracked reference on a tracker device
+		ctl "hold_for $dev $((RANDOM % 300 + 1)) rt_sh$((RANDOM % 2))"
 		unexpected "hold_for $dev" ENODEV
 	elif [ $r -lt 86 ]; then
 		check_devices

@@ -12,6 +12,11 @@
  * CPUs and contexts. They also look up the devices the load script
  * (torture/pcpuref.sh) registers through the control file ("rtu0".."rtu3")
  * and hold those, so the control file's unregister has to wait for us.
+ * On tracker devices (the stage after the per-cpu counter) half the clones
+ * are tracked references (pcref_hold_tracked(), owner "rt_clone"), put
+ * with their tracker by whoever drops them, the notifier's sweep
+ * included; private tracker devices also get tracked puts that must be
+ * refused (no tracker, another device's).
  *
  * Every reference a worker keeps between ops is recorded in its refs[]
  * (under its own spinlock), and each slot keeps a shadow count of the
@@ -33,6 +38,9 @@
  *    returns another device than the name asked for;
  *  - on the atomic and refcount variants (exact counts) the count is never
  *    below 1 + the references the checking worker itself holds;
+ *  - tracker devices at quiesce: the trackers listed equal the tracked
+ *    references the workers record; every tracked put of a recorded
+ *    reference succeeds, and refused ones change no count;
  *  - a failed register (injected -ENOMEM) leaves nothing listed; register
  *    errors (bad name or variant, duplicate) leave the existing device as
  *    it was; pcref_unregister_by_name() refuses owned devices;
@@ -120,6 +128,8 @@ struct pt_slot {
 
 struct pt_ref {
 	struct pcref_dev *dev;
+	/* a tracked reference's tracker (tracker devices), else NULL */
+	struct pcref_tracker *trk;
 	int slot;		/* -1: a device of the load script */
 	u32 id;
 	u32 seq;		/* which reference, for an op that sleeps */
@@ -157,6 +167,7 @@ struct pt_ctx {
 	atomic_long_t deaf;		/* holders deaf to the event */
 	atomic_long_t remote;		/* holds and puts in another CPU's hardirq */
 	atomic_long_t foreign;		/* references on the load script's devices */
+	atomic_long_t tracked;		/* tracked references taken */
 };
 
 static struct pt_ctx pt_ctx;
@@ -310,6 +321,22 @@ static unsigned int pt_count_all(struct pt_ctx *c, int slot, u32 id)
 	return n;
 }
 
+/* Tracked references recorded on @slot's device, over every worker. */
+static unsigned int pt_count_tracked(struct pt_ctx *c, int slot)
+{
+	unsigned int i, j, n = 0;
+
+	for (i = 0; i < RTORT_MAX_THREADS; i++) {
+		struct pt_thread *pt = &c->th[i];
+
+		spin_lock(&pt->lock);
+		for (j = 0; j < pt->nrefs; j++)
+			n += pt->refs[j].slot == slot && pt->refs[j].trk;
+		spin_unlock(&pt->lock);
+	}
+	return n;
+}
+
 /*
  * Exact variants only (atomic, refcount): the count can never be below the
  * base plus the references this worker holds, which nobody else can put
@@ -322,7 +349,7 @@ static void pt_check_exact_locked(struct rtort_thread *t, struct pt_thread *pt,
 	unsigned int mine;
 	int cnt;
 
-	if (dev->variant == PCREF_PERCPU)
+	if (pcref_variant_percpu(dev->variant))
 		return;
 	mine = pt_count_locked(pt, dev) + in_hand;
 	cnt = pcref_refcnt_read(dev);
@@ -336,11 +363,12 @@ static void pt_check_exact_locked(struct rtort_thread *t, struct pt_thread *pt,
 
 /* Record a reference; caller holds pt->lock and made room. */
 static u32 pt_record_locked(struct pt_thread *pt, struct pcref_dev *dev,
-			    int slot, u32 id)
+			    struct pcref_tracker *trk, int slot, u32 id)
 {
 	struct pt_ref *r = &pt->refs[pt->nrefs++];
 
 	r->dev = dev;
+	r->trk = trk;
 	r->slot = slot;
 	r->id = id;
 	r->seq = ++pt->seq;
@@ -356,11 +384,25 @@ static struct pt_ref pt_unrecord_locked(struct pt_thread *pt, unsigned int i)
 	return r;
 }
 
-/* Drop one unrecorded reference: shadow first, then the put. */
+/*
+ * Drop one unrecorded reference: shadow first, then the put. A tracked
+ * one is put with its tracker, here (process context, or under a worker's
+ * spinlock for the sweep; trk_lock is a spinlock_t, not for hardirq on
+ * PREEMPT_RT): it is ours, so the put must succeed.
+ */
 static void pt_drop(struct pt_ctx *c, struct rtort_thread *t, struct pt_ref *r)
 {
+	int err;
+
 	if (r->slot >= 0)
 		pt_shadow_dec(&c->slots[r->slot]);
+	if (r->trk) {
+		err = pcref_put_tracked(r->dev, &r->trk);
+		if (err)
+			rtort_fail(t, "tracked put of our own reference on %s refused: %d",
+				   r->dev->name, err);
+		return;
+	}
 	if (t)
 		pt_put_anywhere(t, r->dev);
 	else
@@ -539,7 +581,7 @@ static int pt_lookup_slot(struct pt_ctx *c, struct rtort_thread *t,
 	}
 	pt_shadow_inc(s);
 	spin_lock(&pt->lock);
-	*seq = pt_record_locked(pt, dev, slot, id);
+	*seq = pt_record_locked(pt, dev, NULL, slot, id);
 	pt_check_exact_locked(t, pt, dev, 0);
 	spin_unlock(&pt->lock);
 	return 0;
@@ -593,7 +635,7 @@ static int pt_op_lookup(void *ctx, struct rtort_thread *t)
 		}
 		atomic_long_inc(&c->foreign);
 		spin_lock(&pt->lock);
-		pt_record_locked(pt, dev, -1, 0);
+		pt_record_locked(pt, dev, NULL, -1, 0);
 		pt_check_exact_locked(t, pt, dev, 0);
 		spin_unlock(&pt->lock);
 		return 0;
@@ -610,6 +652,7 @@ static int pt_op_lookup(void *ctx, struct rtort_thread *t)
 static int pt_clone(struct pt_ctx *c, struct rtort_thread *t,
 		    struct pt_thread *pt, u32 *seq)
 {
+	struct pcref_tracker *trk = NULL;
 	struct pt_slot *s;
 	struct pt_ref *r;
 	int cpu, err = 0;
@@ -630,14 +673,30 @@ static int pt_clone(struct pt_ctx *c, struct rtort_thread *t,
 		err = -ENOENT;		/* dying: only puts from now on */
 		goto out;
 	}
-	cpu = rtort_random(t, 4) ? -1 : pt_other_cpu(t);
-	/* a hold in another CPU's hardirq, or here */
-	if (cpu < 0 || smp_call_function_single(cpu, pt_hold_ipi, r->dev, 1))
-		pcref_hold(r->dev);
-	else
-		atomic_long_inc(&c->remote);
+	if (r->dev->variant == PCREF_TRACKER && rtort_random(t, 2)) {
+		/* a tracked clone, here (we hold pt->lock: no sleeping) */
+		err = pcref_hold_tracked(r->dev, &trk, "rt_clone",
+					 GFP_ATOMIC | __GFP_NOWARN);
+		if (err == -ENOMEM) {
+			err = -ENOENT;	/* an injected fault: no reference */
+			goto out;
+		}
+		if (err) {
+			rtort_fail(t, "tracked hold on %s: %d", r->dev->name, err);
+			goto out;
+		}
+		atomic_long_inc(&c->tracked);
+	} else {
+		cpu = rtort_random(t, 4) ? -1 : pt_other_cpu(t);
+		/* a hold in another CPU's hardirq, or here */
+		if (cpu < 0 ||
+		    smp_call_function_single(cpu, pt_hold_ipi, r->dev, 1))
+			pcref_hold(r->dev);
+		else
+			atomic_long_inc(&c->remote);
+	}
 	pt_shadow_inc(s);
-	*seq = pt_record_locked(pt, r->dev, r->slot, r->id);
+	*seq = pt_record_locked(pt, r->dev, trk, r->slot, r->id);
 	pt_check_exact_locked(t, pt, r->dev, 0);
 out:
 	spin_unlock(&pt->lock);
@@ -731,10 +790,10 @@ static int pt_register_locked(struct pt_ctx *c, struct rtort_thread *t,
 	int cnt;
 
 	pt_name(name, sizeof(name), id);
-	if (v == PCREF_PERCPU)
+	if (pcref_variant_percpu(v))
 		faults = pt_faults_off();
 	dev = pcref_register(name, v);
-	if (v == PCREF_PERCPU)
+	if (pcref_variant_percpu(v))
 		pt_faults_restore(faults);
 	if (IS_ERR(dev)) {
 		int err = PTR_ERR(dev);
@@ -949,10 +1008,10 @@ static int pt_op_reg_errors(void *ctx, struct rtort_thread *t)
 	dev = rcu_dereference_protected(s->dev, lockdep_is_held(&s->lock));
 	pt_name(name, sizeof(name), PT_ID(s->cur));
 	v = rtort_random(t, PCREF_NR_VARIANTS);
-	if (v == PCREF_PERCPU)
+	if (pcref_variant_percpu(v))
 		faults = pt_faults_off();
 	got = pcref_register(name, v);
-	if (v == PCREF_PERCPU)
+	if (pcref_variant_percpu(v))
 		pt_faults_restore(faults);
 	if (IS_ERR(got)) {
 		err = PTR_ERR(got);
@@ -974,6 +1033,52 @@ static int pt_op_reg_errors(void *ctx, struct rtort_thread *t)
 		pcref_put(found);
 	mutex_unlock(&s->lock);
 	return err;
+}
+
+/*
+ * A private tracker device: tracked holds and their puts count exactly and
+ * list exactly as many trackers; rarely (each logs a rate-limited line) a
+ * put with no tracker and a put of another device's tracker, both refused
+ * with nothing changed.
+ */
+static void pt_private_tracked(struct rtort_thread *t, struct pcref_dev *d)
+{
+	struct pcref_tracker *trk[4] = {}, *none = NULL;
+	unsigned int i, n = 0;
+	struct pcref_dev *o;
+	bool faults;
+
+	for (i = 0; i < ARRAY_SIZE(trk); i++) {
+		if (pcref_hold_tracked(d, &trk[i], "rt_private", GFP_KERNEL))
+			break;		/* an injected fault: no reference */
+		n++;
+	}
+	if (pcref_refcnt_read(d) != 1 + (int)n || pcref_tracker_count(d) != n)
+		rtort_fail(t, "private tracker: count %d, %u trackers after %u tracked holds",
+			   pcref_refcnt_read(d), pcref_tracker_count(d), n);
+	if (n && !rtort_random(t, 64)) {
+		if (pcref_put_tracked(d, &none) != -ENOENT)
+			rtort_fail(t, "tracked put without a tracker not refused");
+		/* another worker may have it: then -EEXIST, skipped */
+		faults = pt_faults_off();
+		o = pcref_register("rtk_trkother", PCREF_TRACKER);
+		pt_faults_restore(faults);
+		if (!IS_ERR(o)) {
+			if (pcref_put_tracked(o, &trk[0]) != -EINVAL ||
+			    !trk[0] || pcref_refcnt_read(o) != 1)
+				rtort_fail(t, "tracked put on another device not refused");
+			pcref_unregister(o);
+		}
+		if (pcref_refcnt_read(d) != 1 + (int)n)
+			rtort_fail(t, "refused tracked puts changed the count: %d, want %u",
+				   pcref_refcnt_read(d), n + 1);
+	}
+	for (i = 0; i < n; i++)
+		if (pcref_put_tracked(d, &trk[i]) || trk[i])
+			rtort_fail(t, "tracked put of a private reference refused");
+	if (pcref_refcnt_read(d) != 1 || pcref_tracker_count(d))
+		rtort_fail(t, "private tracker: count %d, %u trackers after the puts",
+			   pcref_refcnt_read(d), pcref_tracker_count(d));
 }
 
 /*
@@ -1003,10 +1108,10 @@ static int pt_op_private(void *ctx, struct rtort_thread *t)
 	if (!d)
 		return -ENOMEM;
 	strscpy(d->name, "rtk_private", sizeof(d->name));
-	if (v == PCREF_PERCPU)
+	if (pcref_variant_percpu(v))
 		faults = pt_faults_off();
 	err = pcref_counter_init(d, v);
-	if (v == PCREF_PERCPU)
+	if (pcref_variant_percpu(v))
 		pt_faults_restore(faults);
 	if (err) {
 		kfree(d);
@@ -1024,7 +1129,8 @@ static int pt_op_private(void *ctx, struct rtort_thread *t)
 			pcref_hold(d);
 	}
 	cnt = pcref_refcnt_read(d);
-	raw = v == PCREF_PERCPU ? pcref_percpu_read(d) : pcref_legacy_read(d);
+	raw = pcref_variant_percpu(v) ? pcref_percpu_read(d) :
+					pcref_legacy_read(d);
 	if (cnt != 1 + (int)n || raw != cnt)
 		rtort_fail(t, "private %s: %d (raw %d) after %u holds, want %u",
 			   pcref_variant_name(v), cnt, raw, n, n + 1);
@@ -1034,6 +1140,8 @@ static int pt_op_private(void *ctx, struct rtort_thread *t)
 	if (cnt != 1)
 		rtort_fail(t, "private %s: %d after as many puts, want 1",
 			   pcref_variant_name(v), cnt);
+	if (v == PCREF_TRACKER)
+		pt_private_tracked(t, d);
 	/* rarely: each one logs a (rate-limited) line */
 	if (v == PCREF_REFCOUNT && !rtort_random(t, 256)) {
 		/* a put nobody holds: refused, logged, count unchanged */
@@ -1103,6 +1211,14 @@ static void pt_quiesce(void *ctx)
 		if (dev->variant == PCREF_REFCOUNT && atomic_read(&dev->underflows))
 			rtort_fail(NULL, "%s: %d refused puts", name,
 				   atomic_read(&dev->underflows));
+		rec = pt_count_tracked(c, i);
+		if (pcref_tracker_count(dev) != rec ||
+		    (dev->variant == PCREF_TRACKER &&
+		     atomic_read(&dev->trk_refused)))
+			rtort_fail(NULL,
+				   "%s at rest: %u trackers listed, %u tracked references recorded, %d tracked puts refused",
+				   name, pcref_tracker_count(dev), rec,
+				   atomic_read(&dev->trk_refused));
 		found = pcref_get_by_name(name);
 		if (found != dev)
 			rtort_fail(NULL, "live %s does not resolve to itself", name);
@@ -1270,11 +1386,11 @@ static void __exit pt_exit(void)
 	/* waits for a grace period: no lookup runs our hook after this */
 	pcref_test_set_hooks(NULL);
 	pcref_unregister_notifier(&c->nb);
-	pr_info("windows: dwells=%ld swept=%ld clone_refused=%ld deaf=%ld remote=%ld foreign=%ld ids=%d\n",
+	pr_info("windows: dwells=%ld swept=%ld clone_refused=%ld deaf=%ld remote=%ld foreign=%ld tracked=%ld ids=%d\n",
 		atomic_long_read(&c->dwells), atomic_long_read(&c->swept),
 		atomic_long_read(&c->clone_refused), atomic_long_read(&c->deaf),
 		atomic_long_read(&c->remote), atomic_long_read(&c->foreign),
-		atomic_read(&c->next_id));
+		atomic_long_read(&c->tracked), atomic_read(&c->next_id));
 }
 
 module_init(pt_init);

@@ -12,8 +12,8 @@
 . /rcunet/guest/lib.sh
 B=/proc/rcunet/pcpuref/bench
 R=/tmp/pcpuref-bench-smoke/bench
-FAST="atomic refcount percpu netdev percpu_ref"
-SLOW="atomic-unregister percpu-unregister"
+FAST="atomic refcount percpu netdev percpu_ref tracker"
+SLOW="atomic-unregister percpu-unregister tracker-unregister"
 rc=0
 mkdir -p "${R%/*}" && : >$R
 dmesg -c >/dev/null
@@ -43,25 +43,30 @@ done
 # percpu_ref does more (an RCU section and a mode test) and names none.
 # The slow path (path=slow): atomic-unregister is the shared counter's
 # register+unregister, percpu-unregister the per-cpu one's, measured
-# against it; their lines say how many slots the sum covers.
-for exp in "atomic locked - atomic fast" "refcount locked - refcount fast" \
-	"percpu lockless atomic atomic fast" "netdev peer atomic percpu|- fast" \
-	"percpu_ref peer atomic - fast" \
-	"atomic-unregister locked - atomic-unregister slow" \
-	"percpu-unregister lockless atomic-unregister atomic-unregister slow"; do
+# against it; their lines say how many slots the sum covers. tracker and
+# tracker-unregister are the stage after percpu (previous=), measured
+# against the same locked original; every other line says previous=-.
+for exp in "atomic locked - atomic fast -" "refcount locked - refcount fast -" \
+	"percpu lockless atomic atomic fast -" "netdev peer atomic percpu|- fast -" \
+	"percpu_ref peer atomic - fast -" \
+	"tracker lockless atomic atomic fast percpu" \
+	"atomic-unregister locked - atomic-unregister slow -" \
+	"percpu-unregister lockless atomic-unregister atomic-unregister slow -" \
+	"tracker-unregister lockless atomic-unregister atomic-unregister slow percpu-unregister"; do
 	# shellcheck disable=SC2086 # split the expectation into its words
 	set -- $exp
 	v=$1
 	for f in "$R" /proc/rcunet/pcpuref/variants; do
-		bad=$(grep "variant=$v " "$f" | awk -v r="$2" -v t="$3" -v w="^($4)\$" -v p="$5" '{
-			role = twin = same = path = "?"
+		bad=$(grep "variant=$v " "$f" | awk -v r="$2" -v t="$3" -v w="^($4)\$" -v p="$5" -v pv="$6" '{
+			role = twin = same = path = prev = "?"
 			for (i = 1; i <= NF; i++) {
 				if ($i ~ /^role=/) role = substr($i, 6)
 				else if ($i ~ /^twin=/) twin = substr($i, 6)
 				else if ($i ~ /^same_work_as=/) same = substr($i, 14)
 				else if ($i ~ /^path=/) path = substr($i, 6)
+				else if ($i ~ /^previous=/) prev = substr($i, 10)
 			}
-			if (role != r || twin != t || same !~ w || path != p) print
+			if (role != r || twin != t || same !~ w || path != p || prev != pv) print
 		}')
 		if [ -z "$bad" ] && grep -q "variant=$v " "$f"; then
 			case_ok "pcpuref/bench_role_${v}_${f##*/}"
@@ -83,9 +88,10 @@ else case_ok pcpuref/bench_no_error; fi
 # every hold had its put on the shared bench device: the teardown found
 # the count back at base (it logs "count N after the run" otherwise); the
 # slow path's unregisters found theirs at base too ("below its base"
-# otherwise: the cross-CPU slots did not sum to it)
-if dmesg | grep -qE "after the run|below its base"; then
-	case_fail pcpuref/bench_count_back_to_base "$(dmesg | grep -E 'after the run|below its base')"; rc=1
+# otherwise: the cross-CPU slots did not sum to it), and the tracker's
+# devices went with no tracker left on them ("still listed" otherwise)
+if dmesg | grep -qE "after the run|below its base|still listed"; then
+	case_fail pcpuref/bench_count_back_to_base "$(dmesg | grep -E 'after the run|below its base|still listed')"; rc=1
 else
 	case_ok pcpuref/bench_count_back_to_base
 fi
