@@ -1,13 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * KUnit for pktgen_rcu: the if_list logic (RCU and legacy readers against
- * the shared writers), the thread control flags and the device commands.
+ * KUnit for pktgen_rcu: the if_list logic (RCU and legacy readers, spinlock
+ * and mutex writers), the thread control flags and the device commands.
  *
  * Suites:
- *  pktgen_rcu         semantics; the list cases run once per reader
- *                     variant ("rcu/lockless", "legacy/locked")
+ *  pktgen_rcu         semantics; the list cases run once per variant
+ *                     ("rcu/lockless", "legacy/locked", "mutex/lockless")
  *  pktgen_rcu_stress  a reader kthread scanning while a writer adds and
- *                     removes devices; a poster against a flag processor
+ *                     removes devices; a poster against a flag processor;
+ *                     a writer sleeping under the writer mutex while the
+ *                     readers must keep going (the "mutex" stage)
  *
  * All tests use detached threads (no kthread, no proc files, no netdev),
  * so they do not touch the module's live state.
@@ -19,7 +21,7 @@
 #include <linux/rculist.h>
 #include "../pktgen_rcu/pktgen_rcu.h"
 
-/* Every reader variant in turn; the description is "name/role". */
+/* Every variant in turn; the description is "name/role". */
 static const void *pgr_kunit_variant_gen(const void *prev, char *desc)
 {
 	const struct pgr_list_ops *ops;
@@ -59,7 +61,7 @@ static void pgr_kunit_name_match(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, pgr_name_match("eth0@1", "eth0@1", true));
 }
 
-/* add/find/mark/remove give the same answers through both reader variants */
+/* add/find/mark/remove give the same answers through every variant */
 static void pgr_kunit_list_semantics(struct kunit *test)
 {
 	const struct pgr_list_ops *ops = test->param_value;
@@ -67,6 +69,9 @@ static void pgr_kunit_list_semantics(struct kunit *test)
 	struct pgr_dev *a, *b;
 
 	pgr_thread_init(&t, 0);
+	/* the variant's writers (and removal) too, not only its readers */
+	pgr_thread_set_ops(&t, ops);
+	KUNIT_EXPECT_PTR_EQ(test, t.ops, ops);
 	a = pgr_kunit_add(test, &t, "eth0@0");
 	b = pgr_kunit_add(test, &t, "eth1");
 	KUNIT_EXPECT_EQ(test, pgr_list_add(&t, a), -EBUSY);
@@ -94,6 +99,7 @@ static void pgr_kunit_next_to_run(struct kunit *test)
 	struct pgr_dev *a, *b, *c;
 
 	pgr_thread_init(&t, 0);
+	pgr_thread_set_ops(&t, ops);
 	a = pgr_kunit_add(test, &t, "a");
 	b = pgr_kunit_add(test, &t, "b");
 	c = pgr_kunit_add(test, &t, "c");
@@ -118,8 +124,9 @@ static void pgr_kunit_next_to_run(struct kunit *test)
 }
 
 /*
- * The two removals the bench's slow path times: the original (unlink under
- * if_lock, kfree() at once) and the live one (list_del_rcu(), kfree_rcu())
+ * The three removals the bench's slow path times: the original (unlink
+ * under if_lock, kfree() at once), 80e1e6db5c72's (list_del_rcu() under
+ * if_lock, kfree_rcu()) and mainline's next (the same under if_mutex)
  * leave the same list behind, the other entries in their order.
  */
 static void pgr_kunit_removal_versions(struct kunit *test)
@@ -145,9 +152,20 @@ static void pgr_kunit_removal_versions(struct kunit *test)
 						   list), b);
 	KUNIT_EXPECT_PTR_EQ(test, list_last_entry(&t.if_list, struct pgr_dev,
 						  list), a);
+	c = pgr_kunit_add(test, &t, "c");
+	/* its writers take if_mutex: the list in its variant first */
+	pgr_thread_set_ops(&t, pgr_variant_ops(PGR_VARIANT_MUTEX));
+	pgr_mutex_remove_device(&t, b);
+	KUNIT_EXPECT_FALSE(test, ops->find_dev(&t, "b", true));
+	KUNIT_EXPECT_PTR_EQ(test, list_first_entry(&t.if_list, struct pgr_dev,
+						   list), c);
+	KUNIT_EXPECT_PTR_EQ(test, list_last_entry(&t.if_list, struct pgr_dev,
+						  list), a);
 	pgr_legacy_remove_device(&t, a);
-	pgr_legacy_remove_device(&t, b);
+	pgr_legacy_remove_device(&t, c);
 	KUNIT_EXPECT_TRUE(test, list_empty(&t.if_list));
+	/* the kfree_rcu()s above */
+	rcu_barrier();
 }
 
 /* thread control flags: each posted flag acts once, in pktgen's order */
@@ -195,6 +213,13 @@ static void pgr_kunit_control_flags(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, list_empty(&t.if_list));
 	KUNIT_EXPECT_EQ(test, t.control, 0UL);
 	KUNIT_EXPECT_FALSE(test, pgr_thread_process_control(&t));
+
+	/* MODE: the owner switches its list to the module's variant */
+	pgr_thread_set_ops(&t, pgr_variant_ops(PGR_VARIANT_MUTEX));
+	pgr_thread_post(&t, PGR_T_MODE);
+	KUNIT_EXPECT_TRUE(test, pgr_thread_process_control(&t));
+	KUNIT_EXPECT_TRUE(test, pgr_thread_flag_done(&t, PGR_T_MODE));
+	KUNIT_EXPECT_PTR_EQ(test, t.ops, pgr_ops());
 	(void)b;
 }
 
@@ -390,6 +415,7 @@ static void pgr_kunit_scan_vs_writers(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, s);
 	s->ops = test->param_value;
 	pgr_thread_init(&s->t, 0);
+	pgr_thread_set_ops(&s->t, s->ops);
 	init_completion(&s->done);
 	tsk = kthread_run(pgr_stress_reader, s, "pgr_stress_rd");
 	KUNIT_ASSERT_FALSE(test, IS_ERR(tsk));
@@ -494,9 +520,113 @@ static void pgr_kunit_flags_vs_processor(struct kunit *test)
 	rcu_barrier();
 }
 
+/* ---------------------------------------- a writer sleeping under its lock */
+
+#define PGR_SLEEP_PICKS		1000
+
+struct pgr_sleep_test {
+	const struct pgr_list_ops *ops;
+	struct pgr_thread t;
+	atomic_t stop;
+	atomic_long_t picks;		/* next_to_run() found the device */
+	atomic_long_t target;		/* complete @progressed at this count */
+	struct completion progressed;
+	struct completion done;
+};
+
+/* The per-packet scan, as the kthread does it, counting its packets. */
+static int pgr_sleep_reader(void *arg)
+{
+	struct pgr_sleep_test *s = arg;
+	long n, target;
+
+	while (!atomic_read(&s->stop)) {
+		if (s->ops->next_to_run(&s->t)) {
+			n = atomic_long_inc_return(&s->picks);
+			target = atomic_long_read(&s->target);
+			if (target && n >= target &&
+			    atomic_long_cmpxchg(&s->target, target, 0) == target)
+				complete(&s->progressed);
+		}
+		cond_resched();
+	}
+	complete(&s->done);
+	return 0;
+}
+
+/*
+ * What is new in the "mutex" stage: a writer may sleep while it holds the
+ * writer lock (allocate with GFP_KERNEL, wait), and the readers, RCU
+ * readers, do not wait for it. The interleaving is forced: the writer
+ * takes the lock, allocates the new device there, and then sleeps until
+ * the reader has scanned PGR_SLEEP_PICKS more times, which it can only do
+ * if nothing it does waits for the writer. The 10 s bound is a deadlock
+ * guard, not a timing claim. On a debug kernel a variant whose writer lock
+ * did not allow sleeping would splat here ("sleeping function called from
+ * invalid context"): the spinlock variants are skipped for that reason.
+ */
+static void pgr_kunit_writer_sleeps(struct kunit *test)
+{
+	const struct pgr_list_ops *ops = test->param_value;
+	struct pgr_sleep_test *s;
+	const struct pgr_list_ops *w;
+	struct task_struct *tsk;
+	struct pgr_dev *run, *late;
+	long before, after;
+	unsigned long left;
+
+	if (!ops->writer_may_sleep)
+		kunit_skip(test, "%s: writer lock is a spinlock, a writer may not sleep",
+			   ops->name);
+	s = kunit_kzalloc(test, sizeof(*s), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	s->ops = ops;
+	pgr_thread_init(&s->t, 0);
+	pgr_thread_set_ops(&s->t, ops);
+	init_completion(&s->progressed);
+	init_completion(&s->done);
+	run = pgr_kunit_add(test, &s->t, "run0");
+	WRITE_ONCE(run->running, 1);
+	tsk = kthread_run(pgr_sleep_reader, s, "pgr_sleep_rd");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(tsk));
+
+	/* no ASSERT from here until the reader is stopped */
+	w = pgr_writer_lock(&s->t);
+	KUNIT_EXPECT_PTR_EQ(test, w, ops);
+	/* a writer's GFP_KERNEL allocation under the lock: may sleep */
+	late = pgr_dev_alloc("late0");
+	before = atomic_long_read(&s->picks);
+	atomic_long_set(&s->target, before + PGR_SLEEP_PICKS);
+	/* sleep, holding the writer lock, until the reader has moved on */
+	left = wait_for_completion_timeout(&s->progressed, 10 * HZ);
+	after = atomic_long_read(&s->picks);
+	if (late) {
+		/* and publish the new device, still under the lock */
+		late->pg_thread = &s->t;
+		list_add_rcu(&late->list, &s->t.if_list);
+	}
+	w->writer_unlock(&s->t);
+
+	atomic_set(&s->stop, 1);
+	wait_for_completion(&s->done);
+	KUNIT_EXPECT_NOT_NULL(test, late);
+	KUNIT_EXPECT_NE_MSG(test, left, 0UL,
+			    "%s: no scan progress while the writer slept under its lock (%ld -> %ld)",
+			    ops->name, before, after);
+	KUNIT_EXPECT_GE(test, after, before + PGR_SLEEP_PICKS);
+	KUNIT_EXPECT_TRUE(test, ops->find_dev(&s->t, "late0", true));
+	kunit_info(test, "%s: %ld scans while the writer slept under its lock\n",
+		   ops->name, after - before);
+	WRITE_ONCE(run->running, 0);
+	pgr_rem_all(&s->t);
+	KUNIT_EXPECT_TRUE(test, list_empty(&s->t.if_list));
+	rcu_barrier();
+}
+
 static struct kunit_case pgr_kunit_stress_cases[] = {
 	KUNIT_CASE_PARAM(pgr_kunit_scan_vs_writers, pgr_kunit_variant_gen),
 	KUNIT_CASE(pgr_kunit_flags_vs_processor),
+	KUNIT_CASE_PARAM(pgr_kunit_writer_sleeps, pgr_kunit_variant_gen),
 	{}
 };
 

@@ -12,6 +12,12 @@
  * dummy device, against the kernel's pktgen) is measured by
  * tests/bench.sh through /proc/net/pktgen_rcu.
  *
+ * The third variant, "mutex" (mainline's next stage: the same RCU scan,
+ * writers under a mutex), runs the same ops: its next_to_run is the "rcu"
+ * function itself, so the fast path shows the per-packet cost unchanged;
+ * its slow path ("mutex-remove") shows what the sleeping writer lock and
+ * the removal under it cost a writer.
+ *
  * Slow path (.slow_path, path=slow): one op is "add+remove" of a device
  * on the thread's own list, what a writer pays for the lockless scan. See
  * pgr_bench_add_remove(). An op some thousand scans dear: a spec selects
@@ -73,6 +79,8 @@ static int pgr_bench_setup(struct pgr_bench_ctx *ctx,
 		struct pgr_thread *t = &ctx->threads[i];
 
 		pgr_thread_init(t, i);
+		/* the list's writers and readers are the variant's */
+		pgr_thread_set_ops(t, ops);
 		for (d = 0; d < ctx->devs; d++) {
 			struct pgr_dev *dev;
 
@@ -101,6 +109,11 @@ static int pgr_bench_setup_legacy(void *c, unsigned int nthreads)
 	return pgr_bench_setup(c, &pgr_legacy_ops, nthreads);
 }
 
+static int pgr_bench_setup_mutex(void *c, unsigned int nthreads)
+{
+	return pgr_bench_setup(c, &pgr_mutex_ops, nthreads);
+}
+
 static void pgr_bench_teardown(void *c)
 {
 	pgr_bench_free(c);
@@ -126,10 +139,10 @@ static int pgr_bench_run(void *c, unsigned int tid, u64 n)
  * netdev going away. The list also holds the "devs" devices of the set-up,
  * so the unlink is not of a lone entry.
  *
- * @rcu false ("legacy-remove"): the original removal, unlinked under
+ * @remove NULL ("legacy-remove"): the original removal, unlinked under
  * if_lock and kfree()d at once; nothing else is owed.
  *
- * @rcu true ("rcu-remove"): the live module's pgr_remove_device(),
+ * @remove pgr_remove_device ("rcu-remove"): 80e1e6db5c72's removal,
  * list_del_rcu() under if_lock and kfree_rcu(). The writer does not wait,
  * but the memory comes back only after a grace period, and that is the
  * price of the lockless scan, so it is in the op: after the chunk's
@@ -148,9 +161,18 @@ static int pgr_bench_run(void *c, unsigned int tid, u64 n)
  * reused (the batched kfree() itself runs later, off this thread). The
  * harness calls with @n = 256 but for a run's last chunk: loops that are
  * a multiple of 256 make it one grace period per 256 removals.
+ *
+ * @remove pgr_mutex_remove_device ("mutex-remove"): mainline's next stage,
+ * the same op as "rcu-remove" (add under the variant's writer lock, now a
+ * mutex; proc entry and list entry removed under the mutex, kfree_rcu(),
+ * one synchronize_rcu() per chunk), so the two differ in the writer lock
+ * only. The bench devices have no proc entry, so it times the lock, not a
+ * proc_remove().
  */
 static int pgr_bench_add_remove(struct pgr_bench_ctx *ctx, unsigned int tid,
-				u64 n, bool rcu)
+				u64 n,
+				void (*remove)(struct pgr_thread *t,
+					       struct pgr_dev *dev))
 {
 	struct pgr_thread *t = &ctx->threads[tid];
 	struct pgr_dev *dev;
@@ -166,24 +188,30 @@ static int pgr_bench_add_remove(struct pgr_bench_ctx *ctx, unsigned int tid,
 			kfree(dev);	/* never published */
 			return err;
 		}
-		if (rcu)
-			pgr_remove_device(t, dev);
+		if (remove)
+			remove(t, dev);
 		else
 			pgr_legacy_remove_device(t, dev);
 	}
-	if (rcu)
+	/* the grace period the chunk's kfree_rcu()s owe */
+	if (remove)
 		synchronize_rcu();
 	return 0;
 }
 
 static int pgr_bench_run_legacy_remove(void *c, unsigned int tid, u64 n)
 {
-	return pgr_bench_add_remove(c, tid, n, false);
+	return pgr_bench_add_remove(c, tid, n, NULL);
 }
 
 static int pgr_bench_run_rcu_remove(void *c, unsigned int tid, u64 n)
 {
-	return pgr_bench_add_remove(c, tid, n, true);
+	return pgr_bench_add_remove(c, tid, n, pgr_remove_device);
+}
+
+static int pgr_bench_run_mutex_remove(void *c, unsigned int tid, u64 n)
+{
+	return pgr_bench_add_remove(c, tid, n, pgr_mutex_remove_device);
 }
 
 static const struct rcunet_bench_variant pgr_bench_variants[] = {
@@ -203,6 +231,20 @@ static const struct rcunet_bench_variant pgr_bench_variants[] = {
 		.role		= RCUNET_ROLE_LOCKLESS,
 		.twin		= "legacy",
 		.setup		= pgr_bench_setup_rcu,
+		.teardown	= pgr_bench_teardown,
+		.run		= pgr_bench_run,
+	},
+	{
+		/*
+		 * mainline's next stage (commit 9a0b1e8ba406): the same RCU
+		 * scan, only the writers moved to a mutex
+		 */
+		.name		= "mutex",
+		.op		= "next_to_run",
+		.role		= RCUNET_ROLE_LOCKLESS,
+		.twin		= "legacy",
+		.previous	= "rcu",
+		.setup		= pgr_bench_setup_mutex,
 		.teardown	= pgr_bench_teardown,
 		.run		= pgr_bench_run,
 	},
@@ -230,6 +272,21 @@ static const struct rcunet_bench_variant pgr_bench_variants[] = {
 		.setup		= pgr_bench_setup_rcu,
 		.teardown	= pgr_bench_teardown,
 		.run		= pgr_bench_run_rcu_remove,
+	},
+	{
+		/*
+		 * mainline's next stage: the same op as rcu-remove with the
+		 * writer lock a mutex (proc and list entry removed under it)
+		 */
+		.name		= "mutex-remove",
+		.op		= "add+remove+gp/256",
+		.role		= RCUNET_ROLE_LOCKLESS,
+		.twin		= "legacy-remove",
+		.previous	= "rcu-remove",
+		.slow_path	= true,
+		.setup		= pgr_bench_setup_mutex,
+		.teardown	= pgr_bench_teardown,
+		.run		= pgr_bench_run_mutex_remove,
 	},
 };
 

@@ -2,11 +2,12 @@
 /*
  * pktgen_rcu core: the design of commit 80e1e6db5c72 ("pktgen: RCU-ify
  * "if_list" to remove lock in next_to_run()"): the lockless if_list
- * readers ("rcu"), the writers they need (serialised by if_lock, published
- * with list_add_rcu()/list_del_rcu(), freed by kfree_rcu()), the thread
- * control flags, the per-CPU kthreads, the netdev notifier, the module's
- * counters and, at the end, module init/exit. The locked original readers
- * ("legacy") are in legacy.c. See pktgen_rcu.h for the invariants.
+ * readers ("rcu"), the writers they need (serialised by the variant's
+ * writer lock, published with list_add_rcu()/list_del_rcu(), freed by
+ * kfree_rcu()), the thread control flags, the per-CPU kthreads, the netdev
+ * notifier, the module's counters and, at the end, module init/exit. The
+ * locked original readers ("legacy") are in legacy.c, mainline's next
+ * stage ("mutex") in mutex.c. See pktgen_rcu.h for the invariants.
  */
 #define pr_fmt(fmt) "pktgen_rcu: " fmt
 
@@ -31,8 +32,8 @@ MODULE_PARM_DESC(legacy, "start in legacy mode: readers take if_lock per packet"
  * entry, list entry). Widens the window the upstream ordering closes, so the
  * race tests can see a wrong order; 0 (default) in normal use.
  */
-static unsigned int removal_delay_us;
-module_param(removal_delay_us, uint, 0644);
+unsigned int pgr_removal_delay_us;
+module_param_named(removal_delay_us, pgr_removal_delay_us, uint, 0644);
 MODULE_PARM_DESC(removal_delay_us, "testing: delay inside device removal (us)");
 
 /*
@@ -44,7 +45,10 @@ static bool fail_init;
 module_param(fail_init, bool, 0444);
 MODULE_PARM_DESC(fail_init, "testing: fail the last init step");
 
-/* Selected reader ops; flipped by "mode" commands, read once per use. */
+/*
+ * The module's variant; flipped by "mode" commands, read once per use. Each
+ * kthread follows it for its own list on PGR_T_MODE (pgr_set_variant()).
+ */
 static const struct pgr_list_ops *pgr_cur_ops = &pgr_rcu_ops;
 
 LIST_HEAD(pgr_threads);
@@ -72,11 +76,12 @@ void pgr_stats_read(u64 *ops, u64 *errors)
 }
 
 /**
- * pgr_variant_ops() - the reader table of one variant
- * @v: %PGR_VARIANT_RCU or %PGR_VARIANT_LEGACY
+ * pgr_variant_ops() - the table of one variant
+ * @v: %PGR_VARIANT_RCU, %PGR_VARIANT_LEGACY or %PGR_VARIANT_MUTEX
  *
- * Return: &pgr_rcu_ops (lockless, the upstream change) or &pgr_legacy_ops
- * (locked, the original); NULL for any other @v.
+ * Return: &pgr_rcu_ops (lockless, the upstream change), &pgr_legacy_ops
+ * (locked, the original) or &pgr_mutex_ops (lockless readers, mutex
+ * writers: mainline's next stage); NULL for any other @v.
  */
 const struct pgr_list_ops *pgr_variant_ops(enum pgr_variant v)
 {
@@ -85,6 +90,8 @@ const struct pgr_list_ops *pgr_variant_ops(enum pgr_variant v)
 		return &pgr_rcu_ops;
 	case PGR_VARIANT_LEGACY:
 		return &pgr_legacy_ops;
+	case PGR_VARIANT_MUTEX:
+		return &pgr_mutex_ops;
 	default:
 		return NULL;
 	}
@@ -93,11 +100,12 @@ const struct pgr_list_ops *pgr_variant_ops(enum pgr_variant v)
 RCUNET_EXPORT_FOR_TESTS(pgr_variant_ops);
 
 /**
- * pgr_ops() - the reader table the module uses now
+ * pgr_ops() - the variant the module uses now
  *
- * Read once per use: a "mode" command may flip it at any time.
+ * Read once per use: a "mode" command may flip it at any time. A thread's
+ * own list follows it at the thread's next control point (t->ops).
  *
- * Return: &pgr_rcu_ops or &pgr_legacy_ops.
+ * Return: &pgr_rcu_ops, &pgr_legacy_ops or &pgr_mutex_ops.
  */
 const struct pgr_list_ops *pgr_ops(void)
 {
@@ -107,18 +115,49 @@ const struct pgr_list_ops *pgr_ops(void)
 RCUNET_EXPORT_FOR_TESTS(pgr_ops);
 
 /**
- * pgr_set_legacy() - select the readers of the kthreads and proc files
- * @use_legacy: true for the locked original, false for RCU
+ * pgr_set_variant() - select the variant of the kthreads and proc files
+ * @v: %PGR_VARIANT_RCU, %PGR_VARIANT_LEGACY or %PGR_VARIANT_MUTEX
  *
- * Safe at any time, even while devices transmit: both variants share the
- * writer side.
+ * Safe at any time, even while devices transmit. The module's readers
+ * follow at once; each kthread switches its own list (readers and writer
+ * lock, pgr_thread_set_ops()) when it next acts on its control flags, so a
+ * list never has writers under two different locks. Until then the
+ * locked readers take whichever lock the list uses (pgr_writer_lock()).
  *
+ * Context: process context; takes pgr_thread_lock.
+ * Return: 0, or -EINVAL for an unknown @v.
+ */
+int pgr_set_variant(enum pgr_variant v)
+{
+	const struct pgr_list_ops *ops = pgr_variant_ops(v);
+	struct pgr_thread *t;
+
+	if (!ops)
+		return -EINVAL;
+	/* pgr_threads is only changed under it (init, exit) */
+	mutex_lock(&pgr_thread_lock);
+	WRITE_ONCE(pgr_cur_ops, ops);
+	list_for_each_entry(t, &pgr_threads, th_list)
+		pgr_thread_post(t, PGR_T_MODE);
+	mutex_unlock(&pgr_thread_lock);
+	return 0;
+}
+
+RCUNET_EXPORT_FOR_TESTS(pgr_set_variant);
+
+/**
+ * pgr_set_legacy() - select the locked original or the RCU readers
+ * @use_legacy: true for "legacy", false for "rcu"
+ *
+ * pgr_set_variant() with the two variants of the change itself.
+ *
+ * Context: process context; takes pgr_thread_lock.
  * Return: 0.
  */
 int pgr_set_legacy(bool use_legacy)
 {
-	WRITE_ONCE(pgr_cur_ops, use_legacy ? &pgr_legacy_ops : &pgr_rcu_ops);
-	return 0;
+	return pgr_set_variant(use_legacy ? PGR_VARIANT_LEGACY :
+				PGR_VARIANT_RCU);
 }
 
 RCUNET_EXPORT_FOR_TESTS(pgr_set_legacy);
@@ -149,7 +188,7 @@ RCUNET_EXPORT_FOR_TESTS(pgr_name_match);
 
 /* ------------------------------------------------ readers: rcu (the change) */
 
-static struct pgr_dev *pgr_next_to_run_rcu(struct pgr_thread *t)
+struct pgr_dev *pgr_next_to_run_rcu(struct pgr_thread *t)
 {
 	struct pgr_dev *dev, *best = NULL;
 
@@ -168,7 +207,7 @@ static struct pgr_dev *pgr_next_to_run_rcu(struct pgr_thread *t)
 	return best;
 }
 
-static bool pgr_thread_is_running_rcu(struct pgr_thread *t)
+bool pgr_thread_is_running_rcu(struct pgr_thread *t)
 {
 	struct pgr_dev *dev;
 	bool running = false;
@@ -184,8 +223,8 @@ static bool pgr_thread_is_running_rcu(struct pgr_thread *t)
 	return running;
 }
 
-static bool pgr_find_dev_rcu(struct pgr_thread *t, const char *ifname,
-			     bool exact)
+bool pgr_find_dev_rcu(struct pgr_thread *t, const char *ifname,
+		      bool exact)
 {
 	struct pgr_dev *dev;
 	bool found = false;
@@ -201,7 +240,7 @@ static bool pgr_find_dev_rcu(struct pgr_thread *t, const char *ifname,
 	return found;
 }
 
-static bool pgr_mark_dev_rcu(struct pgr_thread *t, const char *ifname)
+bool pgr_mark_dev_rcu(struct pgr_thread *t, const char *ifname)
 {
 	struct pgr_dev *dev;
 	bool found = false;
@@ -222,8 +261,8 @@ static bool pgr_mark_dev_rcu(struct pgr_thread *t, const char *ifname)
 	return found;
 }
 
-static int pgr_mark_odev_rcu(struct pgr_thread *t,
-			     const struct net_device *odev)
+int pgr_mark_odev_rcu(struct pgr_thread *t,
+		      const struct net_device *odev)
 {
 	struct pgr_dev *dev;
 	int n = 0;
@@ -240,8 +279,8 @@ static int pgr_mark_odev_rcu(struct pgr_thread *t,
 	return n;
 }
 
-static void pgr_walk_rcu(struct pgr_thread *t,
-			 void (*fn)(struct pgr_dev *dev, void *arg), void *arg)
+void pgr_walk_rcu(struct pgr_thread *t,
+		  void (*fn)(struct pgr_dev *dev, void *arg), void *arg)
 {
 	struct pgr_dev *dev;
 
@@ -260,28 +299,79 @@ const struct pgr_list_ops pgr_rcu_ops = {
 	.mark_dev		= pgr_mark_dev_rcu,
 	.mark_odev		= pgr_mark_odev_rcu,
 	.walk			= pgr_walk_rcu,
+	/* the change kept if_lock, a spinlock, for the writers */
+	.writer_lock		= pgr_spin_writer_lock,
+	.writer_unlock		= pgr_spin_writer_unlock,
+	.remove_device		= pgr_remove_device,
+	.writer_may_sleep	= false,
 };
 
 /* ------------------------------------------------------------- writers */
 
 /*
- * The writers are the same for both variants: upstream kept if_lock for
- * them (add_device on any CPU against the owning kthread's removals) and
- * made only the readers lockless.
+ * The writers are add_device (a proc write, any CPU) and the owning
+ * kthread's removals. "rcu" and "legacy" serialise them with if_lock, as
+ * upstream did until the "mutex" stage (mutex.c) made it a mutex.
  */
+
+void pgr_spin_writer_lock(struct pgr_thread *t)
+	__acquires(&t->if_lock)
+{
+	spin_lock(&t->if_lock);
+}
+
+void pgr_spin_writer_unlock(struct pgr_thread *t)
+	__releases(&t->if_lock)
+{
+	spin_unlock(&t->if_lock);
+}
+
+/**
+ * pgr_writer_lock() - take the writer lock of a thread's current variant
+ * @t: the thread
+ *
+ * t->ops may change under us (its owner switching variants), so the lock
+ * it names is taken and t->ops checked again under it: it changes only with
+ * both writer locks held (pgr_thread_set_ops()), so what we read under one
+ * of them stays true until we drop it. If it changed, the other lock is the
+ * one that counts: drop ours and retry.
+ *
+ * Context: process context; may sleep if the variant's writer lock is a
+ * mutex (@writer_may_sleep). The thread's owner may use t->ops directly.
+ * Return: the variant whose writer lock is held; release it with its
+ * ->writer_unlock().
+ */
+const struct pgr_list_ops *pgr_writer_lock(struct pgr_thread *t)
+{
+	const struct pgr_list_ops *ops;
+
+	for (;;) {
+		ops = READ_ONCE(t->ops);
+		ops->writer_lock(t);
+		/* stable under the lock: written only under both */
+		if (likely(t->ops == ops))
+			return ops;
+		ops->writer_unlock(t);
+	}
+}
+
+RCUNET_EXPORT_FOR_TESTS(pgr_writer_lock);
 
 /**
  * pgr_thread_init() - initialise a thread's list and control state
  * @t: the thread
  * @cpu: the CPU it is (or stands for, when detached) bound to
  *
- * Leaves @t detached (no kthread, no proc file): KUnit, the torture driver
- * and the bench drive such a thread themselves, through the same calls
- * as a kthread.
+ * Leaves @t detached (no kthread, no proc file) and in the "rcu" variant:
+ * KUnit, the torture driver and the bench drive such a thread themselves,
+ * through the same calls as a kthread (pgr_thread_set_ops() for another
+ * variant).
  */
 void pgr_thread_init(struct pgr_thread *t, unsigned int cpu)
 {
 	spin_lock_init(&t->if_lock);
+	mutex_init(&t->if_mutex);
+	t->ops = &pgr_rcu_ops;
 	INIT_LIST_HEAD(&t->if_list);
 	INIT_LIST_HEAD(&t->th_list);
 	init_waitqueue_head(&t->queue);
@@ -294,6 +384,33 @@ void pgr_thread_init(struct pgr_thread *t, unsigned int cpu)
 }
 
 RCUNET_EXPORT_FOR_TESTS(pgr_thread_init);
+
+/**
+ * pgr_thread_set_ops() - switch a thread's list to another variant
+ * @t: the thread
+ * @ops: the variant (from pgr_variant_ops())
+ *
+ * Only @t's owner calls this (its kthread on PGR_T_MODE, or the user of a
+ * detached thread): the owner's next_to_run() reads t->ops unchecked. Both
+ * writer locks are held, mutex first (it may sleep), so a writer or locked
+ * reader holding either one sees t->ops stable (pgr_writer_lock()): every
+ * writer of the old lock has finished, none of the new one has started.
+ *
+ * Context: process context, may sleep.
+ */
+void pgr_thread_set_ops(struct pgr_thread *t, const struct pgr_list_ops *ops)
+{
+	if (t->ops == ops)
+		return;
+	mutex_lock(&t->if_mutex);
+	spin_lock(&t->if_lock);
+	/* read locklessly by pgr_writer_lock() before it locks */
+	WRITE_ONCE(t->ops, ops);
+	spin_unlock(&t->if_lock);
+	mutex_unlock(&t->if_mutex);
+}
+
+RCUNET_EXPORT_FOR_TESTS(pgr_thread_set_ops);
 
 /**
  * pgr_dev_alloc() - allocate a device with pktgen's default parameters
@@ -328,17 +445,19 @@ RCUNET_EXPORT_FOR_TESTS(pgr_dev_alloc);
  * @dev: a device from pgr_dev_alloc(), on no list yet
  *
  * Called from add_device (any CPU) while the kthread may be removing other
- * entries: if_lock orders the two writers, and list_add_rcu() publishes
- * @dev fully initialised (and stopped) to lockless readers.
+ * entries: the variant's writer lock orders the two writers, and
+ * list_add_rcu() publishes @dev fully initialised (and stopped) to
+ * lockless readers.
  *
- * Context: process context; takes @t's if_lock.
+ * Context: process context; takes @t's writer lock (a mutex in the
+ * "mutex" variant: may sleep).
  * Return: 0, or -EBUSY if @dev is already on a list.
  */
 int pgr_list_add(struct pgr_thread *t, struct pgr_dev *dev)
 {
+	const struct pgr_list_ops *ops = pgr_writer_lock(t);
 	int err = 0;
 
-	spin_lock(&t->if_lock);
 	if (dev->pg_thread) {
 		err = -EBUSY;
 		goto out;
@@ -347,7 +466,7 @@ int pgr_list_add(struct pgr_thread *t, struct pgr_dev *dev)
 	dev->pg_thread = t;
 	list_add_rcu(&dev->list, &t->if_list);
 out:
-	spin_unlock(&t->if_lock);
+	ops->writer_unlock(t);
 	return err;
 }
 
@@ -360,6 +479,15 @@ static void pgr_list_del(struct pgr_thread *t, struct pgr_dev *dev)
 	spin_unlock(&t->if_lock);
 }
 
+/* The start of every removal: stop @dev, drop its packet. */
+void pgr_remove_stop(struct pgr_dev *dev)
+{
+	if (dev->running)
+		pgr_stop_device(dev);
+	kfree_skb(dev->skb);
+	dev->skb = NULL;
+}
+
 /*
  * The first half of a removal, the same in the original and in the change:
  * stop @dev and remove its proc file. Proc entry before list entry:
@@ -369,10 +497,7 @@ static void pgr_list_del(struct pgr_thread *t, struct pgr_dev *dev)
  */
 void pgr_remove_begin(struct pgr_dev *dev)
 {
-	if (dev->running)
-		pgr_stop_device(dev);
-	kfree_skb(dev->skb);
-	dev->skb = NULL;
+	pgr_remove_stop(dev);
 	if (dev->entry) {
 		proc_remove(dev->entry);
 		dev->entry = NULL;
@@ -394,17 +519,21 @@ void pgr_remove_odev(struct pgr_dev *dev)
  * @t: the thread owning @dev
  * @dev: the device
  *
- * Only the kthread owning @t (or, for a detached thread, its only user)
- * calls this, so @dev is not transmitting. Stops it, removes its proc
- * file, unlinks it, drops the netdev and frees it after a grace period.
+ * The removal of "rcu" and "legacy" (80e1e6db5c72's). Only the kthread owning
+ * @t (or, for a detached thread, its only user) calls this, so @dev is not
+ * transmitting. Stops it, removes its proc file, unlinks it under if_lock,
+ * drops the netdev and frees it after a grace period.
  *
  * Context: process context, may sleep (proc_remove()).
  */
 void pgr_remove_device(struct pgr_thread *t, struct pgr_dev *dev)
 {
+	unsigned int delay = READ_ONCE(pgr_removal_delay_us);
+
 	pgr_remove_begin(dev);
-	if (READ_ONCE(removal_delay_us))
-		fsleep(READ_ONCE(removal_delay_us));
+	/* the test knob: outside if_lock, a spinlock holder must not sleep */
+	if (delay)
+		fsleep(delay);
 	pgr_list_del(t, dev);
 	pgr_remove_odev(dev);
 	WRITE_ONCE(dev->magic, PGR_DEV_DEAD);
@@ -445,13 +574,13 @@ static void pgr_run_one(struct pgr_dev *dev, void *unused)
 
 /*
  * pgr_start_device() does not sleep, so the walk can be a read-side
- * section (rcu) or hold if_lock (legacy), whichever the current readers
- * use. Only this kthread sets running, after the device's run state is
- * ready.
+ * section (rcu, mutex) or hold the writer lock (legacy), whichever the
+ * thread's variant uses. Only this kthread sets running, after the
+ * device's run state is ready.
  */
 static void pgr_run(struct pgr_thread *t)
 {
-	pgr_ops()->walk(t, pgr_run_one, NULL);
+	t->ops->walk(t, pgr_run_one, NULL);
 }
 
 static void pgr_stop_one(struct pgr_dev *dev, void *unused)
@@ -467,39 +596,42 @@ static void pgr_stop_one(struct pgr_dev *dev, void *unused)
  * Each stopped device gets pktgen's "Result: OK: ..." line. Only the
  * owner of @t calls this (its kthread, or the user of a detached thread).
  *
- * Context: process context; walks with the current readers (RCU or
- * if_lock), so nothing under it sleeps.
+ * Context: process context; walks with the thread's readers (RCU or the
+ * writer lock), so nothing under it sleeps.
  */
 void pgr_stop(struct pgr_thread *t)
 {
-	pgr_ops()->walk(t, pgr_stop_one, NULL);
+	t->ops->walk(t, pgr_stop_one, NULL);
 }
 
 RCUNET_EXPORT_FOR_TESTS(pgr_stop);
 
 /*
  * Take the first device (marked, or any) off @t. Removal sleeps
- * (proc_remove), so each pass picks one entry under if_lock and removes it
- * outside; a device add_device publishes meanwhile is simply seen or not.
+ * (proc_remove), so each pass picks one entry under the writer lock and
+ * removes it after; a device add_device publishes meanwhile is simply seen
+ * or not.
  */
 static struct pgr_dev *pgr_first_dev(struct pgr_thread *t, bool marked_only)
 {
+	const struct pgr_list_ops *ops = pgr_writer_lock(t);
 	struct pgr_dev *dev, *found = NULL;
 
-	spin_lock(&t->if_lock);
 	list_for_each_entry(dev, &t->if_list, list) {
 		if (!marked_only || READ_ONCE(dev->removal_mark)) {
 			found = dev;
 			break;
 		}
 	}
-	spin_unlock(&t->if_lock);
+	ops->writer_unlock(t);
 	return found;
 }
 
 /**
  * pgr_rem_marked() - remove the devices marked for removal
  * @t: the thread (its owner calls this)
+ *
+ * With the removal of the thread's variant (->remove_device).
  *
  * Context: process context, may sleep.
  */
@@ -508,7 +640,7 @@ void pgr_rem_marked(struct pgr_thread *t)
 	struct pgr_dev *dev;
 
 	while ((dev = pgr_first_dev(t, true)))
-		pgr_remove_device(t, dev);
+		t->ops->remove_device(t, dev);
 }
 
 RCUNET_EXPORT_FOR_TESTS(pgr_rem_marked);
@@ -517,6 +649,8 @@ RCUNET_EXPORT_FOR_TESTS(pgr_rem_marked);
  * pgr_rem_all() - remove every device of a thread
  * @t: the thread (its owner calls this)
  *
+ * With the removal of the thread's variant (->remove_device).
+ *
  * Context: process context, may sleep.
  */
 void pgr_rem_all(struct pgr_thread *t)
@@ -524,7 +658,7 @@ void pgr_rem_all(struct pgr_thread *t)
 	struct pgr_dev *dev;
 
 	while ((dev = pgr_first_dev(t, false)))
-		pgr_remove_device(t, dev);
+		t->ops->remove_device(t, dev);
 }
 
 RCUNET_EXPORT_FOR_TESTS(pgr_rem_all);
@@ -533,8 +667,9 @@ RCUNET_EXPORT_FOR_TESTS(pgr_rem_all);
  * pgr_thread_process_control() - act on the posted control flags
  * @t: the thread
  *
- * In pktgen's order: stop, run, remove all, remove marked. Runs in the
- * kthread (or a test owning a detached thread).
+ * In pktgen's order: stop, run, remove all, remove marked; then a switch
+ * to the module's variant (pgr_ops()). Runs in the kthread (or a test
+ * owning a detached thread).
  *
  * A flag is cleared before it is acted on, so a post that arrives during
  * the work is not lost; t->processing tells waiters (pgr_thread_flag_done())
@@ -566,6 +701,11 @@ bool pgr_thread_process_control(struct pgr_thread *t)
 	}
 	if (test_and_clear_bit(PGR_T_REMDEV, &t->control)) {
 		pgr_rem_marked(t);
+		any = true;
+	}
+	if (test_and_clear_bit(PGR_T_MODE, &t->control)) {
+		/* we own @t: its variant changes here, between two packets */
+		pgr_thread_set_ops(t, pgr_ops());
 		any = true;
 	}
 	/* the work above before "done": pairs with smp_load_acquire() in pgr_thread_flag_done() */
@@ -606,8 +746,11 @@ static int pgr_thread_worker(void *arg)
 	struct pgr_dev *dev;
 
 	set_freezable();
+	/* a "mode" posted before we were on pgr_threads: follow it now */
+	pgr_thread_set_ops(t, pgr_ops());
 	while (!kthread_should_stop()) {
-		dev = pgr_ops()->next_to_run(t);
+		/* ours: only we change it (pgr_thread_set_ops()) */
+		dev = t->ops->next_to_run(t);
 		if (!dev && !READ_ONCE(t->control)) {
 			wait_event_freezable_timeout(t->queue,
 						     READ_ONCE(t->control) ||
@@ -762,7 +905,7 @@ static int __init pgr_init(void)
 	unsigned int cpu;
 	int err;
 
-	pgr_set_legacy(legacy);
+	WRITE_ONCE(pgr_cur_ops, legacy ? &pgr_legacy_ops : &pgr_rcu_ops);
 	err = pgr_proc_init();
 	if (err)
 		return err;

@@ -11,9 +11,24 @@
 #include <linux/seq_file.h>
 #include "pktgen_rcu.h"
 
-/* the two reader tables: core.c (rcu), legacy.c (legacy) */
+/* the variant tables: core.c (rcu), legacy.c (legacy), mutex.c (mutex) */
 extern const struct pgr_list_ops pgr_rcu_ops;
 extern const struct pgr_list_ops pgr_legacy_ops;
+extern const struct pgr_list_ops pgr_mutex_ops;
+
+/* core.c: the RCU readers, which "rcu" and "mutex" share */
+struct pgr_dev *pgr_next_to_run_rcu(struct pgr_thread *t);
+bool pgr_thread_is_running_rcu(struct pgr_thread *t);
+bool pgr_find_dev_rcu(struct pgr_thread *t, const char *ifname, bool exact);
+bool pgr_mark_dev_rcu(struct pgr_thread *t, const char *ifname);
+int pgr_mark_odev_rcu(struct pgr_thread *t, const struct net_device *odev);
+void pgr_walk_rcu(struct pgr_thread *t,
+		  void (*fn)(struct pgr_dev *dev, void *arg), void *arg);
+/* core.c: if_lock as the writer lock, which "rcu" and "legacy" share */
+void pgr_spin_writer_lock(struct pgr_thread *t) __acquires(&t->if_lock);
+void pgr_spin_writer_unlock(struct pgr_thread *t) __releases(&t->if_lock);
+/* core.c: the removal_delay_us test knob */
+extern unsigned int pgr_removal_delay_us;
 
 /*
  * The module's counters, per CPU: each kpktgend is bound to its CPU, so
@@ -49,7 +64,8 @@ void pgr_start_device(struct pgr_dev *dev);
 int pgr_stop_device(struct pgr_dev *dev);
 void pgr_xmit(struct pgr_thread *t, struct pgr_dev *dev);
 
-/* core.c: the halves of a removal both versions share */
+/* core.c: the parts of a removal all versions share */
+void pgr_remove_stop(struct pgr_dev *dev);
 void pgr_remove_begin(struct pgr_dev *dev);
 void pgr_remove_odev(struct pgr_dev *dev);
 

@@ -11,6 +11,14 @@
  * kthreads transmit. Under if_lock the removal cannot free a device a
  * legacy reader still walks: removal unlinks under the same lock.
  *
+ * A list may still be in the "mutex" variant (its writers under if_mutex)
+ * when the module switches to legacy: its kthread switches it at its next
+ * control point. So every legacy reader but the owner's next_to_run()
+ * takes the writer lock the list uses now (pgr_writer_lock()), which is
+ * if_lock once the list is in "legacy". The owner's next_to_run() takes
+ * if_lock unchecked, as the original did: the owner itself switched the
+ * list to "legacy" before it calls it (pgr_thread_set_ops()).
+ *
  * The original's removal (unlink, then kfree() at once) is here too, but
  * only the bench's slow path uses it: see pgr_legacy_remove_device().
  */
@@ -25,7 +33,10 @@ static struct pgr_dev *pgr_next_to_run_locked(struct pgr_thread *t)
 {
 	struct pgr_dev *dev, *best = NULL;
 
-	/* The original: two atomic ops on if_lock for every packet. */
+	/*
+	 * The original: two atomic ops on if_lock for every packet. Only the
+	 * owner calls it, with its list in "legacy" (if_lock its writer lock).
+	 */
 	spin_lock(&t->if_lock);
 	list_for_each_entry(dev, &t->if_list, list) {
 		if (!READ_ONCE(dev->running))
@@ -39,43 +50,46 @@ static struct pgr_dev *pgr_next_to_run_locked(struct pgr_thread *t)
 
 static bool pgr_thread_is_running_locked(struct pgr_thread *t)
 {
+	const struct pgr_list_ops *w;
 	struct pgr_dev *dev;
 	bool running = false;
 
-	spin_lock(&t->if_lock);
+	w = pgr_writer_lock(t);
 	list_for_each_entry(dev, &t->if_list, list) {
 		if (READ_ONCE(dev->running)) {
 			running = true;
 			break;
 		}
 	}
-	spin_unlock(&t->if_lock);
+	w->writer_unlock(t);
 	return running;
 }
 
 static bool pgr_find_dev_locked(struct pgr_thread *t, const char *ifname,
 				bool exact)
 {
+	const struct pgr_list_ops *w;
 	struct pgr_dev *dev;
 	bool found = false;
 
-	spin_lock(&t->if_lock);
+	w = pgr_writer_lock(t);
 	list_for_each_entry(dev, &t->if_list, list) {
 		if (pgr_name_match(dev->odevname, ifname, exact)) {
 			found = true;
 			break;
 		}
 	}
-	spin_unlock(&t->if_lock);
+	w->writer_unlock(t);
 	return found;
 }
 
 static bool pgr_mark_dev_locked(struct pgr_thread *t, const char *ifname)
 {
+	const struct pgr_list_ops *w;
 	struct pgr_dev *dev;
 	bool found = false;
 
-	spin_lock(&t->if_lock);
+	w = pgr_writer_lock(t);
 	list_for_each_entry(dev, &t->if_list, list) {
 		if (pgr_name_match(dev->odevname, ifname, true)) {
 			WRITE_ONCE(dev->removal_mark, true);
@@ -83,24 +97,25 @@ static bool pgr_mark_dev_locked(struct pgr_thread *t, const char *ifname)
 			break;
 		}
 	}
-	spin_unlock(&t->if_lock);
+	w->writer_unlock(t);
 	return found;
 }
 
 static int pgr_mark_odev_locked(struct pgr_thread *t,
 				const struct net_device *odev)
 {
+	const struct pgr_list_ops *w;
 	struct pgr_dev *dev;
 	int n = 0;
 
-	spin_lock(&t->if_lock);
+	w = pgr_writer_lock(t);
 	list_for_each_entry(dev, &t->if_list, list) {
 		if (dev->odev == odev) {
 			WRITE_ONCE(dev->removal_mark, true);
 			n++;
 		}
 	}
-	spin_unlock(&t->if_lock);
+	w->writer_unlock(t);
 	return n;
 }
 
@@ -108,12 +123,13 @@ static void pgr_walk_locked(struct pgr_thread *t,
 			    void (*fn)(struct pgr_dev *dev, void *arg),
 			    void *arg)
 {
+	const struct pgr_list_ops *w;
 	struct pgr_dev *dev;
 
-	spin_lock(&t->if_lock);
+	w = pgr_writer_lock(t);
 	list_for_each_entry(dev, &t->if_list, list)
 		fn(dev, arg);
-	spin_unlock(&t->if_lock);
+	w->writer_unlock(t);
 }
 
 /**
@@ -156,4 +172,10 @@ const struct pgr_list_ops pgr_legacy_ops = {
 	.mark_dev		= pgr_mark_dev_locked,
 	.mark_odev		= pgr_mark_odev_locked,
 	.walk			= pgr_walk_locked,
+	/* the original's writer lock, kept by the change */
+	.writer_lock		= pgr_spin_writer_lock,
+	.writer_unlock		= pgr_spin_writer_unlock,
+	/* the live removal stays the RCU one: see pgr_legacy_remove_device() */
+	.remove_device		= pgr_remove_device,
+	.writer_may_sleep	= false,
 };

@@ -4,7 +4,7 @@
  *
  * /proc/net/pktgen_rcu/ speaks pktgen's own language, so pktgen scripts run
  * against it with only the directory changed:
- *   pgctrl       start | stop | reset   (and "mode rcu" / "mode legacy")
+ *   pgctrl       start | stop | reset   (and "mode rcu|legacy|mutex")
  *   kpktgend_N   add_device IFNAME[@N] | rem_device_all
  *   <device>     pktgen's per-device commands, see params.c
  * /proc/rcunet/pktgen_rcu/ has the rcunet side: control, state, stats (and
@@ -143,6 +143,38 @@ int pgr_start_all(void)
 	return err;
 }
 
+/* "mode NAME": the variant of that name, or -EINVAL */
+static int pgr_parse_variant(const char *name, enum pgr_variant *v)
+{
+	int i;
+
+	for (i = 0; i < PGR_NR_VARIANTS; i++) {
+		if (!strcmp(name, pgr_variant_ops(i)->name)) {
+			*v = i;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+/*
+ * Switch the module's variant and wait until every kthread has switched
+ * its own list (a "mode" that returned is in effect everywhere).
+ */
+static int pgr_mode_all(const char *name)
+{
+	enum pgr_variant v;
+	int err;
+
+	err = pgr_parse_variant(name, &v);
+	if (err)
+		return err;
+	err = pgr_set_variant(v);
+	if (!err)
+		err = pgr_wait_flag(PGR_T_MODE);
+	return err;
+}
+
 void pgr_reset_all(void)
 {
 	/* pktgen's reset: stop and remove every device of every thread */
@@ -185,10 +217,8 @@ static ssize_t pgr_pgctrl_write(struct file *file, const char __user *ubuf,
 			err = pgr_wait_flag(PGR_T_STOP);
 	} else if (!strcmp(cmd, "reset")) {
 		pgr_reset_all();
-	} else if (!strcmp(cmd, "mode rcu")) {
-		pgr_set_legacy(false);
-	} else if (!strcmp(cmd, "mode legacy")) {
-		pgr_set_legacy(true);
+	} else if (!strncmp(cmd, "mode ", 5)) {
+		err = pgr_mode_all(cmd + 5);
 	} else {
 		err = -EINVAL;
 	}
@@ -473,16 +503,16 @@ struct proc_dir_entry *pgr_procfs_dev_create(struct pgr_dev *dev)
 
 static int pgr_cmd_mode(void *ctx, int argc, char **argv)
 {
-	if (!strcmp(argv[1], "rcu"))
-		return pgr_set_legacy(false);
-	if (!strcmp(argv[1], "legacy"))
-		return pgr_set_legacy(true);
-	pgr_count_error();
-	return -EINVAL;
+	int err = pgr_mode_all(argv[1]);
+
+	if (err && err != -EINTR)
+		pgr_count_error();
+	return err;
 }
 
 static const struct rcunet_cmd pgr_cmds[] = {
-	{ "mode", 1, 1, "rcu (lockless) | legacy (locked)", pgr_cmd_mode },
+	{ "mode", 1, 1, "rcu (lockless) | legacy (locked) | mutex (lockless)",
+	  pgr_cmd_mode },
 	{ }
 };
 

@@ -26,7 +26,8 @@
 #     devs    add_device (names, @N, clashes, bad names), rem_device_all
 #             racing add_device, reset, bad device commands rejected with
 #             Params unchanged; files and thread lists agree at the end;
-#     misc    mode via pgctrl and the control file, state/stats format.
+#     misc    mode (rcu/legacy/mutex) via pgctrl and the control file,
+#             state/stats format.
 # The module comes and goes under it (rmmod torment): a failed write or a
 # missing file ends the scenario and counts as "gone"; a broken invariant
 # is reported only if the module instance (the pid of pgr_kpktgend_0) is
@@ -518,10 +519,12 @@ sc_devs() {
 
 sc_misc() {
 	local l
-	rnd 2
-	if [ $R = 0 ]; then pw pgctrl "mode rcu"; else pw pgctrl "mode legacy"; fi
-	rnd 2
-	if [ $R = 0 ]; then l=rcu; else l=legacy; fi
+	# the three variants: the change, the original, mainline's next stage
+	rnd 3
+	case $R in 0) l=rcu ;; 1) l=legacy ;; *) l=mutex ;; esac
+	pw pgctrl "mode $l"
+	rnd 3
+	case $R in 0) l=rcu ;; 1) l=legacy ;; *) l=mutex ;; esac
 	ops=$((ops + 1))
 	echo "mode $l" 2>/dev/null >/proc/rcunet/pktgen_rcu/control
 	pwe pgctrl "mode bogus"
@@ -533,7 +536,8 @@ sc_misc() {
 	ops=$((ops + 1))
 	case $l in
 	"mode=rcu role=lockless threads="[1-9]*" devices="[0-9]*" running="[0-9]* | \
-	"mode=legacy role=locked threads="[1-9]*" devices="[0-9]*" running="[0-9]*) ;;
+	"mode=legacy role=locked threads="[1-9]*" devices="[0-9]*" running="[0-9]* | \
+	"mode=mutex role=lockless threads="[1-9]*" devices="[0-9]*" running="[0-9]*) ;;
 	*) fail "misc: state reads \"$l\"" ;;
 	esac
 	cat /proc/rcunet/pktgen_rcu/stats $D/pgctrl >/dev/null 2>&1

@@ -21,7 +21,11 @@
  *  - one owner at a time (a mutex stands in for "the kthread") processes
  *    the control flags, which start/stop the devices and remove them with
  *    kfree_rcu(), calls next_to_run(), and runs device commands.
- * It also flips the reader mode (rcu/legacy) of the live module under the
+ *  - the owner also switches its list between the variants (rcu, legacy,
+ *    mutex: spinlock or mutex writers) while adders and markers run, so
+ *    that every writer and locked reader must find the lock the list uses
+ *    now (pgr_writer_lock()).
+ * It also flips the mode (rcu/legacy/mutex) of the live module under the
  * userspace load.
  *
  * Bookkeeping: every device is named "L<list>-<id>"; per list the driver
@@ -75,10 +79,10 @@ static struct pgt_list *pgt_pick(struct rtort_thread *t)
 	return &pgt_lists[rtort_random(t, PGT_LISTS)];
 }
 
+/* readers of any variant: the locked ones take the list's writer lock */
 static const struct pgr_list_ops *pgt_pick_ops(struct rtort_thread *t)
 {
-	return pgr_variant_ops(rtort_random(t, 2) ? PGR_VARIANT_RCU :
-						   PGR_VARIANT_LEGACY);
+	return pgr_variant_ops(rtort_random(t, PGR_NR_VARIANTS));
 }
 
 static void pgt_name(const struct pgt_list *l, unsigned int id, char *buf)
@@ -360,12 +364,19 @@ static int pgt_op_walk(void *ctx, struct rtort_thread *t)
 static int pgt_op_process(void *ctx, struct rtort_thread *t)
 {
 	struct pgt_list *l = pgt_pick(t);
+	const struct pgr_list_ops *ops = pgt_pick_ops(t);
 	struct pgr_dev *best;
 
 	mutex_lock(&l->owner);
 	pgr_thread_process_control(&l->t);
-	/* the owner's scan; it may use the result: only it removes */
-	best = pgt_pick_ops(t)->next_to_run(&l->t);
+	/*
+	 * The owner's scan; it may use the result: only it removes. The
+	 * locked scan takes if_lock unchecked (it is the owner's, on its own
+	 * list): only while the list's writers use if_lock.
+	 */
+	if (ops->role == RCUNET_ROLE_LOCKED && l->t.ops->writer_may_sleep)
+		ops = l->t.ops;
+	best = ops->next_to_run(&l->t);
 	if (best && (!READ_ONCE(best->running) || best->magic != PGR_DEV_MAGIC))
 		rtort_fail(t, "next_to_run gave %s running %d magic %#x",
 			   best->odevname, best->running, best->magic);
@@ -384,12 +395,13 @@ static void pgt_resync(struct pgt_list *l, struct rtort_thread *t, bool strict)
 {
 	DECLARE_BITMAP(onlist, PGT_IDS);
 	DECLARE_BITMAP(expect, PGT_IDS);
+	const struct pgr_list_ops *w;
 	struct pgr_dev *dev;
 	unsigned int n = 0;
 	int id;
 
 	bitmap_zero(onlist, PGT_IDS);
-	spin_lock(&l->t.if_lock);
+	w = pgr_writer_lock(&l->t);
 	list_for_each_entry(dev, &l->t.if_list, list) {
 		id = pgt_parse_id(l, dev->odevname);
 		if (dev->magic != PGR_DEV_MAGIC || dev->pg_thread != &l->t ||
@@ -404,7 +416,7 @@ static void pgt_resync(struct pgt_list *l, struct rtort_thread *t, bool strict)
 		__set_bit(id, onlist);
 		n++;
 	}
-	spin_unlock(&l->t.if_lock);
+	w->writer_unlock(&l->t);
 
 	spin_lock(&l->bits_lock);
 	if (!bitmap_subset(onlist, l->live, PGT_IDS))
@@ -477,6 +489,7 @@ static int pgt_op_cmd(void *ctx, struct rtort_thread *t)
 	struct pgt_list *l = pgt_pick(t);
 	char name[PGR_IFNAME_LEN], line[64];
 	struct pgr_dev *dev, *found = NULL;
+	const struct pgr_list_ops *w;
 	u64 before, after, v;
 	int id, err, want;
 	bool running;
@@ -486,11 +499,11 @@ static int pgt_op_cmd(void *ctx, struct rtort_thread *t)
 	if (id < 0)
 		goto out;
 	pgt_name(l, id, name);
-	spin_lock(&l->t.if_lock);
+	w = pgr_writer_lock(&l->t);
 	list_for_each_entry(dev, &l->t.if_list, list)
 		if (!strcmp(dev->odevname, name))
 			found = dev;
-	spin_unlock(&l->t.if_lock);
+	w->writer_unlock(&l->t);
 	if (!found)	/* marked and removed by a previous owner */
 		goto out;
 	dev = found;
@@ -604,17 +617,38 @@ static int pgt_op_budget(void *ctx, struct rtort_thread *t)
 	return 0;
 }
 
-/* flip the reader mode of the whole module, the live kthreads included */
+/* flip the mode of the whole module, the live kthreads included */
 static int pgt_op_mode(void *ctx, struct rtort_thread *t)
 {
-	bool legacy = rtort_random(t, 2);
+	enum pgr_variant v = rtort_random(t, PGR_NR_VARIANTS);
 	const struct pgr_list_ops *ops;
+	int err;
 
-	pgr_set_legacy(legacy);
+	err = pgr_set_variant(v);
 	ops = pgr_ops();
-	if (ops != pgr_variant_ops(PGR_VARIANT_RCU) &&
-	    ops != pgr_variant_ops(PGR_VARIANT_LEGACY))
-		rtort_fail(t, "pgr_ops() is %p", ops);
+	if (err || (ops != pgr_variant_ops(PGR_VARIANT_RCU) &&
+		    ops != pgr_variant_ops(PGR_VARIANT_LEGACY) &&
+		    ops != pgr_variant_ops(PGR_VARIANT_MUTEX)))
+		rtort_fail(t, "mode %d: %d, pgr_ops() is %p", (int)v, err, ops);
+	return 0;
+}
+
+/*
+ * The owner switches its list to another variant (spinlock or mutex
+ * writers) while adders, markers and walkers run: each of them must take
+ * the lock the list uses from then on.
+ */
+static int pgt_op_variant(void *ctx, struct rtort_thread *t)
+{
+	struct pgt_list *l = pgt_pick(t);
+	const struct pgr_list_ops *ops = pgt_pick_ops(t);
+
+	mutex_lock(&l->owner);
+	pgr_thread_set_ops(&l->t, ops);
+	if (READ_ONCE(l->t.ops) != ops)
+		rtort_fail(t, "list %u: variant %s not taken", l->idx,
+			   ops->name);
+	mutex_unlock(&l->owner);
 	return 0;
 }
 
@@ -631,6 +665,7 @@ static const struct rtort_op pgt_ops[] = {
 	{ "cmd",	8,  pgt_op_cmd },
 	{ "budget",	4,  pgt_op_budget },
 	{ "mode",	1,  pgt_op_mode },
+	{ "variant",	2,  pgt_op_variant },
 };
 
 /*
@@ -656,7 +691,8 @@ static void pgt_quiesce(void *ctx)
 			rtort_fail(NULL, "list %u: flags %#lx left after processing",
 				   i, READ_ONCE(l->t.control));
 		if (pgr_variant_ops(PGR_VARIANT_RCU)->thread_is_running(&l->t) ||
-		    pgr_variant_ops(PGR_VARIANT_LEGACY)->thread_is_running(&l->t))
+		    pgr_variant_ops(PGR_VARIANT_LEGACY)->thread_is_running(&l->t) ||
+		    pgr_variant_ops(PGR_VARIANT_MUTEX)->thread_is_running(&l->t))
 			rtort_fail(NULL, "list %u: a device runs after STOP", i);
 		pgt_resync(l, NULL, true);
 		up_write(&l->addsem);

@@ -1,7 +1,8 @@
 # rcunet-timeout: 240
 # pktgen_rcu basics on a dummy device: the proc interface speaks pktgen,
 # transmitted counts equal "count" and agree with the netdev's tx counter,
-# bad commands fail with pktgen's errors and change nothing, both modes.
+# bad commands fail with pktgen's errors and change nothing, in every mode
+# (rcu, legacy, mutex).
 . /rcunet/guest/lib.sh
 . /rcunet/tests/pktgen_rcu/pgr.lib
 
@@ -186,7 +187,21 @@ if ctl pktgen_rcu "mode rcu" && grep -q "^mode=rcu role=lockless " /proc/rcunet/
 else
 	bad basic/control_mode_rcu "$(cat /proc/rcunet/pktgen_rcu/state)"
 fi
-if grep -qx "mode rcu (lockless) | legacy (locked)" /proc/rcunet/pktgen_rcu/control; then
+# mainline's next stage: the same readers, writers under a mutex
+if ctl pktgen_rcu "mode mutex" && grep -q "^mode=mutex role=lockless " /proc/rcunet/pktgen_rcu/state &&
+	grep -q "^mode: mutex" "$PGDIR/pgctrl"; then
+	ok basic/control_mode_mutex
+else
+	bad basic/control_mode_mutex "$(cat /proc/rcunet/pktgen_rcu/state)"
+fi
+pg_set pgr0 "count 10000"
+run_and_check basic/mutex/count_10000 10000
+if pg_ctrl "mode rcu" && grep -q "^mode=rcu role=lockless " /proc/rcunet/pktgen_rcu/state; then
+	ok basic/mode_rcu_again
+else
+	bad basic/mode_rcu_again "$(cat /proc/rcunet/pktgen_rcu/state)"
+fi
+if grep -qx "mode rcu (lockless) | legacy (locked) | mutex (lockless)" /proc/rcunet/pktgen_rcu/control; then
 	ok basic/control_usage_roles
 else
 	bad basic/control_usage_roles "$(cat /proc/rcunet/pktgen_rcu/control)"

@@ -1,7 +1,9 @@
-# rcunet-timeout: 400
+# rcunet-timeout: 560
 # rcunet-tags: stress
 # The races commit 80e1e6db5c72 ("pktgen: RCU-ify "if_list" to remove
-# lock in next_to_run()") fixed, in both modes:
+# lock in next_to_run()") fixed, in all three modes (rcu, legacy, and
+# mutex: mainline's next stage, where the removal holds the writer mutex
+# across proc_remove(), the removal_delay_us sleep and list_del_rcu()):
 #  1. rem_device_all in the background while add_device runs
 #  2. proc writes to a device file while the device is being removed
 #  3. netdev unregister (ip link del) while transmitting
@@ -49,7 +51,7 @@ wait_gone() {
 make_dummy pgr1 || { case_fail races/dummy "ip link add failed"; exit 1; }
 pg_reset
 
-for mode in rcu legacy; do
+for mode in rcu legacy mutex; do
 	pg_ctrl "mode $mode"
 
 	# 1. rem_device_all (backgrounded) against add_device
