@@ -4,7 +4,7 @@
  *
  * Fast path (path=fast), op data_ready: the cost of one ->data_ready() on
  * one endpoint shared by all bench threads (many CPUs delivering to one
- * socket), with no sleeper (the pure fast path commit 3b8c9ff00283 ("net:
+ * socket), with no sleeper (the pure fast path commit 43815482370c ("net:
  * sock_def_readable() and friends RCU conversion") made lock-free) or with
  * one (sleeper=1: a wait entry whose wake function does nothing, so the
  * cost is the wait-queue walk, not a scheduler wakeup).
@@ -12,6 +12,10 @@
  *   legacy  locked: read_lock(&callback_lock) + has-sleeper check
  *   rcu     lockless: rcu_read_lock() + rcu_dereference() + has-sleeper
  *           check; twin legacy
+ *   embedded  lockless, twin legacy, previous rcu: the same callbacks as
+ *           rcu on an endpoint whose wait queue is inside it (commit
+ *           333f7909a857, "coallocate socket_wq with socket itself"): the
+ *           same work per wakeup; what it changes is the slow path's
  *   kernel  peer: the live kernel's sock_def_readable() on an AF_UNIX
  *           datagram socket (sk->sk_data_ready), the same change as it
  *           ships: the same work as rcu (RCU load of sk_wq, smp_mb() +
@@ -39,6 +43,11 @@
  *                 deferred free waits for, amortised over the closes it
  *                 covers, paid by the closing thread. gp_batch=1 is a
  *                 close that waits out its own grace period.
+ *   embedded-close  lockless, twin legacy-close, previous rcu-close: the
+ *                 endpoint is allocated with its wait queue inside (one
+ *                 allocation instead of two), and the close frees no wait
+ *                 queue at all: the endpoint's own call_rcu() takes it
+ *                 along (what the closing task pays, as rcu-close)
  *   kernel-close  peer: sock_create_kern() + sock_release() of an AF_UNIX
  *                 datagram socket. The live kernel's socket_wq lives in
  *                 the socket's inode and is freed with it after a grace
@@ -46,11 +55,14 @@
  *                 socket (inode, unix_sock, security hooks): other work,
  *                 no ratio (same_work_as unset); it shows the scale.
  *
- * In both of our close variants the endpoint itself (struct swq_sock) is
+ * In all of our close variants the endpoint itself (struct swq_sock) is
  * freed through call_rcu() too: this module finds endpoints by id under
- * RCU, in either variant. That is not part of the change and not waited
- * for by legacy-close nor rcu-close; rcu-close-gp's grace period covers it
- * as well as the wait-queue object's.
+ * RCU, in every variant. That is not part of commit 43815482370c and not
+ * waited for by legacy-close nor rcu-close; rcu-close-gp's grace period
+ * covers it as well as the wait-queue object's. It is what the embedded
+ * stage builds on: as mainline's socket became RCU-freed before its
+ * socket_wq could move into it, our endpoint already is, so
+ * embedded-close's one call_rcu() is the one every close variant pays.
  */
 #include <linux/module.h>
 #include <linux/slab.h>
@@ -116,13 +128,13 @@ static void swq_bench_del_sleeper(struct swq_bench_ctx *c)
 
 static int swq_bench_setup_mode(struct swq_bench_ctx *c, u32 mode)
 {
-	c->wq = swq_wq_alloc(GFP_KERNEL);
-	if (!c->wq)
-		return -ENOMEM;
 	c->sk = swq_sock_alloc(mode, SOCKWQ_RXQ_MAX);
-	if (IS_ERR(c->sk)) {
-		swq_wq_release(c->wq, false);
+	if (IS_ERR(c->sk))
 		return PTR_ERR(c->sk);
+	c->wq = swq_sock_new_wq(c->sk, GFP_KERNEL);
+	if (!c->wq) {
+		swq_sock_put(c->sk);
+		return -ENOMEM;
 	}
 	swq_sock_graft(c->sk, c->wq);
 	swq_bench_add_sleeper(c, &c->wq->wait);
@@ -137,6 +149,11 @@ static int swq_bench_setup_legacy(void *ctx, unsigned int nthreads)
 static int swq_bench_setup_rcu(void *ctx, unsigned int nthreads)
 {
 	return swq_bench_setup_mode(ctx, SOCKWQ_MODE_RCU);
+}
+
+static int swq_bench_setup_embedded(void *ctx, unsigned int nthreads)
+{
+	return swq_bench_setup_mode(ctx, SOCKWQ_MODE_EMBEDDED);
 }
 
 static void swq_bench_teardown_mode(void *ctx)
@@ -196,25 +213,28 @@ static int swq_bench_run_kernel(void *ctx, unsigned int tid, u64 n)
  * One create+close of an endpoint of the calling thread in @mode: what
  * swq_dev_open() and swq_dev_release() do to the endpoint and its
  * wait-queue object (the file side's own struct is left out: it is the
- * same in both variants and not part of the change).
+ * same in every variant and not part of the change).
  */
 static int swq_bench_create_close(u32 mode)
 {
 	struct swq_sock *sk;
 	struct swq_wq *wq;
 
-	wq = swq_wq_alloc(GFP_KERNEL);
-	if (!wq)
-		return -ENOMEM;
 	sk = swq_sock_alloc(mode, SOCKWQ_RXQ_MAX);
-	if (IS_ERR(sk)) {
-		swq_wq_release(wq, false);
+	if (IS_ERR(sk))
 		return PTR_ERR(sk);
+	/* embedded: the one inside sk; else a second allocation */
+	wq = swq_sock_new_wq(sk, GFP_KERNEL);
+	if (!wq) {
+		swq_sock_put(sk);
+		return -ENOMEM;
 	}
 	swq_sock_graft(sk, wq);
 	/*
 	 * legacy: orphan's write_lock() waited out every waker, the object
-	 * is freed here; rcu: a waker may still hold it, call_rcu() frees it.
+	 * is freed here; rcu: a waker may still hold it, call_rcu() frees it;
+	 * embedded: nothing to free here, swq_sock_put()'s call_rcu() of the
+	 * endpoint frees it with the endpoint.
 	 */
 	swq_wq_release(wq, swq_sock_orphan(sk));
 	swq_sock_purge(sk);
@@ -242,6 +262,11 @@ static int swq_bench_run_legacy_close(void *ctx, unsigned int tid, u64 n)
 static int swq_bench_run_rcu_close(void *ctx, unsigned int tid, u64 n)
 {
 	return swq_bench_run_close(SOCKWQ_MODE_RCU, n);
+}
+
+static int swq_bench_run_embedded_close(void *ctx, unsigned int tid, u64 n)
+{
+	return swq_bench_run_close(SOCKWQ_MODE_EMBEDDED, n);
 }
 
 static int swq_bench_setup_rcu_close_gp(void *ctx, unsigned int nthreads)
@@ -357,6 +382,17 @@ static const struct rcunet_bench_variant swq_bench_variants[] = {
 		.run		= swq_bench_run_mode,
 	},
 	{
+		/* commit 333f7909a857: rcu's wakeup, the wq inside the endpoint */
+		.name		= "embedded",
+		.op		= "data_ready",
+		.role		= RCUNET_ROLE_LOCKLESS,
+		.twin		= "legacy",
+		.previous	= "rcu",
+		.setup		= swq_bench_setup_embedded,
+		.teardown	= swq_bench_teardown_mode,
+		.run		= swq_bench_run_mode,
+	},
+	{
 		.name		= "kernel",
 		.op		= "data_ready",
 		.role		= RCUNET_ROLE_PEER,
@@ -397,6 +433,18 @@ static const struct rcunet_bench_variant swq_bench_variants[] = {
 		.teardown	= swq_bench_teardown_close,
 		.run		= swq_bench_run_rcu_close_gp,
 		.show_params	= swq_bench_show_gp_batch,
+	},
+	{
+		/* one allocation, no wait-queue free: the endpoint takes it */
+		.name		= "embedded-close",
+		.op		= "create+close",
+		.role		= RCUNET_ROLE_LOCKLESS,
+		.twin		= "legacy-close",
+		.previous	= "rcu-close",
+		.slow_path	= true,
+		.teardown	= swq_bench_teardown_close,
+		.run		= swq_bench_run_embedded_close,
+		.show_params	= swq_bench_show_no_params,
 	},
 	{
 		/* a whole AF_UNIX socket: other work, no ratio */

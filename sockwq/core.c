@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * sockwq core: the wait-queue object, endpoints, their receive queues, the
- * lockless (RCU) variant of the wakeup callbacks that commit 3b8c9ff00283
+ * lockless (RCU) variant of the wakeup callbacks that commit 43815482370c
  * ("net: sock_def_readable() and friends RCU conversion") introduced, and
- * at the end the module's init/exit. The locked original is in legacy.c.
+ * at the end the module's init/exit. The locked original is in legacy.c,
+ * the stage mainline went to next (the wait queue inside the endpoint) in
+ * embedded.c; it shares this file's callbacks.
  *
  * The invariant the RCU variant keeps, as in the kernel since then:
  *
@@ -85,18 +87,30 @@ struct swq_wq *swq_wq_alloc(gfp_t gfp)
 
 	if (!wq)
 		return NULL;
-	init_waitqueue_head(&wq->wait);
-	atomic_long_inc(&swq_wq_live);
+	swq_wq_init(wq);
 	return wq;
 }
 
 RCUNET_EXPORT_FOR_TESTS(swq_wq_alloc);
 
+/* A zeroed object, separate or inside its endpoint: ready and counted. */
+void swq_wq_init(struct swq_wq *wq)
+{
+	init_waitqueue_head(&wq->wait);
+	atomic_long_inc(&swq_wq_live);
+}
+
+/* Its memory was just handed back (separately or with its endpoint). */
+void swq_wq_count_freed(void)
+{
+	atomic_long_dec(&swq_wq_live);
+	atomic_long_inc(&swq_wq_freed);
+}
+
 static void swq_wq_free(struct swq_wq *wq)
 {
 	kfree(wq);
-	atomic_long_dec(&swq_wq_live);
-	atomic_long_inc(&swq_wq_freed);
+	swq_wq_count_freed();
 }
 
 static void swq_wq_free_rcu(struct rcu_head *head)
@@ -113,6 +127,8 @@ static void swq_wq_free_rcu(struct rcu_head *head)
  *	out. Pass what swq_sock_orphan() returned.
  *
  * Nobody may sleep on @wq any more (fput removed epoll and fasync entries).
+ * An object inside its endpoint (embedded variant) is not freed here: it
+ * goes with the endpoint, after the grace period of swq_sock_put().
  *
  * Context: process or softirq context.
  */
@@ -122,6 +138,8 @@ void swq_wq_release(struct swq_wq *wq, bool deferred)
 		return;
 	/* Nobody may sleep on it any more: fput removed epoll and fasync. */
 	WARN_ON_ONCE(waitqueue_active(&wq->wait));
+	if (wq->embedded)
+		return;
 	if (deferred)
 		call_rcu(&wq->rcu, swq_wq_free_rcu);
 	else
@@ -208,7 +226,7 @@ RCUNET_EXPORT_FOR_TESTS(swq_wq_freed_count);
 
 /**
  * swq_mode_ops() - the callbacks of a variant
- * @mode: SOCKWQ_MODE_RCU or SOCKWQ_MODE_LEGACY
+ * @mode: SOCKWQ_MODE_RCU, SOCKWQ_MODE_LEGACY or SOCKWQ_MODE_EMBEDDED
  *
  * An endpoint runs @mode when its ->ops is this pointer.
  *
@@ -227,7 +245,9 @@ RCUNET_EXPORT_FOR_TESTS(swq_mode_ops);
  * @rx_max: receive queue bound in messages, at least 1
  *
  * The endpoint gets the next id and is listed for swq_sock_lookup(); the
- * caller owns the one reference and grafts a wait-queue object on it.
+ * caller owns the one reference and grafts a wait-queue object on it
+ * (swq_sock_new_wq()). In the embedded variant the endpoint is allocated
+ * with its wait-queue object inside (struct swq_sock_with_wq).
  *
  * Context: process context (GFP_KERNEL).
  * Return: the endpoint, ERR_PTR(-EINVAL) for a bad @mode or @rx_max, or
@@ -235,16 +255,21 @@ RCUNET_EXPORT_FOR_TESTS(swq_mode_ops);
  */
 struct swq_sock *swq_sock_alloc(u32 mode, u32 rx_max)
 {
+	const struct swq_variant *v;
 	struct swq_sock *sk;
 
 	if (mode >= SWQ_NR_MODES || !rx_max)
 		return ERR_PTR(-EINVAL);
-	sk = kzalloc(sizeof(*sk), GFP_KERNEL);
+	v = &swq_variants[mode];
+	if (v->wq_embedded)
+		sk = swq_embedded_sock_alloc(GFP_KERNEL);
+	else
+		sk = kzalloc(sizeof(*sk), GFP_KERNEL);
 	if (!sk)
 		return ERR_PTR(-ENOMEM);
 	rwlock_init(&sk->callback_lock);
-	sk->ops = &swq_variants[mode];
-	sk->wq_free_deferred = mode == SOCKWQ_MODE_RCU;
+	sk->ops = v;
+	sk->wq_free_deferred = v->lockless;
 	spin_lock_init(&sk->rx_lock);
 	INIT_LIST_HEAD(&sk->rx_queue);
 	sk->rx_max = rx_max;
@@ -279,7 +304,11 @@ static void swq_sock_free_rcu(struct rcu_head *head)
 	/* last reference gone and unlisted: nobody queues any more */
 	list_for_each_entry_safe(msg, tmp, &sk->rx_queue, node)
 		kfree(msg);
-	kfree(sk);
+	/* an embedded wait queue goes with it: a grace period has passed */
+	if (sk->wq_embedded)
+		swq_embedded_sock_free(sk);
+	else
+		kfree(sk);
 	atomic_long_dec(&swq_socks_live);
 }
 
@@ -302,11 +331,27 @@ void swq_sock_put(struct swq_sock *sk)
 	spin_lock(&swq_socks_lock);
 	list_del_rcu(&sk->node);
 	spin_unlock(&swq_socks_lock);
-	/* swq_sock_lookup() may be looking at it under rcu_read_lock() */
+	/*
+	 * swq_sock_lookup() may be looking at it under rcu_read_lock(), and
+	 * in the embedded variant an RCU waker may still hold sk->wq, which
+	 * points into it: free only after a grace period.
+	 */
 	call_rcu(&sk->rcu, swq_sock_free_rcu);
 }
 
 RCUNET_EXPORT_FOR_TESTS(swq_sock_put);
+
+/**
+ * swq_sock_live_count() - endpoints allocated and not yet freed
+ *
+ * Return: the count (an endpoint counts until its grace period ends).
+ */
+long swq_sock_live_count(void)
+{
+	return atomic_long_read(&swq_socks_live);
+}
+
+RCUNET_EXPORT_FOR_TESTS(swq_sock_live_count);
 
 /**
  * swq_sock_lookup() - find a live endpoint by id
@@ -342,8 +387,9 @@ RCUNET_EXPORT_FOR_TESTS(swq_sock_lookup);
  * @mode: SOCKWQ_MODE_*
  *
  * Wakers already inside the old variant finish in it. Once an endpoint ran
- * the RCU variant, its wait-queue object is always freed after a grace
- * period.
+ * a lockless variant (rcu, embedded), its wait-queue object is always
+ * freed after a grace period. Where that object lives (inside the endpoint
+ * or not) was fixed at swq_sock_alloc(): only the callbacks change.
  *
  * Context: process context (takes callback_lock for writing).
  * Return: 0, or -EINVAL for an unknown @mode (nothing changes).
@@ -357,7 +403,7 @@ int swq_sock_set_mode(struct swq_sock *sk, u32 mode)
 	 * Before the first RCU waker can run, make the final free wait for a
 	 * grace period; swq_sock_orphan() reads this under the same lock.
 	 */
-	if (mode == SOCKWQ_MODE_RCU)
+	if (swq_variants[mode].lockless)
 		sk->wq_free_deferred = true;
 	WRITE_ONCE(sk->ops, &swq_variants[mode]);
 	write_unlock(&sk->callback_lock);
@@ -550,7 +596,7 @@ RCUNET_EXPORT_FOR_TESTS(swq_sock_purge);
 /* ----------------------------------------------- the RCU variant (after) */
 
 /*
- * sk_wake_async() after commit 3b8c9ff00283: the SOCK_FASYNC-style flag first, so a
+ * sk_wake_async() after commit 43815482370c: the SOCK_FASYNC-style flag first, so a
  * socket without O_ASYNC users never touches the fasync list; @wq was
  * loaded under the caller's rcu_read_lock() (NULL once orphaned).
  */
@@ -561,7 +607,7 @@ static void swq_rcu_wake_async(struct swq_sock *sk, struct swq_wq *wq,
 		kill_fasync(&wq->fasync_list, SIGIO, band);
 }
 
-static void swq_rcu_data_ready(struct swq_sock *sk)
+void swq_rcu_data_ready(struct swq_sock *sk)
 {
 	struct swq_wq *wq;
 
@@ -574,7 +620,7 @@ static void swq_rcu_data_ready(struct swq_sock *sk)
 	rcu_read_unlock();
 }
 
-static void swq_rcu_write_space(struct swq_sock *sk)
+void swq_rcu_write_space(struct swq_sock *sk)
 {
 	struct swq_wq *wq;
 
@@ -587,7 +633,7 @@ static void swq_rcu_write_space(struct swq_sock *sk)
 	rcu_read_unlock();
 }
 
-static void swq_rcu_state_change(struct swq_sock *sk)
+void swq_rcu_state_change(struct swq_sock *sk)
 {
 	struct swq_wq *wq;
 
@@ -604,12 +650,25 @@ const struct swq_variant swq_variants[SWQ_NR_MODES] = {
 		.data_ready	= swq_rcu_data_ready,
 		.write_space	= swq_rcu_write_space,
 		.state_change	= swq_rcu_state_change,
+		.lockless	= true,
 	},
 	[SOCKWQ_MODE_LEGACY] = {
 		.name		= "legacy",
 		.data_ready	= swq_legacy_data_ready,
 		.write_space	= swq_legacy_write_space,
 		.state_change	= swq_legacy_state_change,
+	},
+	/*
+	 * Commit 333f7909a857: the same wakeup path as rcu, the wait queue
+	 * inside the endpoint (embedded.c).
+	 */
+	[SOCKWQ_MODE_EMBEDDED] = {
+		.name		= "embedded",
+		.data_ready	= swq_rcu_data_ready,
+		.write_space	= swq_rcu_write_space,
+		.state_change	= swq_rcu_state_change,
+		.lockless	= true,
+		.wq_embedded	= true,
 	},
 };
 

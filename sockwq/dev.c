@@ -6,7 +6,9 @@
  * endpoint (struct swq_sock, ~ struct sock) points at it through the
  * __rcu sk->wq while the file is open. release() orphans the endpoint and
  * frees the swq_wq after a grace period: kernel producers may be inside
- * ->data_ready() on this endpoint at that very moment.
+ * ->data_ready() on this endpoint at that very moment. An endpoint opened
+ * in the embedded mode carries its swq_wq inside; release() then frees no
+ * wait queue, the endpoint's own RCU-delayed free takes it along.
  *
  * Who wakes whom:
  *  - a message queued into S's receive queue: S->data_ready (readers of S)
@@ -77,20 +79,22 @@ static int swq_dev_open(struct inode *inode, struct file *file)
 	sf = kzalloc(sizeof(*sf), GFP_KERNEL);
 	if (!sf)
 		return -ENOMEM;
-	sf->wq = swq_wq_alloc(GFP_KERNEL);
-	if (!sf->wq)
-		goto fail;
 	sf->sk = swq_sock_alloc(READ_ONCE(swq_default_mode), SOCKWQ_RXQ_MAX);
 	if (IS_ERR(sf->sk))
-		goto fail_wq;
+		goto fail;
+	/* the embedded mode's is inside sf->sk, the others' a new one */
+	sf->wq = swq_sock_new_wq(sf->sk, GFP_KERNEL);
+	if (!sf->wq)
+		goto fail_sk;
 	mutex_init(&sf->read_mutex);
 	mutex_init(&sf->fasync_mutex);
 	swq_sock_graft(sf->sk, sf->wq);
 	file->private_data = sf;
 	return stream_open(inode, file);
 
-fail_wq:
-	swq_wq_release(sf->wq, false);
+fail_sk:
+	/* never grafted, never looked up by anyone but a producer: just put */
+	swq_sock_put(sf->sk);
 fail:
 	kfree(sf);
 	return -ENOMEM;
@@ -397,8 +401,8 @@ static long swq_dev_ioctl_one(struct file *file, unsigned int cmd,
 	case SOCKWQ_IOC_GET_INFO:
 		memset(&info, 0, sizeof(info));
 		info.id = sk->id;
-		info.mode = READ_ONCE(sk->ops) == &swq_variants[SOCKWQ_MODE_RCU] ?
-			    SOCKWQ_MODE_RCU : SOCKWQ_MODE_LEGACY;
+		/* the index of its current variant: SOCKWQ_MODE_* */
+		info.mode = READ_ONCE(sk->ops) - swq_variants;
 		info.rx_len = READ_ONCE(sk->rx_len);
 		info.rx_max = sk->rx_max;
 		info.rx_queued = atomic64_read(&sk->rx_queued);

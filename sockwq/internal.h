@@ -37,7 +37,19 @@ unsigned long swq_ops(void);
 void swq_count_error(void);
 unsigned long swq_errors(void);
 
-/* legacy.c: the callbacks as they were before commit 3b8c9ff00283 */
+/* core.c: a wait-queue object's start and end of life (counted) */
+void swq_wq_init(struct swq_wq *wq);
+void swq_wq_count_freed(void);
+/* core.c: the lockless callbacks, shared by the rcu and embedded variants */
+void swq_rcu_data_ready(struct swq_sock *sk);
+void swq_rcu_write_space(struct swq_sock *sk);
+void swq_rcu_state_change(struct swq_sock *sk);
+
+/* embedded.c: the endpoint with its wait queue inside (commit 333f7909a857) */
+struct swq_sock *swq_embedded_sock_alloc(gfp_t gfp);
+void swq_embedded_sock_free(struct swq_sock *sk);
+
+/* legacy.c: the callbacks as they were before commit 43815482370c */
 void swq_legacy_data_ready(struct swq_sock *sk);
 void swq_legacy_write_space(struct swq_sock *sk);
 void swq_legacy_state_change(struct swq_sock *sk);

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * sockwq legacy variant: the wakeup callbacks as they were before commit
- * 3b8c9ff00283 ("net: sock_def_readable() and friends RCU conversion"),
+ * 43815482370c ("net: sock_def_readable() and friends RCU conversion"),
  * the locked original (SOCKWQ_MODE_LEGACY; core.c has the lockless one).
  *
  * Every wakeup takes sk->callback_lock for reading just to load sk->wq:

@@ -107,8 +107,12 @@ static const struct rcunet_cmd swq_cmds[] = {
 	{ "stop", 0, 0, "", swq_cmd_stop },
 	{ "rate", 1, 1, "MSGS_PER_SEC", swq_cmd_rate },
 	{ "targets", 1, 1, "ID[,ID...]|none", swq_cmd_targets },
-	/* the roles: rcu is commit 3b8c9ff00283, legacy what it replaced */
-	{ "mode", 1, 1, "rcu (lockless) | legacy (locked)", swq_cmd_mode },
+	/*
+	 * the roles: rcu is commit 43815482370c, legacy what it replaced,
+	 * embedded where mainline went next (commit 333f7909a857)
+	 */
+	{ "mode", 1, 1, "rcu (lockless) | legacy (locked) | embedded (lockless)",
+	  swq_cmd_mode },
 	{ "reset", 0, 0, "", swq_cmd_reset },
 	{ }
 };

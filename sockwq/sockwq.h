@@ -3,13 +3,18 @@
  * sockwq: socket-like endpoints whose wakeup path reads an RCU-protected
  * wait-queue object, with the sk_callback_lock original beside it.
  *
- * The objects mirror the kernel's own after commit 3b8c9ff00283 ("net:
+ * The objects mirror the kernel's own after commit 43815482370c ("net:
  * sock_def_readable() and friends RCU conversion"):
  *   struct swq_wq    ~ struct socket_wq: wait queue + fasync list + rcu_head,
  *                      owned by the file side, freed after a grace period.
  *   struct swq_sock  ~ struct sock: receive queue, an __rcu pointer to the
  *                      swq_wq (NULL once orphaned), callback_lock, and the
  *                      data_ready/write_space/state_change callbacks.
+ * and, for the "embedded" variant, as after commit 333f7909a857
+ * ("coallocate socket_wq with socket itself"):
+ *   struct swq_sock_with_wq ~ struct socket_alloc: the endpoint with its
+ *                      swq_wq inside, one allocation, freed as a whole
+ *                      after a grace period (embedded.c).
  *
  * This is the API the module's own files, the KUnit suites
  * (kunit/sockwq_kunit.c) and the torture driver (torture/sockwq_torture.c)
@@ -39,22 +44,39 @@ struct swq_wq {
 	wait_queue_head_t wait;
 	struct fasync_struct *fasync_list;
 	struct rcu_head rcu;
+	/*
+	 * Inside its endpoint (embedded variant): never freed on its own,
+	 * it goes with the endpoint (swq_sock_put()), after a grace period.
+	 */
+	bool embedded;
 };
 
 struct swq_sock;
 
 /*
- * One way of waking an endpoint: the three callbacks, as an ops table so
- * both variants sit side by side and tests/bench iterate over them.
+ * One way of waking an endpoint: the three callbacks and where the wait
+ * queue lives, as an ops table so the variants sit side by side and
+ * tests/bench iterate over them.
  */
 struct swq_variant {
 	const char *name;
 	void (*data_ready)(struct swq_sock *sk);
 	void (*write_space)(struct swq_sock *sk);
 	void (*state_change)(struct swq_sock *sk);
+	/*
+	 * The callbacks take no lock to find the swq_wq: once this variant
+	 * ran on an endpoint, its swq_wq is freed only after a grace period.
+	 */
+	bool lockless;
+	/*
+	 * An endpoint created in this variant carries its swq_wq inside
+	 * (struct swq_sock_with_wq); fixed at creation, a later mode switch
+	 * changes the callbacks only.
+	 */
+	bool wq_embedded;
 };
 
-#define SWQ_NR_MODES	2
+#define SWQ_NR_MODES	3
 
 /* bits in swq_sock.flags */
 #define SWQ_SOCK_FASYNC	0
@@ -82,11 +104,13 @@ struct swq_sock {
 	 */
 	bool wq_free_deferred;
 	bool dead;		/* orphaned; under callback_lock, read racily */
+	/* created embedded: a struct swq_sock_with_wq; never changes */
+	bool wq_embedded;
 	/*
 	 * SWQ_SOCK_FASYNC (~ SOCK_FASYNC): set while the file side has an
 	 * O_ASYNC entry on wq->fasync_list, updated by the fasync handler
 	 * after fasync_helper(). Both variants test it before kill_fasync(),
-	 * as sk_wake_async() did before and after commit 3b8c9ff00283.
+	 * as sk_wake_async() did before and after commit 43815482370c.
 	 */
 	unsigned long flags;
 
@@ -107,6 +131,18 @@ struct swq_sock {
 	struct rcu_head rcu;	/* the sock itself is found under RCU by id */
 };
 
+/*
+ * The embedded variant's endpoint (~ struct socket_alloc after commit
+ * 333f7909a857): the wait queue is allocated with the endpoint and freed
+ * with it, after the grace period the endpoint waits for anyway (RCU
+ * lookup by id). sk->wq points at @wq while grafted; it stays an __rcu
+ * pointer, cleared at orphan, as sk_wq stayed one.
+ */
+struct swq_sock_with_wq {
+	struct swq_sock sk;	/* first: kfree() of either frees both */
+	struct swq_wq wq;
+};
+
 /* wait-queue object */
 struct swq_wq *swq_wq_alloc(gfp_t gfp);
 void swq_wq_release(struct swq_wq *wq, bool deferred);
@@ -123,6 +159,11 @@ struct swq_sock *swq_sock_lookup(u32 id);
 int swq_sock_set_mode(struct swq_sock *sk, u32 mode);
 void swq_sock_graft(struct swq_sock *sk, struct swq_wq *wq);
 bool swq_sock_orphan(struct swq_sock *sk);
+long swq_sock_live_count(void);
+
+/* embedded variant (embedded.c) */
+struct swq_wq *swq_sock_embedded_wq(struct swq_sock *sk);
+struct swq_wq *swq_sock_new_wq(struct swq_sock *sk, gfp_t gfp);
 
 /* receive queue; the caller calls ->data_ready / ->write_space */
 int swq_sock_queue(struct swq_sock *sk, struct swq_msg *msg);

@@ -6,11 +6,14 @@
  *
  * The driver plays the file side itself: a slot holds an "open file"
  * (struct swt_file ~ struct socket: a swq_wq grafted on a swq_sock) that
- * workers open, close, switch between the rcu and legacy variants, write
- * into, read from, sleep on (wait_event style and poll-table style) and
- * wake, while "kernel producers" find endpoints by id (swq_sock_lookup())
+ * workers open (in any variant: rcu, legacy, or embedded, the swq_wq then
+ * inside the endpoint), close, switch between the variants, write into,
+ * read from, sleep on (wait_event style and poll-table style) and wake,
+ * while "kernel producers" find endpoints by id (swq_sock_lookup())
  * and call ->data_ready() on them, so wakeups race with close exactly as
- * the module's own producers race with release(). /dev/sockwq, pairing,
+ * the module's own producers race with release(); "uwake" wakes through
+ * an embedded endpoint's wait queue holding no reference at all, only its
+ * RCU read-side section, while the slot closes. /dev/sockwq, pairing,
  * fasync and the module's producer kthreads are tormented from user space
  * by torture/sockwq.sh (swq_torture).
  *
@@ -26,7 +29,8 @@
  *    (data or room there all along) it fails the session;
  *  - no use after free: wakers (our own RCU and callback_lock read-side
  *    sections with rtort_reader_delay() inside, and the module's callbacks)
- *    run on endpoints being closed; KASAN reports a swq_wq freed too early;
+ *    run on endpoints being closed; KASAN reports a swq_wq freed too early
+ *    (embedded: the endpoint it lives in);
  *  - API contracts under fault injection: failed allocations give NULL /
  *    ERR_PTR(-ENOMEM) and leave the sequence numbers unconsumed (a gap
  *    would show at the reader), a bad mode gives -EINVAL and no change.
@@ -65,7 +69,10 @@ struct swt_umsg {
 	u8 pad[];		/* pad[i] == (u8)(seq + i) */
 };
 
-/* One open "file" (~ struct socket): owns the swq_wq grafted on sk. */
+/*
+ * One open "file" (~ struct socket): owns the swq_wq grafted on sk (the
+ * one inside sk if sk was created embedded).
+ */
 struct swt_file {
 	struct kref ref;	/* the slot's, plus one per op using it */
 	struct swq_sock *sk;
@@ -507,22 +514,25 @@ static int swt_op_open(void *ctx, struct rtort_thread *t)
 	f = kzalloc(sizeof(*f), GFP_KERNEL);
 	if (!f)
 		goto out;
-	wq = swq_wq_alloc(GFP_KERNEL);
-	if (!wq)
-		goto out_f;
 	/* a small queue: writers fill it and sleep, producers drop */
 	sk = swq_sock_alloc(mode, 2 + rtort_random(t, 31));
 	if (IS_ERR_OR_NULL(sk)) {
 		if (PTR_ERR(sk) != -ENOMEM)
 			rtort_fail(t, "swq_sock_alloc(%u) = %ld, want -ENOMEM or an endpoint",
 				   mode, PTR_ERR(sk));
-		swq_wq_release(wq, false);
 		goto out_f;
 	}
 	if (READ_ONCE(sk->ops) != swq_mode_ops(mode) ||
 	    rcu_access_pointer(sk->wq) || !refcount_read(&sk->refcnt) ||
-	    sk->rx_len || !sk->id)
+	    sk->rx_len || !sk->id ||
+	    !swq_sock_embedded_wq(sk) != !swq_mode_ops(mode)->wq_embedded)
 		rtort_fail(t, "fresh endpoint %u in a bad state", sk->id);
+	/* embedded: the one inside sk, no allocation; else a new one */
+	wq = swq_sock_new_wq(sk, GFP_KERNEL);
+	if (!wq) {
+		swq_sock_put(sk);
+		goto out_f;
+	}
 	kref_init(&f->ref);
 	spin_lock_init(&f->wlock);
 	f->sk = sk;
@@ -726,6 +736,34 @@ static int swt_op_wake(void *ctx, struct rtort_thread *t)
 	return 0;
 }
 
+/*
+ * A waker with no reference at all, only its read-side section, as a
+ * softirq waker after commit 333f7909a857 holds a pointer into the socket:
+ * the slot's file (kfree_rcu), its endpoint (the last put: call_rcu) and,
+ * embedded, the wait queue inside the endpoint must all outlive it, while
+ * the slot may be closed and the endpoint's last reference dropped under
+ * rtort_reader_delay(). Only embedded endpoints: whether a separate wait
+ * queue's free is deferred may change under us (set_mode), where the
+ * wait queue lives may not (fixed at creation).
+ */
+static int swt_op_uwake(void *ctx, struct rtort_thread *t)
+{
+	struct swt_slot *slot = &swt_slots[rtort_random(t, SWT_SLOTS)];
+	struct swt_file *f;
+	struct swq_wq *wq;
+
+	rcu_read_lock();
+	f = rcu_dereference(slot->file);
+	if (f && swq_sock_embedded_wq(f->sk)) {
+		wq = rcu_dereference(f->sk->wq);
+		rtort_reader_delay(t);
+		if (swq_wq_has_sleeper(wq))
+			wake_up_interruptible_poll(&wq->wait, EPOLLIN);
+	}
+	rcu_read_unlock();
+	return 0;
+}
+
 /* An open endpoint is listed: lookup by its id finds it. */
 static int swt_op_lookup(void *ctx, struct rtort_thread *t)
 {
@@ -767,6 +805,7 @@ static const struct rtort_op swt_ops[] = {
 	{ "read",	10,	swt_op_read },
 	{ "bread",	6,	swt_op_bread },
 	{ "wake",	6,	swt_op_wake },
+	{ "uwake",	4,	swt_op_uwake },
 	{ "lookup",	2,	swt_op_lookup },
 	{ "check",	2,	swt_op_check },
 };

@@ -1,13 +1,15 @@
 # sockwq benchmark driver (make bench): prints rcunet result lines.
 #  fast path (path=fast), in-kernel: ns per ->data_ready() on one endpoint
 #    shared by all threads, legacy (read_lock(&callback_lock)) vs rcu vs
+#    embedded (rcu's callbacks, the wait queue inside the endpoint) vs
 #    the live kernel's sock_def_readable(), without (sleeper=0) and with
 #    (sleeper=1) a sleeper
 #  slow path (path=slow), in-kernel: ns per create+close of an endpoint of
 #    the thread's own: legacy-close (wait-queue object freed in the close)
 #    vs rcu-close (freed by call_rcu(), after the close returned) vs
 #    rcu-close-gp (rcu-close plus one synchronize_rcu() per gp_batch=256
-#    closes: the grace period included) vs kernel-close (an AF_UNIX
+#    closes: the grace period included) vs embedded-close (one allocation,
+#    the wait queue freed with the endpoint) vs kernel-close (an AF_UNIX
 #    socket's sock_create_kern() + sock_release(): scale, other work)
 #  in-guest: messages/s writer -> poll()ing reader through an AF_UNIX
 #    socketpair (kernel_unix) and /dev/sockwq pairs (dev_rcu, dev_legacy)

@@ -20,9 +20,9 @@ echo "$out" | grep '^module=sockwq' | while read -r l; do result "NOTE bench $l"
 bad=$(echo "$out" | grep '^module=sockwq' | grep -c 'error=')
 n=$(echo "$out" | grep -c '^module=sockwq.*ns_per_op_median=')
 rc=0
-# fast path: 3 in-kernel variants x sleeper=0,1 x threads 1,2, 3 swq_stress;
-# slow path: 4 close variants x threads 1,2
-if [ "$n" -ge 23 ] && [ "$bad" -eq 0 ]; then case_ok bench-smoke; else case_fail bench-smoke "lines=$n errors=$bad"; rc=1; fi
+# fast path: 4 in-kernel variants x sleeper=0,1 x threads 1,2, 3 swq_stress;
+# slow path: 5 close variants x threads 1,2
+if [ "$n" -ge 29 ] && [ "$bad" -eq 0 ]; then case_ok bench-smoke; else case_fail bench-smoke "lines=$n errors=$bad"; rc=1; fi
 
 # every variant's lines, with its role and path (not the figures)
 bad_lines=""
@@ -31,13 +31,15 @@ want() {
 	got=$(echo "$out" | grep "^module=sockwq variant=$v " | grep -c " $rest")
 	[ "$got" -eq "$count" ] || bad_lines="$bad_lines $v:$got/$count"
 }
-want legacy "role=locked twin=- same_work_as=legacy path=fast" 4
-want rcu "role=lockless twin=legacy same_work_as=legacy path=fast" 4
-want kernel "role=peer twin=legacy same_work_as=rcu path=fast" 4
-want legacy-close "role=locked twin=- same_work_as=legacy-close path=slow" 2
-want rcu-close "role=lockless twin=legacy-close same_work_as=legacy-close path=slow" 2
-want rcu-close-gp "role=lockless twin=legacy-close same_work_as=legacy-close path=slow" 2
-want kernel-close "role=peer twin=legacy-close same_work_as=- path=slow" 2
+want legacy "role=locked twin=- same_work_as=legacy previous=- path=fast" 4
+want rcu "role=lockless twin=legacy same_work_as=legacy previous=- path=fast" 4
+want embedded "role=lockless twin=legacy same_work_as=legacy previous=rcu path=fast" 4
+want kernel "role=peer twin=legacy same_work_as=rcu previous=- path=fast" 4
+want legacy-close "role=locked twin=- same_work_as=legacy-close previous=- path=slow" 2
+want rcu-close "role=lockless twin=legacy-close same_work_as=legacy-close previous=- path=slow" 2
+want rcu-close-gp "role=lockless twin=legacy-close same_work_as=legacy-close previous=- path=slow" 2
+want embedded-close "role=lockless twin=legacy-close same_work_as=legacy-close previous=rcu-close path=slow" 2
+want kernel-close "role=peer twin=legacy-close same_work_as=- previous=- path=slow" 2
 want dev_rcu "role=lockless twin=dev_legacy same_work_as=dev_legacy path=fast" 1
 if [ -z "$bad_lines" ]; then case_ok bench-smoke-roles; else case_fail bench-smoke-roles "lines per variant:$bad_lines"; rc=1; fi
 # the close variants print no sleeper= (it does not apply), gp states its batch

@@ -20,7 +20,11 @@ check variants-slow sh -c "grep -qx 'variant=legacy-close op=create+close role=l
 	grep -qx 'variant=rcu-close op=create+close role=lockless twin=legacy-close same_work_as=legacy-close previous=- path=slow' $P/variants &&
 	grep -qx 'variant=rcu-close-gp op=create+close+gp role=lockless twin=legacy-close same_work_as=legacy-close previous=- path=slow' $P/variants &&
 	grep -qx 'variant=kernel-close op=create+close role=peer twin=legacy-close same_work_as=- previous=- path=slow' $P/variants"
-check variants-count test "$(grep -c . $P/variants)" -eq 7
+# the embedded stage (commit 333f7909a857): twin the locked original,
+# previous the rcu stage it follows
+check variants-embedded sh -c "grep -qx 'variant=embedded op=data_ready role=lockless twin=legacy same_work_as=legacy previous=rcu path=fast' $P/variants &&
+	grep -qx 'variant=embedded-close op=create+close role=lockless twin=legacy-close same_work_as=legacy-close previous=rcu-close path=slow' $P/variants"
+check variants-count test "$(grep -c . $P/variants)" -eq 9
 rate0=$(sed -n 's/^rate: //p' $P/stats)
 err0=$(sed -n 's/^errors: //p' $P/stats)
 expect_error ctl-unknown "Invalid argument" sctl "bogus"
@@ -39,7 +43,9 @@ check ctl-rate sctl "rate 5000"
 check ctl-rate-shown grep -q '^rate: 5000$' $P/stats
 check ctl-mode sctl "mode legacy"
 check ctl-mode-shown grep -q '^default_mode: legacy$' $P/stats
-check ctl-help-roles grep -q '^mode rcu (lockless) | legacy (locked)$' $P/control
+check ctl-help-roles grep -q '^mode rcu (lockless) | legacy (locked) | embedded (lockless)$' $P/control
+check ctl-mode-embedded sctl "mode embedded"
+check ctl-mode-embedded-shown grep -q '^default_mode: embedded$' $P/stats
 sctl "mode rcu"
 check ctl-start sctl "start"
 expect_error ctl-start-twice "busy" sctl "start"

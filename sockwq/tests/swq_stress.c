@@ -36,7 +36,8 @@
  *	datagram socketpair (the live kernel) and /dev/sockwq pairs (rcu,
  *	legacy); prints rcunet bench result lines.
  *
- * MODE: rcu, legacy or mixed (pair i uses i % 2). Exit 0 on success.
+ * MODE: rcu, legacy, embedded or mixed (pair i uses mode i % 3). Exit 0 on
+ * success.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -123,11 +124,30 @@ static long stat_value(const char *key)
 	return v;
 }
 
+/* The endpoint modes, by SOCKWQ_MODE_* (as the control file names them). */
+#define NMODES	3
+static const char *const mode_names[NMODES] = {
+	[SOCKWQ_MODE_RCU] = "rcu",
+	[SOCKWQ_MODE_LEGACY] = "legacy",
+	[SOCKWQ_MODE_EMBEDDED] = "embedded",
+};
+static pthread_mutex_t open_lock = PTHREAD_MUTEX_INITIALIZER;
+
 static int dev_open(int mode, int flags)
 {
-	int fd = open(DEV, O_RDWR | flags);
 	__u32 m = mode;
+	int fd;
 
+	/*
+	 * Where an endpoint's wait queue lives (inside it: embedded) is fixed
+	 * at open() by the default mode; SOCKWQ_IOC_SET_MODE switches the
+	 * callbacks only. So open in @mode itself; the default is global,
+	 * hence the lock.
+	 */
+	pthread_mutex_lock(&open_lock);
+	ctl("mode %s", mode_names[mode]);
+	fd = open(DEV, O_RDWR | flags);
+	pthread_mutex_unlock(&open_lock);
 	if (fd < 0) {
 		perror("open " DEV);
 		exit(2);
@@ -155,6 +175,8 @@ static int parse_mode(const char *s)
 		return SOCKWQ_MODE_RCU;
 	if (!strcmp(s, "legacy"))
 		return SOCKWQ_MODE_LEGACY;
+	if (!strcmp(s, "embedded"))
+		return SOCKWQ_MODE_EMBEDDED;
 	if (!strcmp(s, "mixed"))
 		return -1;
 	fprintf(stderr, "bad mode %s\n", s);
@@ -431,7 +453,7 @@ static int cmd_stress(int argc, char **argv)
 		p->idx = i;
 		p->pingpong = i >= nstream;
 		p->nmsgs = p->pingpong ? npp : nmsgs;
-		p->mode = mode < 0 ? i % 2 : mode;
+		p->mode = mode < 0 ? i % NMODES : mode;
 		p->wfd = dev_open(p->mode, 0);
 		p->rfd = dev_open(p->mode, O_NONBLOCK);
 		if (ioctl(p->wfd, SOCKWQ_IOC_PAIR, &p->rfd)) {
@@ -501,7 +523,7 @@ static int cmd_stress(int argc, char **argv)
 		close(pairs[i].rfd);
 	}
 	printf("sockwq-stress: pairs=%d pingpong_pairs=%d mode=%s user_msgs=%llu pingpong_round_trips=%llu kernel_msgs=%llu kernel_dropped=%llu total_msgs=%llu stalls=%d errors=%d seconds=%.1f result=%s\n",
-	       nstream, nping, mode < 0 ? "mixed" : mode ? "legacy" : "rcu",
+	       nstream, nping, mode < 0 ? "mixed" : mode_names[mode],
 	       (unsigned long long)user, (unsigned long long)pp,
 	       (unsigned long long)kern, (unsigned long long)kdrop,
 	       (unsigned long long)(user + 2 * pp + kern),
@@ -559,7 +581,7 @@ static int cmd_closerace(int argc, char **argv)
 			struct epoll_event ev = { .events = EPOLLIN };
 			struct sockwq_info info;
 
-			fds[i] = dev_open((it + i) % 2, O_NONBLOCK);
+			fds[i] = dev_open((it + i) % NMODES, O_NONBLOCK);
 			if (i % 2)
 				ioctl(fds[i], SOCKWQ_IOC_PAIR, &fds[i - 1]);
 			if (i % 4 == 2)	/* async too: fasync removal on close */
@@ -636,7 +658,7 @@ static int cmd_sigio(int argc, char **argv)
 	int mode, fd, before;
 
 	signal(SIGIO, on_sigio);
-	for (mode = 0; mode < 2; mode++) {
+	for (mode = 0; mode < NMODES; mode++) {
 		fd = dev_open(mode, O_NONBLOCK);
 		fcntl(fd, F_SETOWN, getpid());
 		fcntl(fd, F_SETFL, O_NONBLOCK | O_ASYNC);
@@ -882,7 +904,7 @@ static void fill_queue(int fd)
 
 static const char *mode_name(int mode)
 {
-	return mode == SOCKWQ_MODE_RCU ? "rcu" : "legacy";
+	return mode_names[mode];
 }
 
 /*
@@ -1096,7 +1118,7 @@ out:
 }
 
 /*
- * pairwake / nonblock / pollpair: each case in both modes, with the flag
+ * pairwake / nonblock / pollpair: each case in every mode, with the flag
  * both ways;
  * -w SEC bounds every wait for a call that should return.
  */
@@ -1112,7 +1134,7 @@ static int cmd_blocked(int argc, char **argv, const char *name,
 		}
 	}
 	install_sigusr1();
-	for (mode = 0; mode < 2; mode++) {
+	for (mode = 0; mode < NMODES; mode++) {
 		one_case(mode, 1, sec);
 		one_case(mode, 0, sec);
 	}

@@ -124,12 +124,30 @@ static int ctl(const char *fmt, ...)
 	return err;
 }
 
+/* The endpoint modes, by SOCKWQ_MODE_* (as the control file names them). */
+#define NMODES	3
+static const char *const mode_names[NMODES] = {
+	[SOCKWQ_MODE_RCU] = "rcu",
+	[SOCKWQ_MODE_LEGACY] = "legacy",
+	[SOCKWQ_MODE_EMBEDDED] = "embedded",
+};
+static pthread_mutex_t open_lock = PTHREAD_MUTEX_INITIALIZER;
+
 /* An endpoint in @mode, or -1 with errno (ENOENT/ENODEV: module gone). */
 static int ep_open(int mode, int flags)
 {
-	int fd = open(DEV, O_RDWR | flags);
 	__u32 m = mode;
+	int fd;
 
+	/*
+	 * The default mode decides at open() where the wait queue lives
+	 * (embedded: inside the endpoint); SOCKWQ_IOC_SET_MODE switches the
+	 * callbacks only. The module may be gone: then open() says so.
+	 */
+	pthread_mutex_lock(&open_lock);
+	ctl("mode %s", mode_names[mode]);
+	fd = open(DEV, O_RDWR | flags);
+	pthread_mutex_unlock(&open_lock);
 	if (fd < 0)
 		return -1;
 	if (ioctl(fd, SOCKWQ_IOC_SET_MODE, &m))
@@ -168,7 +186,7 @@ static void set_nonblock(int fd, int on)
 
 static const char *mname(int mode)
 {
-	return mode == SOCKWQ_MODE_RCU ? "rcu" : "legacy";
+	return mode >= 0 && mode < NMODES ? mode_names[mode] : "?";
 }
 
 /* The thread's scheduler state ('S': asleep in a call), or 0. */
@@ -312,7 +330,7 @@ static int fill_queue(int fd)
 
 static int round_pairwake(void)
 {
-	int mode = rnd(2), side = rnd(2), a, b, n, watched;
+	int mode = rnd(NMODES), side = rnd(2), a, b, n, watched;
 	struct stallwatch sw = { 0 };
 	struct call w;
 	char buf[64];
@@ -321,7 +339,7 @@ static int round_pairwake(void)
 	a = ep_open(mode, 0);
 	if (a < 0)
 		return -1;
-	b = ep_open(rnd(2), O_NONBLOCK);
+	b = ep_open(rnd(NMODES), O_NONBLOCK);
 	if (b < 0) {
 		close(a);
 		return -1;
@@ -416,14 +434,14 @@ static int round_pollpair(void)
 {
 	struct poller p = { 0 };
 	struct stallwatch sw = { 0 };
-	int mode = rnd(2), a, b, watched;
+	int mode = rnd(NMODES), a, b, watched;
 	pthread_t th;
 	uint64_t t0;
 
 	a = ep_open(mode, 0);
 	if (a < 0)
 		return -1;
-	b = ep_open(rnd(2), O_NONBLOCK);
+	b = ep_open(rnd(NMODES), O_NONBLOCK);
 	if (b < 0) {
 		close(a);
 		return -1;
@@ -666,8 +684,8 @@ static int round_stream(int pingpong)
 		s->pingpong = pingpong;
 		s->style = rnd(4);
 		s->nmsgs = pingpong ? 50 + rnd(200) : 200 + rnd(2000);
-		s->wfd = ep_open(rnd(2), 0);
-		s->rfd = s->wfd < 0 ? -1 : ep_open(rnd(2), 0);
+		s->wfd = ep_open(rnd(NMODES), 0);
+		s->rfd = s->wfd < 0 ? -1 : ep_open(rnd(NMODES), 0);
 		if (s->rfd < 0) {
 			if (s->wfd >= 0)
 				close(s->wfd);
@@ -719,7 +737,7 @@ static int round_stream(int pingpong)
 			break;
 		/* producers off (or on again) and a reader's mode flipped */
 		if (!pingpong && !rnd(20)) {
-			__u32 m = rnd(2);
+			__u32 m = rnd(NMODES);
 
 			ioctl(ss[rnd(ns)].rfd, SOCKWQ_IOC_SET_MODE, &m);
 			if (producing && !rnd(2)) {
@@ -805,7 +823,7 @@ static int round_closerace(void)
 	for (i = 0; i < 8; i++) {
 		struct epoll_event ev = { .events = EPOLLIN | EPOLLOUT };
 
-		fds[i] = ep_open(rnd(2), O_NONBLOCK);
+		fds[i] = ep_open(rnd(NMODES), O_NONBLOCK);
 		if (fds[i] < 0)
 			break;
 		n++;
@@ -847,8 +865,8 @@ static int round_closerace(void)
 	close(ep);
 
 	/* a writer asleep on a full peer: the peer's close must wake it (EPIPE) */
-	a = ep_open(rnd(2), 0);
-	b = a < 0 ? -1 : ep_open(rnd(2), 0);
+	a = ep_open(rnd(NMODES), 0);
+	b = a < 0 ? -1 : ep_open(rnd(NMODES), 0);
 	if (b >= 0 && !ioctl(a, SOCKWQ_IOC_PAIR, &b)) {
 		set_nonblock(a, 1);
 		while (write(a, "full", 4) == 4)

@@ -28,6 +28,13 @@
 /* How an endpoint's wakeup callbacks reach its wait queue. */
 #define SOCKWQ_MODE_RCU		0	/* rcu_read_lock + wq_has_sleeper */
 #define SOCKWQ_MODE_LEGACY	1	/* read_lock(&callback_lock) */
+/*
+ * As RCU, but the wait queue lives inside the endpoint and goes with it
+ * after a grace period. Where the wait queue lives is fixed when the
+ * endpoint is opened (by the control file's "mode"); SOCKWQ_IOC_SET_MODE
+ * switches the wakeup callbacks only.
+ */
+#define SOCKWQ_MODE_EMBEDDED	2
 
 /* Payload of a message injected by the in-kernel producers. */
 #define SOCKWQ_KMSG_MAGIC	0x4b4d5347u	/* "KMSG" */
