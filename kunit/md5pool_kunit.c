@@ -19,6 +19,7 @@
 #include <linux/cpu.h>
 #include <linux/delay.h>
 #include <linux/hrtimer.h>
+#include <linux/interrupt.h>
 #include <linux/lockdep.h>
 #include <linux/debug_locks.h>
 #include <linux/slab.h>
@@ -117,6 +118,8 @@ static const struct md5pool_vec md5pool_vecs[] = {
 static int md5pool_test_init(struct kunit *test)
 {
 	KUNIT_ASSERT_EQ(test, md5pool_alloc(), 0);
+	/* the stack variant's shared tfm */
+	KUNIT_ASSERT_EQ(test, md5pool_stack_variant()->hold(), 0);
 	return 0;
 }
 
@@ -170,6 +173,7 @@ static void md5pool_tcp_md5_kernel_vectors(struct kunit *test)
 {
 	const struct md5pool_ops *ops[] = {
 		md5pool_percpu_variant(), md5pool_legacy_variant(),
+		md5pool_stack_variant(),
 	};
 	const u8 *key = md5pool_vec_key;
 	u8 digest[MD5POOL_DIGEST_LEN];
@@ -245,9 +249,14 @@ static void md5pool_tcp_md5_detects_changes(struct kunit *test)
 /* The running kernel's tcp_v4_md5_hash_skb() agrees with the pool. */
 static void md5pool_kernel_peer_agrees(struct kunit *test)
 {
+	const struct md5pool_ops *ops[] = {
+		md5pool_percpu_variant(), md5pool_legacy_variant(),
+		md5pool_stack_variant(),
+	};
 	u8 mine[MD5POOL_DIGEST_LEN], theirs[MD5POOL_DIGEST_LEN];
 	const u8 *key = md5pool_vec_key;
-	unsigned int i;
+	unsigned int i, v;
+	char what[48];
 	int err;
 
 	for (i = 0; i < ARRAY_SIZE(md5pool_vecs); i++) {
@@ -263,11 +272,19 @@ static void md5pool_kernel_peer_agrees(struct kunit *test)
 		if (err == -EOPNOTSUPP)
 			kunit_skip(test, "kernel without TCP_MD5SIG");
 		KUNIT_ASSERT_EQ(test, err, 0);
-		err = md5pool_sign_seg(md5pool_percpu_variant(), &seg, key,
-				       MD5POOL_VEC_KEYLEN, mine);
-		KUNIT_ASSERT_EQ(test, err, 0);
-		md5pool_expect_digest(test, mine, theirs, true, vec->name);
-		md5pool_expect_digest(test, mine, seg.md5opt, true, vec->name);
+		/* every variant signs byte for byte what the kernel signs */
+		for (v = 0; v < ARRAY_SIZE(ops); v++) {
+			KUNIT_ASSERT_EQ(test, ops[v]->hold(), 0);
+			err = md5pool_sign_seg(ops[v], &seg, key,
+					       MD5POOL_VEC_KEYLEN, mine);
+			ops[v]->unhold();
+			KUNIT_ASSERT_EQ(test, err, 0);
+			snprintf(what, sizeof(what), "%s %s", vec->name,
+				 ops[v]->name);
+			md5pool_expect_digest(test, mine, theirs, true, what);
+			md5pool_expect_digest(test, mine, seg.md5opt, true,
+					      what);
+		}
 	}
 }
 
@@ -660,6 +677,165 @@ static void md5pool_bh_exclusion_process_vs_softirq(struct kunit *test)
 }
 
 /*
+ * A softirq signs on this CPU while a process-context signature is half
+ * way through its updates: the case the per-cpu pool needed BH-off for.
+ * The signer, a kthread bound to one CPU, hashes the headers and half the
+ * payload, then raises a tasklet on its CPU with BH off and enables BH
+ * again, which runs the tasklet right there (or in this CPU's ksoftirqd).
+ * The tasklet signs another segment through the same variant.
+ *
+ * stack (BH stays enabled in get): the signer waits until the tasklet has
+ * run, so the softirq signature did happen in the middle of its own, on
+ * its CPU; both must be right: no state is shared but the read-only tfm.
+ * Pool variants (BH off from get to put): the tasklet cannot run in the
+ * middle, it runs at put; both must be right too, and "mid" must be false.
+ */
+struct md5pool_mid {
+	const struct md5pool_ops *ops;
+	struct tasklet_struct tasklet;
+	struct md5pool_seg seg_proc, seg_soft;
+	u8 proc_digest[MD5POOL_DIGEST_LEN], soft_digest[MD5POOL_DIGEST_LEN];
+	int proc_err, soft_err, proc_cpu, soft_cpu;
+	bool mid;			/* the tasklet ran between two updates */
+	struct completion soft_done, done;
+};
+
+static void md5pool_mid_tasklet_fn(struct tasklet_struct *t)
+{
+	struct md5pool_mid *m = from_tasklet(m, t, tasklet);
+
+	m->soft_cpu = smp_processor_id();
+	m->soft_err = md5pool_sign_seg(m->ops, &m->seg_soft, md5pool_vec_key,
+				       MD5POOL_VEC_KEYLEN, m->soft_digest);
+	complete(&m->soft_done);
+}
+
+static int md5pool_mid_hash_first(struct md5pool_ctx *c,
+				  const struct md5pool_seg *seg,
+				  unsigned int half)
+{
+	int err;
+
+	err = md5pool_hash_init(c);
+	if (!err && seg->family == AF_INET)
+		err = md5pool_hash_pseudo4(c, seg->saddr4, seg->daddr4,
+					   seg->seglen);
+	else if (!err)
+		err = md5pool_hash_pseudo6(c, &seg->saddr6, &seg->daddr6,
+					   seg->seglen);
+	if (!err)
+		err = md5pool_hash_tcphdr(c, seg->th);
+	if (!err)
+		err = md5pool_hash_update(c, seg->payload, half);
+	return err;
+}
+
+static int md5pool_mid_thread_fn(void *arg)
+{
+	struct md5pool_mid *m = arg;
+	const struct md5pool_seg *seg = &m->seg_proc;
+	unsigned int half = seg->payload_len / 2;
+	struct md5pool_frame f;
+	struct md5pool_ctx *c;
+	int err;
+
+	c = m->ops->get(&f);
+	if (!c) {
+		m->proc_err = -ENOMEM;
+		complete(&m->done);	/* no tasklet was raised */
+		return 0;
+	}
+	m->proc_cpu = raw_smp_processor_id();
+	err = md5pool_mid_hash_first(c, seg, half);
+	/* this CPU's tasklet; with BH off so that it cannot run before */
+	local_bh_disable();
+	tasklet_schedule(&m->tasklet);
+	local_bh_enable();
+	/* BH enabled (stack): it has run, or will in ksoftirqd: wait */
+	if (!m->ops->bh_off)
+		wait_for_completion(&m->soft_done);
+	m->mid = completion_done(&m->soft_done);
+	if (!err)
+		err = md5pool_hash_update(c, seg->payload + half,
+					  seg->payload_len - half);
+	if (!err)
+		err = md5pool_hash_key(c, md5pool_vec_key, MD5POOL_VEC_KEYLEN);
+	if (!err)
+		err = md5pool_hash_final(c, m->proc_digest);
+	m->ops->put(&f);
+	m->proc_err = err;
+	/* a pool variant's tasklet ran at put at the latest */
+	wait_for_completion(&m->soft_done);
+	complete(&m->done);
+	return 0;
+}
+
+static void md5pool_variant_param_desc(const struct md5pool_ops *(*const *v)(void),
+				       char *desc)
+{
+	const struct md5pool_ops *ops = (*v)();
+
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "%s/%s", ops->name,
+		 rcunet_role_name(ops->role));
+}
+
+static const struct md5pool_ops *(*const md5pool_variant_params[])(void) = {
+	md5pool_percpu_variant, md5pool_legacy_variant, md5pool_stack_variant,
+};
+
+KUNIT_ARRAY_PARAM(md5pool_variant, md5pool_variant_params,
+		  md5pool_variant_param_desc);
+
+static void md5pool_softirq_mid_signature(struct kunit *test)
+{
+	const struct md5pool_ops *(*const *v)(void) = test->param_value;
+	const struct md5pool_ops *ops = (*v)();
+	struct task_struct *t;
+	struct md5pool_mid *m;
+	char what[48];
+
+	m = kunit_kzalloc(test, sizeof(*m), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, m);
+	m->ops = ops;
+	/* different segments and families: a mix-up cannot go unnoticed */
+	KUNIT_ASSERT_EQ(test, md5pool_parse_packet(md5pool_vec_v4_data64,
+						   sizeof(md5pool_vec_v4_data64),
+						   &m->seg_proc), 0);
+	KUNIT_ASSERT_EQ(test, md5pool_parse_packet(md5pool_vec_v6_synack,
+						   sizeof(md5pool_vec_v6_synack),
+						   &m->seg_soft), 0);
+	KUNIT_ASSERT_EQ(test, ops->hold(), 0);
+	init_completion(&m->soft_done);
+	init_completion(&m->done);
+	tasklet_setup(&m->tasklet, md5pool_mid_tasklet_fn);
+	t = kthread_create(md5pool_mid_thread_fn, m, "md5pool_mid");
+	if (IS_ERR(t)) {
+		ops->unhold();
+		KUNIT_FAIL(test, "kthread_create failed");
+		return;
+	}
+	kthread_bind(t, cpumask_first(cpu_online_mask));
+	wake_up_process(t);
+	wait_for_completion(&m->done);
+	tasklet_kill(&m->tasklet);
+	ops->unhold();
+	kunit_info(test, "%s: softirq on cpu%d %s the signature on cpu%d\n",
+		   ops->name, m->soft_cpu, m->mid ? "in the middle of" : "after",
+		   m->proc_cpu);
+	KUNIT_EXPECT_EQ(test, m->proc_err, 0);
+	KUNIT_EXPECT_EQ(test, m->soft_err, 0);
+	KUNIT_EXPECT_EQ(test, m->soft_cpu, m->proc_cpu);
+	/* BH-off variants keep softirq out; stack lets it in by design */
+	KUNIT_EXPECT_EQ(test, m->mid, !ops->bh_off);
+	snprintf(what, sizeof(what), "%s process context", ops->name);
+	md5pool_expect_digest(test, m->proc_digest, m->seg_proc.md5opt, true,
+			      what);
+	snprintf(what, sizeof(what), "%s softirq", ops->name);
+	md5pool_expect_digest(test, m->soft_digest, m->seg_soft.md5opt, true,
+			      what);
+}
+
+/*
  * Which locks does a signature's get/put take? Counted from lockdep's own
  * records, so a lock counts whatever it is called and wherever it lives.
  *
@@ -749,15 +925,16 @@ static bool md5pool_lockwatch_run(const struct md5pool_ops *ops,
 				  const struct lockdep_map *want,
 				  struct md5pool_lockwatch *w, int *depth_after)
 {
+	struct md5pool_frame f;	/* the stack variant's context */
 	struct md5pool_ctx *c;
 	int depth;
 
 	preempt_disable();
 	depth = lockdep_depth(current);
 	md5pool_lockwatch_arm(depth);
-	c = ops->get();
+	c = ops->get(&f);
 	if (c)
-		ops->put();
+		ops->put(&f);
 	md5pool_lockwatch_scan(depth, want, w);
 	*depth_after = lockdep_depth(current) - depth;
 	preempt_enable();
@@ -772,6 +949,7 @@ struct md5pool_lock_param {
 static const struct md5pool_lock_param md5pool_lock_params[] = {
 	{ .variant = md5pool_percpu_variant, .locked = false },
 	{ .variant = md5pool_legacy_variant, .locked = true },
+	{ .variant = md5pool_stack_variant, .locked = false },
 };
 
 static void md5pool_lock_param_desc(const struct md5pool_lock_param *p,
@@ -806,7 +984,7 @@ static void md5pool_fast_path_takes_no_lock(struct kunit *test)
 	 * there, and the legacy get's spinlock sleeps: it must not run in
 	 * the preempt_disable() window of md5pool_lockwatch_run().
 	 */
-	if (IS_ENABLED(CONFIG_PREEMPT_RT))
+	if (IS_ENABLED(CONFIG_PREEMPT_RT) && ops->bh_off)
 		kunit_skip(test, "PREEMPT_RT: BH-off takes the per-CPU softirq lock");
 	KUNIT_ASSERT_TRUE_MSG(test, debug_locks,
 			      "lockdep is off (an earlier report?)");
@@ -861,11 +1039,12 @@ struct md5pool_getter {
 static int md5pool_getter_fn(void *arg)
 {
 	struct md5pool_getter *g = arg;
+	struct md5pool_frame f;
 	struct md5pool_ctx *c;
 
-	c = g->ops->get();
+	c = g->ops->get(&f);
 	if (c)
-		g->ops->put();
+		g->ops->put(&f);
 	WRITE_ONCE(g->got, c);
 	complete(&g->done);
 	return 0;
@@ -927,6 +1106,8 @@ static void md5pool_get_waits_only_for_legacy_lock(struct kunit *test)
 static struct kunit_case md5pool_stress_cases[] = {
 	KUNIT_CASE(md5pool_alloc_race_allocates_once),
 	KUNIT_CASE(md5pool_bh_exclusion_process_vs_softirq),
+	KUNIT_CASE_PARAM(md5pool_softirq_mid_signature,
+			 md5pool_variant_gen_params),
 	KUNIT_CASE_PARAM(md5pool_fast_path_takes_no_lock,
 			 md5pool_lock_gen_params),
 	KUNIT_CASE(md5pool_get_waits_only_for_legacy_lock),

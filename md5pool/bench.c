@@ -16,6 +16,10 @@
  *                 twin: the lock and the hash API are independent costs,
  *                 legacy vs percpu measures the first and percpu vs
  *                 percpu-ahash the second.
+ *   stack         lockless: no pool, where mainline went next (the MD5
+ *                 library conversion): one shared unkeyed tfm, the MD5
+ *                 state in a frame on the signer's stack, no BH disabling
+ *                 (stack.c); twin legacy, same work, previous percpu
  *   kernel        peer: the running kernel's own TCP-MD5 signing, its
  *                 tcp_v4_md5_hash_skb() (6.1), or the same steps around its
  *                 tcp_sigpool (6.7+, see md5pool_kernel_sign4()). On 6.1 it
@@ -39,6 +43,10 @@
  *                 once per boot and never the free: the op is an upper
  *                 bound of what a first use costs, and shows the mutex
  *                 does not make it dearer than the spinlock dance.
+ *   stack-alloc   lockless: the stack variant's only allocation, the
+ *                 shared md5 tfm (mutex, allocate, publish; then free).
+ *                 Twin legacy-alloc, previous percpu-alloc; other work
+ *                 (no per-cpu block or descriptors), so it names itself.
  *
  * Spec key: size=N payload bytes (0..8192, default 64; the slow-path
  * variants ignore it and print no size=).
@@ -171,6 +179,31 @@ static void md5pool_bench_teardown(void *ctx)
 	md5pool_bench_free(b);
 }
 
+/*
+ * stack computes its reference itself, as the pool variants do; it must
+ * also be the pool's digest, byte for byte: the same work as its twin and
+ * its previous stage, or comparing their costs is moot.
+ */
+static int md5pool_bench_setup_stack(void *ctx, unsigned int nthreads)
+{
+	struct md5pool_bench_ctx *b = ctx;
+	u8 pool[MD5POOL_DIGEST_LEN];
+	int err;
+
+	err = md5pool_bench_setup_pool(ctx, &md5pool_stack_ops);
+	if (err)
+		return err;
+	err = md5pool_alloc();
+	if (!err)
+		err = md5pool_sign_seg(&md5pool_percpu_ops, &b->seg, b->key,
+				       sizeof(b->key), pool);
+	if (!err && memcmp(pool, b->expect, sizeof(pool)))
+		err = -EIO;
+	if (err)
+		md5pool_bench_teardown(ctx);
+	return err;
+}
+
 static int md5pool_bench_run_pool(struct md5pool_bench_ctx *b,
 				  const struct md5pool_ops *ops, u64 n)
 {
@@ -196,6 +229,11 @@ static int md5pool_bench_run_percpu(void *ctx, unsigned int tid, u64 n)
 static int md5pool_bench_run_legacy(void *ctx, unsigned int tid, u64 n)
 {
 	return md5pool_bench_run_pool(ctx, &md5pool_legacy_ops, n);
+}
+
+static int md5pool_bench_run_stack(void *ctx, unsigned int tid, u64 n)
+{
+	return md5pool_bench_run_pool(ctx, &md5pool_stack_ops, n);
 }
 
 /*
@@ -350,6 +388,29 @@ static int md5pool_bench_run_percpu_alloc(void *ctx, unsigned int tid, u64 n)
 	return 0;
 }
 
+/*
+ * Slow path, stack: all the pool-less design ever builds, the one shared
+ * md5 tfm, on a private domain: md5pool_stack_domain_alloc() (mutex,
+ * allocate, publish), then md5pool_stack_domain_destroy(). No per-cpu
+ * block, no descriptor per CPU: what dropping the pool saves at first use.
+ */
+static int md5pool_bench_run_stack_alloc(void *ctx, unsigned int tid, u64 n)
+{
+	struct md5pool_stack_domain s;
+	int err;
+
+	md5pool_stack_domain_init(&s);
+	while (n--) {
+		err = md5pool_stack_domain_alloc(&s);
+		if (err)
+			return err;
+		if (!md5pool_stack_domain_allocated(&s))
+			return -EIO;
+		md5pool_stack_domain_destroy(&s);
+	}
+	return 0;
+}
+
 /* The slow-path variants do not depend on size=: no extra token. */
 static int md5pool_bench_show_nothing(void *ctx, char *buf, size_t len)
 {
@@ -371,6 +432,18 @@ static const struct rcunet_bench_variant md5pool_bench_variants[] = {
 		.setup = md5pool_bench_setup_percpu,
 		.teardown = md5pool_bench_teardown,
 		.run = md5pool_bench_run_percpu,
+	}, {
+		/*
+		 * The pool-less stage: the same signature (the digest is
+		 * checked against the same reference) with its MD5 state on
+		 * the bench thread's stack; follows percpu in mainline.
+		 */
+		.name = "stack", .op = "sign",
+		.role = RCUNET_ROLE_LOCKLESS, .twin = "legacy",
+		.previous = "percpu",
+		.setup = md5pool_bench_setup_stack,
+		.teardown = md5pool_bench_teardown,
+		.run = md5pool_bench_run_stack,
 	}, {
 		.name = "percpu-ahash", .op = "sign",
 		/* lockless against legacy, but ahash work, not its shash */
@@ -408,6 +481,14 @@ static const struct rcunet_bench_variant md5pool_bench_variants[] = {
 		.role = RCUNET_ROLE_LOCKLESS, .twin = "legacy-alloc",
 		.slow_path = true,
 		.run = md5pool_bench_run_percpu_alloc,
+		.show_params = md5pool_bench_show_nothing,
+	}, {
+		/* only the shared tfm: other work than the pool builds */
+		.name = "stack-alloc", .op = "pool-alloc+free",
+		.role = RCUNET_ROLE_LOCKLESS, .twin = "legacy-alloc",
+		.same_work_as = "stack-alloc", .previous = "percpu-alloc",
+		.slow_path = true,
+		.run = md5pool_bench_run_stack_alloc,
 		.show_params = md5pool_bench_show_nothing,
 	},
 };

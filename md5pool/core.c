@@ -325,14 +325,26 @@ static void md5pool_percpu_unhold(void)
 {
 }
 
+/* The pool's context is this CPU's: the caller's frame is not used. */
+static struct md5pool_ctx *md5pool_percpu_get(struct md5pool_frame *f)
+{
+	return md5pool_get();
+}
+
+static void md5pool_percpu_put(struct md5pool_frame *f)
+{
+	md5pool_put();
+}
+
 /* The lock-free variant, as the bench, the sign file and the tests use it. */
 const struct md5pool_ops md5pool_percpu_ops = {
 	.name	= "percpu",
 	.role	= RCUNET_ROLE_LOCKLESS,
 	.hold	= md5pool_percpu_hold,
 	.unhold	= md5pool_percpu_unhold,
-	.get	= md5pool_get,
-	.put	= md5pool_put,
+	.get	= md5pool_percpu_get,
+	.put	= md5pool_percpu_put,
+	.bh_off	= true,
 };
 
 /**
@@ -346,6 +358,11 @@ const struct md5pool_ops *md5pool_percpu_variant(void)
 }
 
 RCUNET_EXPORT_FOR_TESTS(md5pool_percpu_variant);
+
+/* Every pool variant: the locked original, then mainline's next stages. */
+const struct md5pool_ops *const md5pool_all_ops[] = {
+	&md5pool_percpu_ops, &md5pool_legacy_ops, &md5pool_stack_ops, NULL,
+};
 
 /* ------------------------------------------------------ hash helpers */
 
@@ -557,8 +574,9 @@ static int __init md5pool_init(void)
 	err = md5pool_bench_init(dir);
 	if (err) {
 		md5pool_proc_exit();
-		/* a sign write may have built the percpu pool meanwhile */
+		/* a sign write may have built the pools meanwhile */
 		md5pool_domain_destroy(&md5pool_global);
+		md5pool_stack_domain_destroy(md5pool_stack_global());
 		return err;
 	}
 	return 0;
@@ -573,6 +591,7 @@ static void __exit md5pool_exit(void)
 	/* its users (the bench, KUnit, which holds a module ref) are gone */
 	md5pool_ahash_exit();
 	md5pool_domain_destroy(&md5pool_global);
+	md5pool_stack_domain_destroy(md5pool_stack_global());
 	/* every legacy user (sign write, bench, test) dropped its reference */
 	WARN_ON_ONCE(md5pool_legacy_allocated(&md5pool_legacy_global));
 }

@@ -20,6 +20,16 @@ extern struct md5pool_domain md5pool_global;
 extern struct md5pool_legacy md5pool_legacy_global;
 extern const struct md5pool_ops md5pool_percpu_ops;
 extern const struct md5pool_ops md5pool_legacy_ops;
+extern const struct md5pool_ops md5pool_stack_ops;
+
+/*
+ * Every pool variant, in the order the control file's help and the tests
+ * list them; NULL-terminated.
+ */
+extern const struct md5pool_ops *const md5pool_all_ops[];
+
+/* stack.c: signatures through the global stack variant, for stats. */
+unsigned long md5pool_stack_signed(void);
 
 /* core.c: the pool both variants build (may sleep) and its count. */
 struct md5pool_pool *md5pool_pool_new(void);

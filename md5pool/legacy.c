@@ -232,12 +232,13 @@ static void md5pool_legacy_unhold(void)
 	md5pool_legacy_release(&md5pool_legacy_global);
 }
 
-static struct md5pool_ctx *md5pool_legacy_global_get(void)
+/* The pool's context is this CPU's: the caller's frame is not used. */
+static struct md5pool_ctx *md5pool_legacy_global_get(struct md5pool_frame *f)
 {
 	return md5pool_legacy_get(&md5pool_legacy_global);
 }
 
-static void md5pool_legacy_global_put(void)
+static void md5pool_legacy_global_put(struct md5pool_frame *f)
 {
 	md5pool_legacy_put(&md5pool_legacy_global);
 }
@@ -250,6 +251,7 @@ const struct md5pool_ops md5pool_legacy_ops = {
 	.unhold	= md5pool_legacy_unhold,
 	.get	= md5pool_legacy_global_get,
 	.put	= md5pool_legacy_global_put,
+	.bh_off	= true,
 };
 
 /**

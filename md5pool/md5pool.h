@@ -18,6 +18,11 @@
  * (hash state and pseudo-header scratch) belongs to the CPU, and softirq
  * signing on the same CPU must not run in the middle of a process-context
  * signature.
+ *
+ * A third variant, stack (stack.c), is where mainline went next: no pool
+ * at all. One shared unkeyed md5 tfm, and the context in the signer's own
+ * struct md5pool_frame on its stack, so BH stays enabled and nothing is
+ * per CPU.
  */
 #ifndef _MD5POOL_H
 #define _MD5POOL_H
@@ -136,6 +141,52 @@ bool md5pool_legacy_allocated(struct md5pool_legacy *lg);
 /* The module's legacy pool, the one the legacy variant uses. */
 struct md5pool_legacy *md5pool_legacy_global_pool(void);
 
+/* ------------------------------------------------------ stack variant */
+
+/**
+ * struct md5pool_frame - a signer's own signing context, in its stack frame
+ * @ctx: the context the stack variant hands out; @ctx.desc points to @desc
+ * @desc: the shash descriptor: what SHASH_DESC_ON_STACK() reserves, sized
+ *	for MD5's state (88 bytes, where SHASH_DESC_ON_STACK() takes room for
+ *	any hash); md5pool_stack_domain_alloc() refuses a tfm whose state
+ *	would not fit
+ *
+ * A member of a struct rather than SHASH_DESC_ON_STACK() itself, so that
+ * the variant's get can fill it in its caller's frame: the caller declares
+ * the frame, get points the context at it.
+ */
+struct md5pool_frame {
+	struct md5pool_ctx ctx;
+	u8 desc[sizeof(struct shash_desc) + sizeof(struct md5_state)]
+		__aligned(__alignof__(struct shash_desc));
+};
+
+/**
+ * struct md5pool_stack_domain - the stack variant's one shared md5 tfm
+ * @tfm: published once by md5pool_stack_domain_alloc(), read locklessly by
+ *	md5pool_stack_domain_get(); unkeyed (TCP-MD5 hashes its key as data)
+ *	so its state is read-only and every signer may share it
+ * @alloc_mutex: serialises the allocation (it sleeps)
+ * @nr_allocs: tfms ever built (must stay at most 1)
+ *
+ * No per-cpu pool: each signature keeps its MD5 state on its own stack.
+ */
+struct md5pool_stack_domain {
+	struct crypto_shash __rcu *tfm;
+	struct mutex alloc_mutex;	/* serialises the first allocation */
+	atomic_t nr_allocs;
+};
+
+void md5pool_stack_domain_init(struct md5pool_stack_domain *s);
+int md5pool_stack_domain_alloc(struct md5pool_stack_domain *s);
+bool md5pool_stack_domain_allocated(struct md5pool_stack_domain *s);
+struct md5pool_ctx *md5pool_stack_domain_get(struct md5pool_stack_domain *s,
+					     struct md5pool_frame *f);
+void md5pool_stack_domain_put(struct md5pool_stack_domain *s,
+			      struct md5pool_frame *f);
+void md5pool_stack_domain_destroy(struct md5pool_stack_domain *s);
+struct md5pool_stack_domain *md5pool_stack_global(void);
+
 /* ------------------------------------------------------ variants table */
 
 /**
@@ -146,21 +197,31 @@ struct md5pool_legacy *md5pool_legacy_global_pool(void);
  * @hold: take a long-lived user reference (a socket with a key, in TCP
  *	terms); may sleep; returns 0 or -ENOMEM
  * @unhold: drop it
- * @get: this CPU's context with BH disabled, or NULL (no pool); brackets
- *	one signature with @put
- * @put: end the signature, BH enabled again
+ * @get: a signing context, or NULL (no pool); brackets one signature with
+ *	@put. The pool variants hand out this CPU's context with BH disabled
+ *	and ignore the frame; the stack variant hands out @f's context, BH
+ *	untouched. @f is the caller's (on its stack); it may be NULL when
+ *	@on_stack is false
+ * @put: end the signature (the pool variants enable BH again); the same @f
+ * @on_stack: the variant signs in the caller's struct md5pool_frame, which
+ *	the caller must then pass to @get and @put
+ * @bh_off: the context is handed out with BH disabled (do not sleep
+ *	between @get and @put; softirq on this CPU waits for @put)
  */
 struct md5pool_ops {
 	const char *name;
 	enum rcunet_role role;
 	int (*hold)(void);
 	void (*unhold)(void);
-	struct md5pool_ctx *(*get)(void);
-	void (*put)(void);
+	struct md5pool_ctx *(*get)(struct md5pool_frame *f);
+	void (*put)(struct md5pool_frame *f);
+	bool on_stack;
+	bool bh_off;
 };
 
 const struct md5pool_ops *md5pool_percpu_variant(void);
 const struct md5pool_ops *md5pool_legacy_variant(void);
+const struct md5pool_ops *md5pool_stack_variant(void);
 
 /* ------------------------------------------------------ hash helpers */
 

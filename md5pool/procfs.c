@@ -133,13 +133,15 @@ static int md5pool_key_del(char **argv)
 
 static int md5pool_sign_variant(char **argv)
 {
-	if (!strcmp(argv[1], md5pool_percpu_ops.name))
-		WRITE_ONCE(md5pool_sign_ops, &md5pool_percpu_ops);
-	else if (!strcmp(argv[1], md5pool_legacy_ops.name))
-		WRITE_ONCE(md5pool_sign_ops, &md5pool_legacy_ops);
-	else
-		return -EINVAL;
-	return 0;
+	const struct md5pool_ops *const *ops;
+
+	for (ops = md5pool_all_ops; *ops; ops++) {
+		if (!strcmp(argv[1], (*ops)->name)) {
+			WRITE_ONCE(md5pool_sign_ops, *ops);
+			return 0;
+		}
+	}
+	return -EINVAL;
 }
 
 static void md5pool_keys_flush(void)
@@ -173,7 +175,7 @@ static int md5pool_cmd_sign_variant(void *ctx, int argc, char **argv)
 static const struct rcunet_cmd md5pool_cmds[] = {
 	{ "key_add", 2, 2, "ADDR KEYHEX (1..80 bytes)", md5pool_cmd_key_add },
 	{ "key_del", 1, 1, "ADDR", md5pool_cmd_key_del },
-	{ "sign_variant", 1, 1, "percpu (lockless) | legacy (locked)",
+	{ "sign_variant", 1, 1, "percpu (lockless) | legacy (locked) | stack (lockless)",
 	  md5pool_cmd_sign_variant },
 	{ }
 };
@@ -338,7 +340,7 @@ static const struct proc_ops md5pool_sign_proc_ops = {
 
 /*
  * "key: value", one per line, ops and errors first. ops: signatures
- * computed through the module's two pools since load (the sign file, the
+ * computed through the module's variants since load (the sign file, the
  * bench, the tests), from the pools' per-CPU counters.
  */
 static int md5pool_stats_show(struct seq_file *m, void *v)
@@ -355,8 +357,8 @@ static int md5pool_stats_show(struct seq_file *m, void *v)
 	percpu_signed = md5pool_pool_signed(pool);
 	rcu_read_unlock();
 
-	seq_printf(m, "ops: %lu\n",
-		   percpu_signed + md5pool_legacy_signed(lg));
+	seq_printf(m, "ops: %lu\n", percpu_signed + md5pool_legacy_signed(lg) +
+		   md5pool_stack_signed());
 	seq_printf(m, "errors: %ld\n", atomic_long_read(&md5pool_nr_errors));
 	seq_printf(m, "sign_variant: %s\n", ops->name);
 	seq_printf(m, "sign_variant_role: %s\n", rcunet_role_name(ops->role));
@@ -374,6 +376,12 @@ static int md5pool_stats_show(struct seq_file *m, void *v)
 	seq_printf(m, "legacy_allocs: %d\n", atomic_read(&lg->nr_allocs));
 	/* the legacy lock's lockdep class name, "-" without lockdep */
 	seq_printf(m, "legacy_lock: %s\n", md5pool_legacy_lock_name(lg));
+	/* the stack variant's shared tfm: its only allocation */
+	seq_printf(m, "stack_allocated: %s\n",
+		   md5pool_stack_domain_allocated(md5pool_stack_global()) ?
+		   "yes" : "no");
+	seq_printf(m, "stack_allocs: %d\n",
+		   atomic_read(&md5pool_stack_global()->nr_allocs));
 	return 0;
 }
 

@@ -167,6 +167,38 @@ static int md5pool_hash_headers(struct md5pool_ctx *c,
 	return md5pool_hash_tcphdr(c, seg->th);
 }
 
+/*
+ * One signature through @ops: headers, the payload (linear from @seg, or
+ * from @skb after @header_len bytes when @skb is set), key, final. @f is
+ * the caller's frame for a variant that signs on the stack, else NULL.
+ * Inlined into both entry points so that only the stack variant's branch
+ * declares (and, with CONFIG_INIT_STACK_ALL_ZERO, clears) a frame.
+ */
+static __always_inline int
+md5pool_sign_in(const struct md5pool_ops *ops, struct md5pool_frame *f,
+		const struct md5pool_seg *seg, const struct sk_buff *skb,
+		unsigned int header_len, const u8 *key, unsigned int keylen,
+		u8 *digest)
+{
+	struct md5pool_ctx *c;
+	int err;
+
+	c = ops->get(f);
+	if (!c)
+		return -ENOMEM;	/* the pool was never allocated */
+	err = md5pool_hash_headers(c, seg);
+	if (!err && skb)
+		err = md5pool_hash_skb_data(c, skb, header_len);
+	else if (!err)
+		err = md5pool_hash_update(c, seg->payload, seg->payload_len);
+	if (!err)
+		err = md5pool_hash_key(c, key, keylen);
+	if (!err)
+		err = md5pool_hash_final(c, digest);
+	ops->put(f);
+	return err;
+}
+
 /**
  * md5pool_sign_seg() - RFC 2385 signature of a segment, linear payload
  * @ops: the pool variant to sign through
@@ -182,21 +214,13 @@ int md5pool_sign_seg(const struct md5pool_ops *ops,
 		     const struct md5pool_seg *seg, const u8 *key,
 		     unsigned int keylen, u8 *digest)
 {
-	struct md5pool_ctx *c;
-	int err;
+	if (ops->on_stack) {
+		struct md5pool_frame f;
 
-	c = ops->get();
-	if (!c)
-		return -ENOMEM;	/* the pool was never allocated */
-	err = md5pool_hash_headers(c, seg);
-	if (!err)
-		err = md5pool_hash_update(c, seg->payload, seg->payload_len);
-	if (!err)
-		err = md5pool_hash_key(c, key, keylen);
-	if (!err)
-		err = md5pool_hash_final(c, digest);
-	ops->put();
-	return err;
+		return md5pool_sign_in(ops, &f, seg, NULL, 0, key, keylen,
+				       digest);
+	}
+	return md5pool_sign_in(ops, NULL, seg, NULL, 0, key, keylen, digest);
 }
 
 RCUNET_EXPORT_FOR_TESTS(md5pool_sign_seg);
@@ -220,21 +244,14 @@ int md5pool_sign_seg_skb(const struct md5pool_ops *ops,
 			 const struct sk_buff *skb, unsigned int header_len,
 			 const u8 *key, unsigned int keylen, u8 *digest)
 {
-	struct md5pool_ctx *c;
-	int err;
+	if (ops->on_stack) {
+		struct md5pool_frame f;
 
-	c = ops->get();
-	if (!c)
-		return -ENOMEM;
-	err = md5pool_hash_headers(c, seg);
-	if (!err)
-		err = md5pool_hash_skb_data(c, skb, header_len);
-	if (!err)
-		err = md5pool_hash_key(c, key, keylen);
-	if (!err)
-		err = md5pool_hash_final(c, digest);
-	ops->put();
-	return err;
+		return md5pool_sign_in(ops, &f, seg, skb, header_len, key,
+				       keylen, digest);
+	}
+	return md5pool_sign_in(ops, NULL, seg, skb, header_len, key, keylen,
+			       digest);
 }
 
 RCUNET_EXPORT_FOR_TESTS(md5pool_sign_seg_skb);

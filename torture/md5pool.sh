@@ -95,8 +95,9 @@ flipper() {
 				echo "key_add $a $k" >"$P/control" 2>/dev/null
 			done
 			echo "sign_variant legacy" >"$P/control" 2>/dev/null
+			echo "sign_variant stack" >"$P/control" 2>/dev/null
 			echo "sign_variant percpu" >"$P/control" 2>/dev/null
-			n=$((n + 6))
+			n=$((n + 7))
 		done
 		echo "$n 0" >"$T/md5pool.n.flip"
 	done
@@ -111,6 +112,10 @@ reader() {
 			case "$(echo "$s" | sed -n 's/^pool_allocs: //p')" in
 			0|1) ;;
 			*) fail "stats: percpu pool built more than once: $(echo "$s" | grep '^pool_allocs:')" ;;
+			esac
+			case "$(echo "$s" | sed -n 's/^stack_allocs: //p')" in
+			0|1) ;;
+			*) fail "stats: stack tfm built more than once: $(echo "$s" | grep '^stack_allocs:')" ;;
 			esac
 		fi
 		echo "key_add $BAD zz" >"$P/control" 2>/dev/null &&

@@ -4,11 +4,13 @@
  * stress of md5pool through its exported API, run by the rcunet-torture
  * core (torture/rtort.h).
  *
- * Both pool variants sign at once, from process context (the workers) and
+ * All three variants sign at once, from process context (the workers) and
  * from softirq (a pinned soft hrtimer per worker that fires on the CPU the
  * worker signs on, and a tasklet raised by IPI on every online CPU), so
  * that a softirq signer lands in the middle of a process-context signature
- * on the same CPU: only the BH exclusion of get/put keeps them apart.
+ * on the same CPU: for the pool variants only the BH exclusion of get/put
+ * keeps them apart; for stack (BH stays enabled) the softirq does run in
+ * the middle, and only its own stack frame keeps the states apart.
  *
  * The oracle is this driver's own "md5" tfm: every signature is compared
  * with a reference computed outside the pool (at init for the fixed
@@ -44,6 +46,7 @@
 #include <linux/smp.h>
 #include <linux/cpu.h>
 #include <linux/percpu.h>
+#include <linux/random.h>
 #include <linux/preempt.h>
 #include <linux/sched.h>
 #include <crypto/hash.h>
@@ -306,9 +309,21 @@ static int md5t_seg_build(unsigned int i, struct md5t_seg *s)
 
 /* ------------------------------------------------------------ signing */
 
+/*
+ * legacy, or one of the lock-free stages: percpu, or (half the time, once
+ * both exist) stack, the pool-less variant. Stack is only picked when the
+ * percpu pool exists too, so that a caller who held one and signs with the
+ * other never finds a variant without its pool.
+ */
 static const struct md5pool_ops *md5t_variant(bool legacy)
 {
-	return legacy ? md5pool_legacy_variant() : md5pool_percpu_variant();
+	if (legacy)
+		return md5pool_legacy_variant();
+	if ((get_random_u32() & 1) &&
+	    md5pool_domain_allocated(md5pool_global_domain()) &&
+	    md5pool_stack_domain_allocated(md5pool_stack_global()))
+		return md5pool_stack_variant();
+	return md5pool_percpu_variant();
 }
 
 /*
@@ -339,6 +354,13 @@ static const char *md5t_check_ctx(const struct md5pool_ops *ops,
 
 	if (!READ_ONCE(check_bh))
 		return NULL;
+	/*
+	 * stack: the context is the caller's frame, BH stays enabled (a
+	 * softirq may sign in the middle, on a frame of its own) and the
+	 * signer may migrate: only the frame binding is checked.
+	 */
+	if (!ops->bh_off)
+		return c && c->desc ? NULL : "stack get returned no context";
 	if (!in_softirq())
 		return "get returned a context with BH enabled";
 	if (ops != md5pool_percpu_variant())
@@ -401,18 +423,21 @@ static int md5t_sign_steps(struct rtort_thread *t, const struct md5pool_ops *ops
 			   const struct md5t_seg *s, const u8 *key,
 			   unsigned int keylen, u8 *digest, const char **why)
 {
+	struct md5pool_frame f;	/* used by the stack variant only */
 	struct md5pool_ctx *c;
 	int cpu, err;
 
-	c = ops->get();
+	c = ops->get(&f);
 	if (!c)
 		return -ENOMEM;
 	cpu = raw_smp_processor_id();
 	*why = md5t_check_ctx(ops, c);
 	err = md5t_hash_steps(t, c, &s->seg, key, keylen, digest);
-	if (!*why && READ_ONCE(check_bh) && raw_smp_processor_id() != cpu)
+	/* a BH-off variant pins the CPU; stack may migrate, by design */
+	if (!*why && READ_ONCE(check_bh) && ops->bh_off &&
+	    raw_smp_processor_id() != cpu)
 		*why = "migrated between get and put";
-	ops->put();
+	ops->put(&f);
 	return err;
 }
 
@@ -482,7 +507,8 @@ static int md5t_op_sign(void *ctx, struct rtort_thread *t)
 	md5t_check_global_allocs(t);
 	if (err)
 		return err;
-	if (!legacy && !md5pool_domain_allocated(md5pool_global_domain()))
+	if (ops == md5pool_percpu_variant() &&
+	    !md5pool_domain_allocated(md5pool_global_domain()))
 		rtort_fail(t, "md5pool_alloc() returned 0 but no pool is published");
 	for (i = 0; i < 4 && !err; i++)
 		err = md5t_sign_one(t, legacy, rtort_random(t, MD5T_NSEG),
@@ -501,18 +527,19 @@ static void md5t_soft_sign(u32 r, bool may_legacy, struct md5t_bad *bad,
 	unsigned int si = md5t.soft_segs[r % md5t.nr_soft_segs];
 	unsigned int ki = (r >> 8) % MD5T_NKEY, path = (r >> 12) % 3;
 	bool legacy = may_legacy && (r & BIT(16));
+	const struct md5pool_ops *ops = md5t_variant(legacy);
 	u8 digest[MD5POOL_DIGEST_LEN];
 	int err;
 
-	err = md5t_sign_api(md5t_variant(legacy), &md5t.segs[si], path,
-			    md5t.keys[ki], md5t_keylen[ki], digest);
-	/* the pool exists and a legacy user is held: get cannot fail */
+	err = md5t_sign_api(ops, &md5t.segs[si], path, md5t.keys[ki],
+			    md5t_keylen[ki], digest);
+	/* the pools exist and a legacy user is held: get cannot fail */
 	if (err)
-		md5t_bad_record(bad, "%s %s: sign error %d", who,
-				legacy ? "legacy" : "percpu", err);
+		md5t_bad_record(bad, "%s %s: sign error %d", who, ops->name,
+				err);
 	else if (memcmp(digest, md5t.ref[si][ki], MD5POOL_DIGEST_LEN))
 		md5t_bad_record(bad, "%s %s seg%u key%u path%u cpu%d: sig %16phN, ref %16phN",
-				who, legacy ? "legacy" : "percpu", si, ki, path,
+				who, ops->name, si, ki, path,
 				smp_processor_id(), digest, md5t.ref[si][ki]);
 }
 
@@ -540,6 +567,9 @@ static int md5t_op_bh_race(void *ctx, struct rtort_thread *t)
 	bool legacy;
 
 	err = md5pool_alloc();
+	/* the stack variant's tfm too: the softirq signers may pick it */
+	if (!err)
+		err = md5pool_stack_variant()->hold();
 	md5t_check_global_allocs(t);
 	if (err)
 		return err;
@@ -596,6 +626,8 @@ static int md5t_op_tasklet_all(void *ctx, struct rtort_thread *t)
 	bool legacy;
 
 	err = md5pool_alloc();
+	if (!err)
+		err = md5pool_stack_variant()->hold();
 	if (err)
 		return err;
 	mutex_lock(&md5t.tl_mutex);

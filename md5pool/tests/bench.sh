@@ -1,8 +1,9 @@
 # md5pool benchmark driver (make bench), at BENCH_THREADS threads.
 # Fast path (op sign): signatures of a 64-byte and a 1460-byte payload
-# through legacy, percpu, percpu-ahash and kernel (the running kernel's
-# own TCP-MD5, the peer). Slow path (op pool-alloc+free): legacy-alloc and
-# percpu-alloc, fewer loops (one op builds and frees a whole pool).
+# through legacy, percpu, stack, percpu-ahash and kernel (the running
+# kernel's own TCP-MD5, the peer). Slow path (op pool-alloc+free):
+# legacy-alloc, percpu-alloc and stack-alloc, fewer loops (one op builds
+# and frees a whole pool, or stack's shared tfm).
 # One spec line per path (path=fast|slow): the variants of a line are
 # measured in interleaved rounds, and the slow path gets its own loops.
 # Env: BENCH_THREADS, BENCH_QUICK, BENCH_LOOPS (fast path only),

@@ -1,7 +1,8 @@
 # rcunet-timeout: 90
 # The bench file: one tiny run of every variant gives one result line per
 # variant, found by its name (the order of the lines is not assumed), each
-# with the variant's op, role, locked twin, same_work_as and path and no
+# with the variant's op, role, locked twin, same_work_as, previous stage
+# and path and no
 # error; the fast-path lines carry size=64, the slow-path ones no size=;
 # the variants listing declares the same. The kernel peer may be missing
 # on a kernel with no TCP-MD5 pool a module can use (error=-19): that line
@@ -32,8 +33,9 @@ else
 	kws=-
 fi
 
-# VARIANT OP ROLE TWIN SAME_WORK_AS PATH (as the variants listing prints them)
-while read -r v op role twin same path; do
+# VARIANT OP ROLE TWIN SAME_WORK_AS PREVIOUS PATH (as the variants listing
+# prints them)
+while read -r v op role twin same prev path; do
 	[ "$same" = KWS ] && same=$kws
 	line=$(grep "^module=md5pool variant=$v " "$B")
 	case "$line" in
@@ -50,7 +52,7 @@ while read -r v op role twin same path; do
 	*)
 		# every declared token, wherever the harness prints it; size=64
 		# on a fast-path line only (the slow-path ops ignore size=)
-		want="op=$op role=$role twin=$twin same_work_as=$same previous=- path=$path"
+		want="op=$op role=$role twin=$twin same_work_as=$same previous=$prev path=$path"
 		[ "$path" = fast ] && want="$want size=64"
 		bad=
 		for tok in $want; do
@@ -65,18 +67,20 @@ while read -r v op role twin same path; do
 			case_fail "bench_smoke/line_$v" "want$bad: $line"; rc=1
 		fi ;;
 	esac
-	if grep -qx "variant=$v op=$op role=$role twin=$twin same_work_as=$same previous=- path=$path" "$P/variants"; then
+	if grep -qx "variant=$v op=$op role=$role twin=$twin same_work_as=$same previous=$prev path=$path" "$P/variants"; then
 		case_ok "bench_smoke/variants_$v"
 	else
 		case_fail "bench_smoke/variants_$v" "$(grep "variant=$v " "$P/variants")"; rc=1
 	fi
 done <<'VARIANTS'
-legacy sign locked - legacy fast
-percpu sign lockless legacy legacy fast
-percpu-ahash sign lockless legacy percpu-ahash fast
-kernel sign peer legacy KWS fast
-legacy-alloc pool-alloc+free locked - legacy-alloc slow
-percpu-alloc pool-alloc+free lockless legacy-alloc legacy-alloc slow
+legacy sign locked - legacy - fast
+percpu sign lockless legacy legacy - fast
+stack sign lockless legacy legacy percpu fast
+percpu-ahash sign lockless legacy percpu-ahash - fast
+kernel sign peer legacy KWS - fast
+legacy-alloc pool-alloc+free locked - legacy-alloc - slow
+percpu-alloc pool-alloc+free lockless legacy-alloc legacy-alloc - slow
+stack-alloc pool-alloc+free lockless legacy-alloc stack-alloc percpu-alloc slow
 VARIANTS
-check bench_smoke/six_variants test "$(grep -c . "$P/variants")" -eq 6
+check bench_smoke/eight_variants test "$(grep -c . "$P/variants")" -eq 8
 exit $rc

@@ -5,8 +5,8 @@
 # rest of the guest stays far below that in the run's fraction of a second.
 # Legacy: its own lock, under the class name lockdep gave it (the stats file
 # reports it), must be among those per-op classes, which proves the check
-# sees a per-op lock. Percpu: no per-op class at all, and the legacy lock
-# not once.
+# sees a per-op lock. Percpu and stack: no per-op class at all, and the
+# legacy lock not once.
 # shellcheck source-path=SCRIPTDIR source=../../scripts/guest/lib.sh
 . /rcunet/guest/lib.sh
 
@@ -62,11 +62,14 @@ echo "$legacy" | per_op
 check lockstat/legacy_takes_its_lock_per_op \
 	test -n "$(echo "$legacy" | per_op | has_class "$want" && echo hit)"
 
-percpu=$(acquired percpu)
-echo "percpu, per-op classes:"
-echo "$percpu" | per_op
-check lockstat/percpu_no_per_op_lock test -z "$(echo "$percpu" | per_op)"
-check lockstat/percpu_never_takes_legacy_lock \
-	test -z "$(echo "$percpu" | has_class "$want" && echo hit)"
+# percpu and stack (no pool, no BH disabling): no per-op class at all
+for v in percpu stack; do
+	got=$(acquired $v)
+	echo "$v, per-op classes:"
+	echo "$got" | per_op
+	check lockstat/${v}_no_per_op_lock test -z "$(echo "$got" | per_op)"
+	check lockstat/${v}_never_takes_legacy_lock \
+		test -z "$(echo "$got" | has_class "$want" && echo hit)"
+done
 echo 0 >/proc/lock_stat
 exit 0

@@ -2,7 +2,7 @@
 # The kernel's own TCP-MD5 as the oracle: a loopback TCP connection with
 # TCP_MD5SIG (IPv4 and IPv6), every captured segment (SYN, SYN-ACK, data,
 # ACK, FIN) fed to /proc/rcunet/md5pool/sign must match the signature the
-# kernel put on the wire, through both variants. With one key byte flipped
+# kernel put on the wire, through all three variants. With one key byte flipped
 # in md5pool every segment must mismatch (the oracle can fail).
 # shellcheck source-path=SCRIPTDIR source=../../scripts/guest/lib.sh
 . /rcunet/guest/lib.sh
@@ -40,7 +40,7 @@ run_oracle() {	# NAME FAMILY [expect-fail]
 ctl md5pool "key_add 127.0.0.1 $KEY" || exit 1
 ctl md5pool "key_add ::1 $KEY" || exit 1
 
-for v in percpu legacy; do
+for v in percpu legacy stack; do
 	ctl md5pool "sign_variant $v" || exit 1
 	run_oracle "oracle/$v/ipv4" 4
 	run_oracle "oracle/$v/ipv6" 6

@@ -37,7 +37,7 @@ check procfs/key_del ctl md5pool "key_del 10.0.0.1"
 expect_error procfs/key_del/unknown "No such file" ctl_e md5pool "key_del 10.0.0.1"
 check procfs/keys/unlisted sh -c "! grep -q '^10.0.0.1 ' $P/keys"
 check procfs/key_del/v6 ctl md5pool "key_del fe80::1"
-check procfs/control/usage_names_roles grep -q '^sign_variant percpu (lockless) | legacy (locked)$' "$P/control"
+check procfs/control/usage_names_roles grep -q '^sign_variant percpu (lockless) | legacy (locked) | stack (lockless)$' "$P/control"
 # stat_of KEY: the value of one "key: value" line of stats
 stat_of() { sed -n "s/^$1: //p" "$P/stats"; }
 errors_before=$(stat_of errors)
@@ -61,7 +61,7 @@ sign_is() {	# NAME HEX EXPECTED-MATCH
 		case_fail "$1" "got '$out'"
 	fi
 }
-for v in percpu legacy; do
+for v in percpu legacy stack; do
 	ctl md5pool "sign_variant $v"
 	[ $v = legacy ] && check procfs/stats/sign_variant_role_legacy \
 		grep -qx 'sign_variant_role: locked' "$P/stats"
@@ -70,6 +70,8 @@ for v in percpu legacy; do
 	sign_is "procfs/sign/$v/vector_v6_synack" "$V6SYNACK" yes
 	sign_is "procfs/sign/$v/vector_v6_data1" "$V6DATA" yes
 done
+# the stack variant's only allocation: one shared tfm, built once
+check procfs/stats/stack_allocated sh -c "grep -qx 'stack_allocated: yes' $P/stats && grep -qx 'stack_allocs: 1' $P/stats"
 ctl md5pool "sign_variant percpu"
 # the MD5 option kind (byte 42) changed to an unknown kind 30
 sign_is procfs/sign/no_md5_option_absent \
@@ -104,8 +106,8 @@ ctl md5pool "key_del ::1"
 check procfs/stats/ops_errors_first sh -c "head -n 2 $P/stats | sed 's/: [0-9]*\$//' | tr '\n' ' ' | grep -qx 'ops errors '"
 check procfs/stats/key_value_lines sh -c "! grep -qv '^[a-z_0-9]*: [^ ]*\$' $P/stats"
 check procfs/stats/pool_allocated sh -c "grep -qx 'pool_allocated: yes' $P/stats && grep -qx 'pool_allocs: 1' $P/stats"
-# 8 signatures above (4 vectors x 2 variants), more from the bad-key runs
-check procfs/stats/ops_counted test "$(stat_of ops)" -ge 8
+# 12 signatures above (4 vectors x 3 variants), more from the bad-key runs
+check procfs/stats/ops_counted test "$(stat_of ops)" -ge 12
 check procfs/cpus/one_line_per_cpu sh -c "! grep -qv '^cpu[0-9][0-9]* signed=[0-9][0-9]*\$' $P/cpus && grep -q . $P/cpus"
 check procfs/cpus/signed_counted sh -c "awk '{ split(\$2, a, \"=\"); s += a[2] } END { exit !(s >= 4) }' $P/cpus"
 check procfs/stats/legacy_freed sh -c "grep -qx 'legacy_allocated: no' $P/stats && grep -qx 'legacy_users: 0' $P/stats"
@@ -115,10 +117,10 @@ cat "$P/stats" "$P/cpus"
 expect_error procfs/bench/bad_size "Numerical result out of range" sh -c "echo 'variant=percpu size=100000' > $P/bench"
 expect_error procfs/bench/unknown_key "Invalid argument" sh -c "echo 'variant=percpu colour=red' > $P/bench"
 expect_error procfs/bench/unknown_variant "Invalid argument" sh -c "echo 'variant=nope' > $P/bench"
-# every variant measured: the four fast-path ones carry size=, the two
+# every variant measured: the five fast-path ones carry size=, the three
 # slow-path ones (pool-alloc+free) none
 check procfs/bench/all_variants_run sh -c "echo 'variant=all threads=1 loops=50 runs=1 size=1460' > $P/bench &&
-	[ \$(grep -c 'ns_per_op_median=.* path=fast.* size=1460' $P/bench) -eq 4 ] &&
-	[ \$(grep -c 'ns_per_op_median=.* path=slow' $P/bench) -eq 2 ]"
+	[ \$(grep -c 'ns_per_op_median=.* path=fast.* size=1460' $P/bench) -eq 5 ] &&
+	[ \$(grep -c 'ns_per_op_median=.* path=slow' $P/bench) -eq 3 ]"
 cat "$P/bench"
 exit 0

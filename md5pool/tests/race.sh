@@ -1,11 +1,11 @@
 # rcunet-timeout: 240
 # rcunet-tags: stress
-# Both variants signing at once on every CPU. Two signers write the
+# All three variants signing at once on every CPU. Two signers write the
 # committed kernel-signed vectors to the sign file, each write a user
 # reference of its own (through legacy, a first user builds the pool and a
 # last one frees it, over and over, while the other signer is in get), a
 # third process flips sign_variant under them, a two-thread bench of
-# legacy then percpu runs beside, and a fourth reads the stats and cpus
+# legacy, percpu then stack runs beside, and a fourth reads the stats and cpus
 # files (every CPU's signature counter, read locklessly: summed into ops,
 # listed per CPU) all along. Every signature must match, every bench run
 # must succeed, and at the end no legacy user may be left.
@@ -34,7 +34,7 @@ signer() {
 
 tmp=$(mktemp -d)
 (
-	for v in legacy percpu; do
+	for v in legacy percpu stack; do
 		echo "variant=$v threads=2 loops=3000 runs=3" >"$P/bench" &&
 			cat "$P/bench" || echo "bench $v: write failed"
 	done >"$tmp/bench" 2>&1
@@ -47,6 +47,7 @@ s2=$!
 (
 	for _ in $(seq $ROUNDS); do
 		ctl md5pool "sign_variant legacy"
+		ctl md5pool "sign_variant stack"
 		ctl md5pool "sign_variant percpu"
 	done
 ) &
@@ -73,6 +74,7 @@ check race/signer2_all_match test ! -s "$tmp/s2"
 head -5 "$tmp/s1" "$tmp/s2"
 check race/bench_legacy_ok grep -q 'variant=legacy .*threads=2' "$tmp/bench"
 check race/bench_percpu_ok grep -q 'variant=percpu .*threads=2' "$tmp/bench"
+check race/bench_stack_ok grep -q 'variant=stack .*threads=2' "$tmp/bench"
 check race/bench_no_error sh -c "! grep -q 'error=\|failed' '$tmp/bench'"
 check race/stats_read_throughout grep -qx 0 "$tmp/stats_bad"
 check race/no_legacy_user_left sh -c "grep -qx 'legacy_allocated: no' $P/stats && grep -qx 'legacy_users: 0' $P/stats"
