@@ -9,23 +9,29 @@
  *  rcu-noref (lockless)              peer, take no reference (the read
  *                                    lock, or rcu_read_lock(), covers the
  *                                    use of the pointer)
+ *  seqlock (lockless)                the same on the red-black tree under a
+ *                                    seqlock (the next stage: previous=
+ *                                    rcu-noref): lockless walk, the lock
+ *                                    only when a writer ran under it
  *  kernel (peer)                     the live kernel's inet_getpeer() on a
  *                                    private inet_peer_base holding the
  *                                    same peers: also a no-reference
- *                                    lookup under rcu_read_lock(), the
- *                                    same work as rcu-noref
+ *                                    lookup under rcu_read_lock(), on an
+ *                                    rbtree under a seqlock: the same
+ *                                    work as seqlock
  *  rwlock-mix (locked),              get + put, but mix=% of the ops
  *  rcu-mix (lockless)                (default 5) are an insert or a remove
  *                                    of a per-thread churn key
  *
  * Slow path (path=slow), what the lockless removal pays for:
  *  rwlock-remove (locked),           insert+remove+free: insert a fresh
- *  rcu-remove (lockless)             peer of this thread, unlink it, and
- *                                    the op ends when its memory is freed:
- *                                    at once for rwlock; for rcu, call_rcu()
- *                                    and one rcu_barrier() at the end of
- *                                    every ->run() call (the harness's
- *                                    chunk, at most 256 ops)
+ *  rcu-remove (lockless),            peer of this thread, unlink it, and
+ *  seqlock-remove (lockless)         the op ends when its memory is freed:
+ *                                    at once for rwlock; for rcu and
+ *                                    seqlock, call_rcu() and one
+ *                                    rcu_barrier() at the end of every
+ *                                    ->run() call (the harness's chunk, at
+ *                                    most 256 ops)
  *
  * Spec keys besides the core's: peers=N (tree size, default 1024),
  * mix=PCT (writes in the -mix variants, default 5).
@@ -167,6 +173,11 @@ static int ipeer_bench_setup_rcu(void *ctx, unsigned int nthreads)
 	return ipeer_bench_setup(ctx, nthreads, &ipeer_rcu_ops);
 }
 
+static int ipeer_bench_setup_seqlock(void *ctx, unsigned int nthreads)
+{
+	return ipeer_bench_setup(ctx, nthreads, &ipeer_seqlock_ops);
+}
+
 static inline int ipeer_bench_hit(struct ipeer_bench_ctx *c,
 				  struct ipeer_bench_thread *t)
 {
@@ -260,7 +271,9 @@ static int ipeer_bench_run_rwlock_noref(void *ctx, unsigned int tid, u64 n)
 /*
  * The same lookup on the rcu tree: the bounded lockless walk, the locked
  * exact lookup when it misses, no reference; rcu_read_lock() covers the
- * use of the node, as around the kernel peer's inet_getpeer().
+ * use of the node, as around the kernel peer's inet_getpeer(). The
+ * variant's own function, called directly (as seqlock's below): no
+ * indirect call through the ops in either measurement.
  */
 static int ipeer_bench_run_rcu_noref(void *ctx, unsigned int tid, u64 n)
 {
@@ -270,8 +283,33 @@ static int ipeer_bench_run_rcu_noref(void *ctx, unsigned int tid, u64 n)
 
 	while (n--) {
 		rcu_read_lock();
-		p = ipeer_lookup_noref(c->base, &c->keys[ipeer_bench_rand(t) %
-							 c->npeers]);
+		p = ipeer_rcu_lookup_noref(c->base,
+					   &c->keys[ipeer_bench_rand(t) %
+						    c->npeers]);
+		rcu_read_unlock();
+		if (unlikely(!p))
+			return -ENOENT;
+	}
+	return 0;
+}
+
+/*
+ * The same lookup on the red-black tree: the walk checks the sequence at
+ * every step and takes the lock only when a writer ran under it (never,
+ * here: nobody writes during the measurement, so this is the lookup's
+ * fast path, what inet_getpeer() does on a hit).
+ */
+static int ipeer_bench_run_seqlock(void *ctx, unsigned int tid, u64 n)
+{
+	struct ipeer_bench_ctx *c = ctx;
+	struct ipeer_bench_thread *t = &c->threads[tid];
+	struct ipeer_node *p;
+
+	while (n--) {
+		rcu_read_lock();
+		p = ipeer_seq_lookup_noref(c->base,
+					   &c->keys[ipeer_bench_rand(t) %
+						    c->npeers]);
 		rcu_read_unlock();
 		if (unlikely(!p))
 			return -ENOENT;
@@ -283,8 +321,8 @@ static int ipeer_bench_run_rcu_noref(void *ctx, unsigned int tid, u64 n)
  * One slow-path op: insert a fresh peer of this thread and unlink it at
  * once. The insert's reference is the only one (nobody else knows the
  * key), so it is the artificial reference ->unlink() takes back, as in
- * ipeer_remove(). rwlock frees the node inside ->unlink(); rcu hands it
- * to call_rcu(), and the caller waits for the callback.
+ * ipeer_remove(). rwlock frees the node inside ->unlink(); rcu and seqlock
+ * hand it to call_rcu(), and the caller waits for the callback.
  */
 static int ipeer_bench_insert_remove(struct ipeer_bench_ctx *c,
 				     unsigned int tid,
@@ -314,7 +352,7 @@ static int ipeer_bench_run_remove(void *ctx, unsigned int tid, u64 n)
 			return err;
 	}
 	/*
-	 * The rcu variant's ->unlink() only queued each node for call_rcu():
+	 * A lockless variant's ->unlink() only queued each node for call_rcu():
 	 * the op ends when the memory is back, so wait for the callbacks
 	 * here, once per call (at most 256 ops: the harness's chunk, and the
 	 * GC worker's batch, IPEER_GC_BATCH). That charges each removal its
@@ -324,7 +362,7 @@ static int ipeer_bench_run_remove(void *ctx, unsigned int tid, u64 n)
 	 * GC never blocks on a removal). The rwlock variant freed every node
 	 * inside ->unlink(): nothing to wait for.
 	 */
-	if (c->base->ops == &ipeer_rcu_ops)
+	if (c->base->ops->role == RCUNET_ROLE_LOCKLESS)
 		rcu_barrier();
 	return 0;
 }
@@ -432,6 +470,23 @@ static int ipeer_bench_kernel_run(void *ctx, unsigned int tid, u64 n)
 }
 #endif
 
+/*
+ * The variant the kernel peer does the same work as. Where inet_getpeer()
+ * takes no reference (every kernel of the matrix: Debian's 6.1.y and
+ * 6.12.y both carry commit a853c609504e ("inetpeer: do not get a refcount
+ * in inet_getpeer()") on top of commit b145425f269a's rbtree and seqlock),
+ * that is seqlock: a walk of a red-black tree under rcu_read_lock() with
+ * the sequence checked at every step, no reference, the write-locked
+ * lookup only when a writer ran. Elsewhere the peer reports -EOPNOTSUPP
+ * and is never measured; it keeps naming rcu-noref there, the pairing of
+ * the two earlier stages.
+ */
+#ifdef RCUNET_HAVE_INET_GETPEER_NOREF
+#define IPEER_BENCH_KERNEL_WORK		"seqlock"
+#else
+#define IPEER_BENCH_KERNEL_WORK		"rcu-noref"
+#endif
+
 /* Only the mixed workloads use mix=: only their result lines carry it. */
 static int ipeer_bench_show_mix_params(void *ctx, char *buf, size_t len)
 {
@@ -467,21 +522,32 @@ static const struct rcunet_bench_variant ipeer_bench_variants[] = {
 		.run = ipeer_bench_run_rcu_noref,
 	}, {
 		/*
-		 * The same work as rcu-noref: both return the peer of an
-		 * address found under rcu_read_lock() with no reference taken
-		 * and no lock on the common path, and both fall back to an
-		 * exact lookup under the tree lock when the lockless walk may
-		 * have been misled by a writer (the kernel: its seqcount moved;
-		 * ours: the depth bound or a miss). The kernel's lookup costs
-		 * more per op by design, not by doing other work: a siphash of
-		 * the address (its rb-tree is ordered by hash against
-		 * collision floods), a seqcount check per step and a dtime
-		 * store at most once a jiffy per peer; its create-on-miss never
-		 * runs (every lookup hits a peer setup put in).
+		 * The next stage of the same lookup (twin: the locked
+		 * original doing this work, so "x locked" keeps its meaning;
+		 * previous: the stage it replaced, doing the same work).
+		 */
+		.name = "seqlock", .op = "lookup-noref-hit",
+		.role = RCUNET_ROLE_LOCKLESS, .twin = "rwlock-noref",
+		.previous = "rcu-noref",
+		.setup = ipeer_bench_setup_seqlock,
+		.teardown = ipeer_bench_teardown,
+		.run = ipeer_bench_run_seqlock,
+	}, {
+		/*
+		 * The same work as seqlock (IPEER_BENCH_KERNEL_WORK): both
+		 * return the peer of an address found under rcu_read_lock()
+		 * with no reference taken and no lock on the common path, on
+		 * a red-black tree whose seqlock sends a walk a writer ran
+		 * under to the locked lookup. The kernel's lookup costs more
+		 * per op by design, not by doing other work: a siphash of the
+		 * address (its rb-tree is ordered by hash against collision
+		 * floods) and a dtime store at most once a jiffy per peer; its
+		 * create-on-miss never runs (every lookup hits a peer setup
+		 * put in).
 		 */
 		.name = "kernel", .op = "inet_getpeer-hit",
 		.role = RCUNET_ROLE_PEER, .twin = "rwlock-noref",
-		.same_work_as = "rcu-noref",
+		.same_work_as = IPEER_BENCH_KERNEL_WORK,
 		.setup = ipeer_bench_kernel_setup,
 		.teardown = ipeer_bench_kernel_teardown,
 		.run = ipeer_bench_kernel_run,
@@ -512,6 +578,18 @@ static const struct rcunet_bench_variant ipeer_bench_variants[] = {
 		.role = RCUNET_ROLE_LOCKLESS, .twin = "rwlock-remove",
 		.slow_path = true,
 		.setup = ipeer_bench_setup_rcu,
+		.teardown = ipeer_bench_teardown,
+		.run = ipeer_bench_run_remove,
+	}, {
+		/*
+		 * The next stage's removal: rb_erase() under the write side
+		 * (two sequence bumps, no path stack), call_rcu() and its
+		 * share of an rcu_barrier(), as rcu-remove.
+		 */
+		.name = "seqlock-remove", .op = "insert+remove+free",
+		.role = RCUNET_ROLE_LOCKLESS, .twin = "rwlock-remove",
+		.previous = "rcu-remove", .slow_path = true,
+		.setup = ipeer_bench_setup_seqlock,
 		.teardown = ipeer_bench_teardown,
 		.run = ipeer_bench_run_remove,
 	},

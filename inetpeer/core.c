@@ -3,7 +3,8 @@
  * rcunet inetpeer: the AVL tree, the base (LRU, GC, checker), the
  * lockless "rcu" variant that commit 0e51e2c70f75 ("inetpeer: RCU
  * conversion") made of the rwlock cache, and the module's init/exit.
- * The locked original ("rwlock") is in legacy.c.
+ * The locked original ("rwlock") is in legacy.c, the next stage
+ * ("seqlock": red-black tree, seqlock, no-reference lookup) in seqlock.c.
  *
  * Serialisation
  *  1. Nodes appear in the tree only with the tree lock held (spinlock for
@@ -38,8 +39,6 @@
 #include <linux/moduleparam.h>
 #include "internal.h"
 
-/* Poisoned into a freed node's key: a reader that sees it saw a freed node. */
-#define IPEER_FREED_FAMILY	0xdeadU
 /* Nodes the periodic worker removes per pass before it yields. */
 #define IPEER_GC_BATCH		256
 
@@ -92,6 +91,14 @@ static bool ipeer_tree_held(struct ipeer_base *b)
 {
 	return lockdep_is_held(&b->lock) || lockdep_is_held(&b->rwlock);
 }
+
+/*
+ * A link read under the tree lock, or by a lockless reader of the rcu
+ * variant (ipeer_walk_path()).
+ */
+#define ipeer_deref_any(b, link) \
+	rcu_dereference_check(link, rcu_read_lock_any_held() || \
+			      ipeer_tree_held(b))
 
 /* A link read by a writer or a locked walker: the tree lock is held. */
 #define ipeer_deref(b, link) rcu_dereference_protected(link, ipeer_tree_held(b))
@@ -226,14 +233,12 @@ static void ipeer_rebalance(struct ipeer_base *b,
 }
 
 /*
- * Allocate a node for @key and link it where ipeer_lookup_locked() left
- * @stack. Tree lock held for writing. The node starts with one reference,
- * the caller's.
+ * A new node for @key with one reference (the caller's), its links not set:
+ * each tree initialises its own before it publishes the node. Tree lock
+ * held for writing (the node cap reads the count it guards).
  */
-struct ipeer_node *ipeer_link_new(struct ipeer_base *b,
-				  const struct ipeer_key *key,
-				  struct ipeer_node __rcu **stack[],
-				  unsigned int depth, gfp_t gfp)
+struct ipeer_node *ipeer_node_alloc(struct ipeer_base *b,
+				    const struct ipeer_key *key, gfp_t gfp)
 {
 	struct ipeer_node *n;
 
@@ -244,9 +249,6 @@ struct ipeer_node *ipeer_link_new(struct ipeer_base *b,
 		return NULL;
 	atomic_long_inc(&ipeer_nr_live);
 	n->key = *key;
-	RCU_INIT_POINTER(n->left, NULL);
-	RCU_INIT_POINTER(n->right, NULL);
-	n->height = 1;
 	atomic_set(&n->refcnt, 1);
 	n->ctl_holds = 0;
 	n->dtime = jiffies;
@@ -257,6 +259,34 @@ struct ipeer_node *ipeer_link_new(struct ipeer_base *b,
 	n->rate_tokens = 0;
 	/* far enough back that the first token computation gives the max */
 	n->rate_last = jiffies - 60 * HZ;
+	return n;
+}
+
+/* A node went into the tree: count it. Tree lock held for writing. */
+void ipeer_node_inserted(struct ipeer_base *b)
+{
+	/* read locklessly by ipeer_maybe_gc(), ipeer_ttl() and the stats */
+	WRITE_ONCE(b->total, b->total + 1);
+	this_cpu_inc(b->stats->inserts);
+}
+
+/*
+ * Allocate a node for @key and link it where ipeer_lookup_locked() left
+ * @stack. Tree lock held for writing. The node starts with one reference,
+ * the caller's.
+ */
+struct ipeer_node *ipeer_link_new(struct ipeer_base *b,
+				  const struct ipeer_key *key,
+				  struct ipeer_node __rcu **stack[],
+				  unsigned int depth, gfp_t gfp)
+{
+	struct ipeer_node *n = ipeer_node_alloc(b, key, gfp);
+
+	if (!n)
+		return NULL;
+	RCU_INIT_POINTER(n->left, NULL);
+	RCU_INIT_POINTER(n->right, NULL);
+	n->height = 1;
 
 	/*
 	 * Publish: the release in rcu_assign_pointer() orders every store
@@ -266,9 +296,7 @@ struct ipeer_node *ipeer_link_new(struct ipeer_base *b,
 	 */
 	rcu_assign_pointer(*stack[depth - 1], n);
 	ipeer_rebalance(b, stack, depth - 1);
-	/* read locklessly by ipeer_maybe_gc(), ipeer_ttl() and the stats */
-	WRITE_ONCE(b->total, b->total + 1);
-	this_cpu_inc(b->stats->inserts);
+	ipeer_node_inserted(b);
 	return n;
 }
 
@@ -348,7 +376,7 @@ static void ipeer_free_rcu_cb(struct rcu_head *head)
  * rcu_read_lock_bh() section that could have found it has ended (call_rcu
  * waits for BH-disabled regions too since the RCU flavours were merged).
  */
-static void ipeer_free_rcu(struct ipeer_node *p)
+void ipeer_free_rcu(struct ipeer_node *p)
 {
 	call_rcu(&p->rcu, ipeer_free_rcu_cb);
 }
@@ -563,6 +591,61 @@ RCUNET_EXPORT_FOR_TESTS(ipeer_remove);
 /* --------------------------------------------------------- inspection */
 
 /**
+ * ipeer_find_locked() - exact lookup in any variant's tree
+ * @b: the base
+ * @key: the peer's address
+ *
+ * Context: under @b->ops->lock_tree() (or a writer's lock).
+ * Return: the node, or NULL; no reference is taken.
+ */
+struct ipeer_node *ipeer_find_locked(struct ipeer_base *b,
+				     const struct ipeer_key *key)
+{
+	struct ipeer_node *p = b->ops->root(b);
+	int cmp;
+
+	while (p) {
+		cmp = ipeer_key_cmp(key, &p->key);
+		if (!cmp)
+			break;
+		p = b->ops->child(b, p, cmp > 0);
+	}
+	return p;
+}
+
+RCUNET_EXPORT_FOR_TESTS(ipeer_find_locked);
+
+/**
+ * ipeer_walk_path() - descend to some node, for tests that dwell on one
+ * @b: the base
+ * @path: bit i set: go left at depth i, else right
+ *
+ * Stops on a leaf, and after 2 * IPEER_MAXDEPTH links (a lockless walk
+ * through a rotation may be misled, never looped, but bounding costs
+ * nothing here).
+ *
+ * Context: under @b->ops->lock_tree(), or inside an RCU read-side section
+ * for a lockless variant; the node stays valid memory until it ends.
+ * Return: the node reached, or NULL for an empty tree.
+ */
+struct ipeer_node *ipeer_walk_path(struct ipeer_base *b, u32 path)
+{
+	struct ipeer_node *p = b->ops->root(b), *next;
+	int depth;
+
+	for (depth = 0; p && depth < 2 * IPEER_MAXDEPTH; depth++) {
+		next = b->ops->child(b, p, !(path & 1));
+		if (!next)
+			break;
+		p = next;
+		path >>= 1;
+	}
+	return p;
+}
+
+RCUNET_EXPORT_FOR_TESTS(ipeer_walk_path);
+
+/**
  * ipeer_contains() - whether a peer is in the tree
  * @b: the base
  * @key: the peer's address
@@ -576,7 +659,7 @@ bool ipeer_contains(struct ipeer_base *b, const struct ipeer_key *key)
 	bool found;
 
 	b->ops->lock_tree(b);
-	found = ipeer_lookup_locked(b, key, NULL, NULL);
+	found = ipeer_find_locked(b, key);
 	b->ops->unlock_tree(b);
 	return found;
 }
@@ -596,7 +679,7 @@ int ipeer_refcount(struct ipeer_base *b, const struct ipeer_key *key)
 	int ret;
 
 	b->ops->lock_tree(b);
-	p = ipeer_lookup_locked(b, key, NULL, NULL);
+	p = ipeer_find_locked(b, key);
 	ret = p ? atomic_read(&p->refcnt) : -ENOENT;
 	b->ops->unlock_tree(b);
 	return ret;
@@ -627,15 +710,15 @@ int ipeer_peer_after(struct ipeer_base *b, const struct ipeer_key *after,
 	if (after)
 		from = *after;
 	b->ops->lock_tree(b);
-	p = ipeer_deref(b, b->root);
+	p = b->ops->root(b);
 	/* the leftmost node above @from; the tree height bounds the walk */
 	while (p) {
 		cmp = after ? ipeer_key_cmp(&p->key, &from) : 1;
 		if (cmp > 0 || (cmp == 0 && inclusive)) {
 			best = p;
-			p = ipeer_deref(b, p->left);
+			p = b->ops->child(b, p, false);
 		} else {
-			p = ipeer_deref(b, p->right);
+			p = b->ops->child(b, p, true);
 		}
 	}
 	if (best) {
@@ -680,17 +763,20 @@ int ipeer_nr_unused(struct ipeer_base *b)
 RCUNET_EXPORT_FOR_TESTS(ipeer_nr_unused);
 
 /**
- * ipeer_height() - the AVL height of the tree
+ * ipeer_height() - the height of the tree
  * @b: the base
  *
- * Return: the root's height (0 for an empty tree), read under the lock.
+ * Return: the AVL root's height (rwlock, rcu), or the red-black tree's
+ * black height (seqlock: the black nodes on every path from the root down,
+ * so its height lies between that and twice that); 0 for an empty tree.
+ * O(log n), read under the lock.
  */
 int ipeer_height(struct ipeer_base *b)
 {
 	int h;
 
 	b->ops->lock_tree(b);
-	h = ipeer_h(ipeer_deref(b, b->root));
+	h = b->ops->height(b);
 	b->ops->unlock_tree(b);
 	return h;
 }
@@ -723,35 +809,20 @@ void ipeer_read_stats(struct ipeer_base *b, struct ipeer_stats *out)
 		out->gc_removed += READ_ONCE(s->gc_removed);
 		out->freed_seen += READ_ONCE(s->freed_seen);
 		out->unlink_failed += READ_ONCE(s->unlink_failed);
+		out->seq_retries += READ_ONCE(s->seq_retries);
 	}
 }
 
 RCUNET_EXPORT_FOR_TESTS(ipeer_read_stats);
 
-struct ipeer_check_ctx {
-	struct ipeer_base *b;
-	int count;
-	char *why;
-	size_t len;
-};
-
 /*
- * Check the subtree at @p, whose keys must lie strictly between @lo and
- * @hi (NULL: unbounded); returns its height or -1. Recursion is bounded:
- * a valid AVL tree is at most IPEER_MAXDEPTH high, deeper is an error.
+ * What every tree's checker checks of each node @p, whose key must lie
+ * strictly between @lo and @hi (NULL: unbounded): the node count, the
+ * order, the refcount, and that an unused node is listed. 0 or -1.
  */
-static int ipeer_check_subtree(struct ipeer_check_ctx *c, struct ipeer_node *p,
-			       const struct ipeer_key *lo,
-			       const struct ipeer_key *hi, int level)
+int ipeer_check_node(struct ipeer_check_ctx *c, struct ipeer_node *p,
+		     const struct ipeer_key *lo, const struct ipeer_key *hi)
 {
-	int lh, rh;
-
-	if (!p)
-		return 0;
-	if (level > IPEER_MAXDEPTH) {
-		scnprintf(c->why, c->len, "deeper than %d", IPEER_MAXDEPTH);
-		return -1;
-	}
 	if (++c->count > IPEER_MAX_NODES) {
 		scnprintf(c->why, c->len, "more than %d nodes (cycle?)",
 			  IPEER_MAX_NODES);
@@ -773,6 +844,28 @@ static int ipeer_check_subtree(struct ipeer_check_ctx *c, struct ipeer_node *p,
 			  p->key.family, p->key.word[0]);
 		return -1;
 	}
+	return 0;
+}
+
+/*
+ * Check the AVL subtree at @p, whose keys must lie strictly between @lo and
+ * @hi (NULL: unbounded); returns its height or -1. Recursion is bounded:
+ * a valid AVL tree is at most IPEER_MAXDEPTH high, deeper is an error.
+ */
+static int ipeer_check_subtree(struct ipeer_check_ctx *c, struct ipeer_node *p,
+			       const struct ipeer_key *lo,
+			       const struct ipeer_key *hi, int level)
+{
+	int lh, rh;
+
+	if (!p)
+		return 0;
+	if (level > IPEER_MAXDEPTH) {
+		scnprintf(c->why, c->len, "deeper than %d", IPEER_MAXDEPTH);
+		return -1;
+	}
+	if (ipeer_check_node(c, p, lo, hi))
+		return -1;
 	lh = ipeer_check_subtree(c, ipeer_deref(c->b, p->left), lo, &p->key,
 				 level + 1);
 	if (lh < 0)
@@ -814,7 +907,7 @@ static int ipeer_check_unused(struct ipeer_base *b, struct ipeer_check_ctx *c)
 				  c->count);
 			return -EUCLEAN;
 		}
-		if (ipeer_lookup_locked(b, &p->key, NULL, NULL) != p) {
+		if (ipeer_find_locked(b, &p->key) != p) {
 			scnprintf(c->why, c->len,
 				  "listed key %u:%08x not in the tree",
 				  p->key.family, p->key.word[0]);
@@ -835,9 +928,10 @@ static int ipeer_check_unused(struct ipeer_base *b, struct ipeer_check_ctx *c)
  * @why: the first broken invariant, as text; may be NULL
  * @len: size of @why
  *
- * Checks key order, AVL balance and heights, the node count, and that the
- * unused list holds exactly the tree's unused nodes, under the tree lock
- * and unused_lock.
+ * Checks key order, the tree's shape (AVL balance and heights, or the
+ * red-black rules and parent links), the node count, and that the unused
+ * list holds exactly the tree's unused nodes, under the tree lock and
+ * unused_lock.
  *
  * Return: 0, or -EUCLEAN when an invariant is broken.
  */
@@ -857,7 +951,7 @@ int ipeer_check(struct ipeer_base *b, char *why, size_t len)
 	 * the tree.
 	 */
 	spin_lock_bh(&b->unused_lock);
-	if (ipeer_check_subtree(&c, ipeer_deref(b, b->root), NULL, NULL, 1) < 0) {
+	if (b->ops->check_tree(&c) < 0) {
 		ret = -EUCLEAN;
 	} else if (c.count != b->total) {
 		scnprintf(c.why, c.len, "%d nodes, counter says %d", c.count,
@@ -900,6 +994,8 @@ struct ipeer_base *ipeer_base_create(const struct ipeer_ops *ops,
 	RCU_INIT_POINTER(b->root, NULL);
 	spin_lock_init(&b->lock);
 	rwlock_init(&b->rwlock);
+	b->rb_root = RB_ROOT;
+	seqlock_init(&b->seq);
 	spin_lock_init(&b->unused_lock);
 	INIT_LIST_HEAD(&b->unused);
 	b->limits = *limits;
@@ -913,7 +1009,7 @@ struct ipeer_base *ipeer_base_create(const struct ipeer_ops *ops,
 
 RCUNET_EXPORT_FOR_TESTS(ipeer_base_create);
 
-/* Free the subtree at @p; depth bounded by the AVL height. */
+/* Free the AVL subtree at @p; depth bounded by the AVL height. */
 static void ipeer_free_subtree(struct ipeer_base *b, struct ipeer_node *p)
 {
 	if (!p)
@@ -924,17 +1020,48 @@ static void ipeer_free_subtree(struct ipeer_base *b, struct ipeer_node *p)
 	 * No user is left, but a walker that finished just before may still
 	 * be inside its read-side section: the rcu variant keeps deferring.
 	 */
-	if (b->ops == &ipeer_rcu_ops)
+	if (b->ops->role == RCUNET_ROLE_LOCKLESS)
 		ipeer_free_rcu(p);
 	else
 		ipeer_free_now(p);
+}
+
+/* ->free_all() of the AVL variants (rwlock, rcu). */
+void ipeer_avl_free_all(struct ipeer_base *b)
+{
+	ipeer_free_subtree(b, rcu_dereference_protected(b->root, 1));
+	RCU_INIT_POINTER(b->root, NULL);
+}
+
+/* ->root(), ->child(), ->check_tree() and ->height() of the AVL variants. */
+struct ipeer_node *ipeer_avl_root(struct ipeer_base *b)
+{
+	return ipeer_deref_any(b, b->root);
+}
+
+struct ipeer_node *ipeer_avl_child(struct ipeer_base *b,
+				   struct ipeer_node *p, bool right)
+{
+	return right ? ipeer_deref_any(b, p->right) :
+		       ipeer_deref_any(b, p->left);
+}
+
+int ipeer_avl_check_tree(struct ipeer_check_ctx *c)
+{
+	return ipeer_check_subtree(c, ipeer_deref(c->b, c->b->root), NULL,
+				   NULL, 1) < 0 ? -1 : 0;
+}
+
+int ipeer_avl_height(struct ipeer_base *b)
+{
+	return ipeer_h(ipeer_deref(b, b->root));
 }
 
 /**
  * ipeer_base_destroy() - free a cache and every node in it, held or not
  * @b: the base; NULL is allowed
  *
- * Nobody may use @b any more. Nodes of the rcu variant may still be in
+ * Nobody may use @b any more. Nodes of a lockless variant may still be in
  * flight to RCU callbacks: call rcu_barrier() before counting
  * ipeer_live_nodes().
  *
@@ -947,8 +1074,7 @@ void ipeer_base_destroy(struct ipeer_base *b)
 	/* the worker re-arms itself; _sync cancels that too */
 	cancel_delayed_work_sync(&b->gc_work);
 	/* held peers go too: their holders are gone with the module */
-	ipeer_free_subtree(b, rcu_dereference_protected(b->root, 1));
-	RCU_INIT_POINTER(b->root, NULL);
+	b->ops->free_all(b);
 	free_percpu(b->stats);
 	kfree(b);
 }
@@ -1010,35 +1136,46 @@ static struct ipeer_node *ipeer_rcu_walk(struct ipeer_base *b,
 }
 
 /**
- * ipeer_lookup_noref() - find a peer of an rcu-variant base, no reference
- * @b: the base; must be of the "rcu" variant
+ * ipeer_lookup_noref() - find a peer of a lockless base, no reference
+ * @b: the base; of the "rcu" or the "seqlock" variant
  * @key: the peer's address
  *
- * The lookup the live kernel's inet_getpeer() does since "inetpeer: do not
- * get a refcount in inet_getpeer()": no reference is taken, so any node in
- * the tree is found, unused (refcount 0) ones too, and the node stays
- * valid memory only until the caller's read-side section ends. It may be
- * removed meanwhile; its key stays readable. First the bounded lockless
- * walk; when that misses (a concurrent rotation, or an absent key), an
- * exact lookup under the tree lock, as ipeer_get() falls back. Creates
- * nothing and counts nothing in the stats (the bench and tests call it;
- * the control file does not).
+ * The lookup the live kernel's inet_getpeer() does since commit
+ * a853c609504e ("inetpeer: do not get a refcount in inet_getpeer()"): no
+ * reference is taken, so any node in the tree is found, unused (refcount
+ * 0) ones too, and the node stays valid memory only until the caller's
+ * read-side section ends. It may be removed meanwhile; its key stays
+ * readable. rcu: the bounded lockless walk, and on a miss (a concurrent
+ * rotation, or an absent key) an exact lookup under the tree lock.
+ * seqlock: the lockless walk, and the locked lookup only when the
+ * sequence moved under it (a miss on a quiet tree is final). Creates
+ * nothing; counts nothing in the stats but the seqlock variant's
+ * seq_retries (the bench and tests call it; the control file does not).
  *
  * Context: inside rcu_read_lock() (or any RCU read-side section), process
  * or BH context; the fallback takes the tree lock with BH off.
- * Return: the node, or NULL when @key is absent (or @b is not an rcu-variant
- * base, with a warning: the rwlock variant frees nodes without a grace
- * period, so no pointer may outlive its read lock).
+ * Return: the node, or NULL when @key is absent (or @b is of the rwlock
+ * variant, with a warning: it frees nodes without a grace period, so no
+ * pointer may outlive its read lock).
  */
 struct ipeer_node *ipeer_lookup_noref(struct ipeer_base *b,
 				      const struct ipeer_key *key)
 {
-	struct ipeer_node *p;
-
 	RCU_LOCKDEP_WARN(!rcu_read_lock_any_held(),
 			 "no-reference lookup outside an RCU read-side section");
-	if (WARN_ON_ONCE(b->ops != &ipeer_rcu_ops))
+	if (WARN_ON_ONCE(!b->ops->lookup_noref))
 		return NULL;
+	return b->ops->lookup_noref(b, key);
+}
+
+RCUNET_EXPORT_FOR_TESTS(ipeer_lookup_noref);
+
+/* ->lookup_noref() of the rcu variant; the bench calls it directly. */
+struct ipeer_node *ipeer_rcu_lookup_noref(struct ipeer_base *b,
+					  const struct ipeer_key *key)
+{
+	struct ipeer_node *p;
+
 	p = ipeer_rcu_find(b, key);
 	if (p)
 		return p;
@@ -1052,8 +1189,6 @@ struct ipeer_node *ipeer_lookup_noref(struct ipeer_base *b,
 	spin_unlock_bh(&b->lock);
 	return p;
 }
-
-RCUNET_EXPORT_FOR_TESTS(ipeer_lookup_noref);
 
 static struct ipeer_node *ipeer_rcu_get(struct ipeer_base *b,
 					const struct ipeer_key *key,
@@ -1150,20 +1285,27 @@ const struct ipeer_ops ipeer_rcu_ops = {
 	.unlink = ipeer_rcu_unlink,
 	.lock_tree = ipeer_rcu_lock_tree,
 	.unlock_tree = ipeer_rcu_unlock_tree,
+	.lookup_noref = ipeer_rcu_lookup_noref,
+	.root = ipeer_avl_root,
+	.child = ipeer_avl_child,
+	.check_tree = ipeer_avl_check_tree,
+	.height = ipeer_avl_height,
+	.free_all = ipeer_avl_free_all,
 };
 
-/* The runtime variants, locked original first. */
+/* The runtime variants in mainline's order: locked original first. */
 static const struct ipeer_ops *const ipeer_variants[] = {
 	&ipeer_rwlock_ops,
 	&ipeer_rcu_ops,
+	&ipeer_seqlock_ops,
 };
 
 /**
  * ipeer_variant() - the variants of the cache, by index
  * @i: 0, 1, ...
  *
- * Return: the variant's ops ("rwlock" first, then "rcu"), or NULL past the
- * last one.
+ * Return: the variant's ops ("rwlock", "rcu", then "seqlock"), or NULL past
+ * the last one.
  */
 const struct ipeer_ops *ipeer_variant(unsigned int i)
 {
@@ -1174,7 +1316,7 @@ RCUNET_EXPORT_FOR_TESTS(ipeer_variant);
 
 /**
  * ipeer_find_variant() - a variant of the cache, by name
- * @name: "rwlock" or "rcu"
+ * @name: "rwlock", "rcu" or "seqlock"
  *
  * Return: the variant's ops, or NULL for an unknown name.
  */
@@ -1246,4 +1388,4 @@ module_exit(ipeer_exit);
 MODULE_LICENSE("GPL");
 MODULE_AUTHOR(RCUNET_AUTHOR);
 MODULE_VERSION(RCUNET_VERSION);
-MODULE_DESCRIPTION("rcunet: inetpeer AVL cache, RCU lookup vs rwlock");
+MODULE_DESCRIPTION("rcunet: inetpeer cache, rwlock vs RCU AVL vs seqlock rbtree");

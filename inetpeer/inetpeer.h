@@ -3,11 +3,18 @@
  * rcunet inetpeer: a long-lived per-peer cache in an AVL tree keyed by
  * address, after commit 0e51e2c70f75 ("inetpeer: RCU conversion").
  *
- * Two variants of the same tree sit side by side (struct ipeer_ops):
- *  - "rcu":    lookups walk the tree under rcu_read_lock_bh() without any
- *              lock, bounded to IPEER_MAXDEPTH links, and fall back to an
- *              exact lookup under the tree spinlock when they miss;
- *  - "rwlock": the original, every lookup takes the tree rwlock for reading.
+ * Three variants sit side by side (struct ipeer_ops), the lock's history:
+ *  - "rwlock":  the original, every lookup takes the tree rwlock for reading;
+ *  - "rcu":     lookups walk the AVL tree under rcu_read_lock_bh() without
+ *               any lock, bounded to IPEER_MAXDEPTH links, and fall back to
+ *               an exact lookup under the tree spinlock when they miss;
+ *  - "seqlock": the next stage, after commit b145425f269a ("inetpeer:
+ *               remove AVL implementation in favor of RB tree") and commit
+ *               a853c609504e ("inetpeer: do not get a refcount in
+ *               inet_getpeer()"): a red-black tree (lib/rbtree) under a
+ *               seqlock; a lockless walk is retried under the lock only
+ *               when the sequence moved, so a miss on a quiet tree is final,
+ *               and the no-reference lookup is the fast path.
  *
  * Reference counting follows commit 0e51e2c70f75: @refcnt counts holders
  * only (the
@@ -25,6 +32,8 @@
 #include <linux/list.h>
 #include <linux/rcupdate.h>
 #include <linux/spinlock.h>
+#include <linux/seqlock.h>
+#include <linux/rbtree.h>
 #include <linux/workqueue.h>
 #include "../common/rcunet.h"
 
@@ -59,11 +68,26 @@ static inline int ipeer_key_cmp(const struct ipeer_key *a,
 }
 
 struct ipeer_node {
-	/* The links lockless readers follow. */
-	struct ipeer_node __rcu *left;
-	struct ipeer_node __rcu *right;
+	/*
+	 * The links lockless readers follow: the AVL tree's own (rwlock and
+	 * rcu variants), or lib/rbtree's node (seqlock variant). One node is
+	 * in one tree only, so they share the memory and every variant's
+	 * node has the same size (the benches compare like with like).
+	 */
+	union {
+		struct {
+			struct ipeer_node __rcu *left;
+			struct ipeer_node __rcu *right;
+			int height;	/* AVL height; only under the tree lock */
+		};
+		/*
+		 * seqlock variant: lib/rbtree stores the child links with
+		 * WRITE_ONCE() (and never makes a loop a lockless walk could
+		 * follow), the walk reads them with READ_ONCE().
+		 */
+		struct rb_node rb;
+	};
 	struct ipeer_key key;	/* immutable once the node is published */
-	int height;		/* AVL height; only under the tree lock */
 	atomic_t refcnt;	/* holders; 0 = unused (on the LRU list) */
 	/* holds taken by "get" on the procfs control file; under its mutex */
 	unsigned int ctl_holds;
@@ -76,24 +100,29 @@ struct ipeer_node {
 	u32 tcp_ts_stamp;
 	u32 rate_tokens;	/* ICMP rate limit token bucket */
 	unsigned long rate_last;
-	struct rcu_head rcu;	/* deferred free (rcu variant) */
+	struct rcu_head rcu;	/* deferred free (lockless variants) */
 };
 
 /*
  * Counters, summed over CPUs by ipeer_read_stats(). Every ipeer_get() counts
- * once in lockless_hits or lockless_misses (rcu) or in locked_hits or
- * locked_misses (rwlock): their sum is the lookups of the base.
+ * once in lockless_hits or lockless_misses (rcu, seqlock) or in locked_hits
+ * or locked_misses (rwlock): their sum is the lookups of the base.
  */
 struct ipeer_stats {
-	u64 lockless_hits;	/* rcu: found without any lock */
-	u64 lockless_misses;	/* rcu: lockless walk failed, took the lock */
-	u64 fallback_hits;	/* rcu: ... and the locked lookup found it */
+	u64 lockless_hits;	/* rcu, seqlock: found without any lock */
+	/*
+	 * rcu: lockless walk failed, took the lock; seqlock: failed, and took
+	 * the lock unless the miss was final (no writer ran, nothing to create)
+	 */
+	u64 lockless_misses;
+	u64 fallback_hits;	/* ... and the locked lookup found it */
 	u64 locked_hits;	/* rwlock: found under the read lock */
 	u64 locked_misses;	/* rwlock: not found under the read lock */
 	u64 inserts;		/* nodes created */
 	u64 gc_removed;		/* unused nodes removed by GC/remove/flush */
 	u64 freed_seen;		/* debug: lockless walk met a freed node */
 	u64 unlink_failed;	/* removal did not find the node: pinned */
+	u64 seq_retries;	/* seqlock: a writer ran under a lockless walk */
 };
 
 /* GC limits; TTLs in jiffies. */
@@ -105,11 +134,13 @@ struct ipeer_limits {
 };
 
 struct ipeer_base;
+struct ipeer_check_ctx;
 
 /**
  * struct ipeer_ops - one variant of the cache
- * @name: "rcu" or "rwlock"
- * @role: RCUNET_ROLE_LOCKLESS ("rcu") or RCUNET_ROLE_LOCKED ("rwlock")
+ * @name: "rwlock", "rcu" or "seqlock"
+ * @role: RCUNET_ROLE_LOCKED ("rwlock") or RCUNET_ROLE_LOCKLESS ("rcu",
+ *	"seqlock"): a lockless variant frees nodes after a grace period
  * @get: find @key and take a reference; create it when @create. NULL when
  *	absent (and !@create) or when allocation failed.
  * @unlink: remove @p, on which the caller holds one reference (the GC's
@@ -119,6 +150,17 @@ struct ipeer_base;
  *	freed and keeps the caller's reference for good.
  * @lock_tree: take the tree lock for a walk that changes nothing.
  * @unlock_tree: undo @lock_tree.
+ * @lookup_noref: find @key, take no reference; caller in an RCU read-side
+ *	section. NULL for the rwlock variant (it frees without a grace
+ *	period, so no pointer may outlive its read lock).
+ * @root: the root node, or NULL. Under @lock_tree (or a writer's lock), or,
+ *	for a lockless variant, inside an RCU read-side section.
+ * @child: @p's left (!@right) or right child; same context as @root.
+ * @check_tree: the tree's shape invariants from the root, each node also
+ *	through ipeer_check_node(); under @lock_tree. 0 or -1 (@why set).
+ * @height: the tree's height (AVL) or black height (red-black), O(log n),
+ *	under @lock_tree.
+ * @free_all: free every node, held or not; nobody uses the base any more.
  */
 struct ipeer_ops {
 	const char *name;
@@ -128,13 +170,28 @@ struct ipeer_ops {
 	int (*unlink)(struct ipeer_base *b, struct ipeer_node *p);
 	void (*lock_tree)(struct ipeer_base *b);
 	void (*unlock_tree)(struct ipeer_base *b);
+	struct ipeer_node *(*lookup_noref)(struct ipeer_base *b,
+					   const struct ipeer_key *key);
+	struct ipeer_node *(*root)(struct ipeer_base *b);
+	struct ipeer_node *(*child)(struct ipeer_base *b, struct ipeer_node *p,
+				    bool right);
+	int (*check_tree)(struct ipeer_check_ctx *c);
+	int (*height)(struct ipeer_base *b);
+	void (*free_all)(struct ipeer_base *b);
 };
 
 struct ipeer_base {
 	const struct ipeer_ops *ops;
-	struct ipeer_node __rcu *root;
+	struct ipeer_node __rcu *root;	/* AVL: rwlock and rcu variants */
 	spinlock_t lock;	/* rcu variant: tree writers, locked lookups */
 	rwlock_t rwlock;	/* rwlock variant: everything */
+	/*
+	 * seqlock variant: the red-black tree, and the seqlock whose
+	 * spinlock serialises its writers and locked lookups and whose
+	 * sequence tells a lockless walk that a writer ran under it.
+	 */
+	struct rb_root rb_root;
+	seqlock_t seq;
 	/*
 	 * Nodes in the tree. Written under the tree lock with WRITE_ONCE(),
 	 * read locklessly with READ_ONCE() (GC threshold and TTL, stats).
@@ -149,6 +206,15 @@ struct ipeer_base {
 	 * test can revive the node inside that window.
 	 */
 	unsigned int put_delay_ms;
+	/*
+	 * Test only (KUnit), NULL otherwise: the seqlock variant's lockless
+	 * walk run by this task stops on the root node it has just read,
+	 * publishes that node in @walk_paused_at and spins (RCU read-side
+	 * section held) until the test clears @walk_pause_task, so that a test
+	 * can rebalance the tree under a walk that already started.
+	 */
+	struct task_struct *walk_pause_task;
+	struct ipeer_node *walk_paused_at;
 	struct ipeer_limits limits;
 	struct ipeer_stats __percpu *stats;
 	struct delayed_work gc_work;
@@ -188,6 +254,9 @@ void ipeer_put(struct ipeer_base *b, struct ipeer_node *p);
 struct ipeer_node *ipeer_lookup_noref(struct ipeer_base *b,
 				      const struct ipeer_key *key);
 int ipeer_remove(struct ipeer_base *b, const struct ipeer_key *key);
+struct ipeer_node *ipeer_find_locked(struct ipeer_base *b,
+				     const struct ipeer_key *key);
+struct ipeer_node *ipeer_walk_path(struct ipeer_base *b, u32 path);
 bool ipeer_contains(struct ipeer_base *b, const struct ipeer_key *key);
 int ipeer_refcount(struct ipeer_base *b, const struct ipeer_key *key);
 

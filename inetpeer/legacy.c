@@ -105,4 +105,10 @@ const struct ipeer_ops ipeer_rwlock_ops = {
 	.unlink = ipeer_rwlock_unlink,
 	.lock_tree = ipeer_rwlock_lock_tree,
 	.unlock_tree = ipeer_rwlock_unlock_tree,
+	/* no lookup_noref: nodes are freed at once, see ipeer_lookup_noref() */
+	.root = ipeer_avl_root,
+	.child = ipeer_avl_child,
+	.check_tree = ipeer_avl_check_tree,
+	.height = ipeer_avl_height,
+	.free_all = ipeer_avl_free_all,
 };

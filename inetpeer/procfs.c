@@ -16,7 +16,7 @@
 
 static char *ipeer_param_variant = "rcu";
 module_param_named(variant, ipeer_param_variant, charp, 0444);
-MODULE_PARM_DESC(variant, "variant of the procfs cache: rwlock (locked) | rcu (lockless)");
+MODULE_PARM_DESC(variant, "variant of the procfs cache: rwlock (locked) | rcu (lockless, AVL) | seqlock (lockless, rbtree)");
 
 static int ipeer_param_threshold = 65536 + 128;
 module_param_named(threshold, ipeer_param_threshold, int, 0444);
@@ -138,7 +138,7 @@ static int ipeer_cmd_put(void *ctx, int argc, char **argv)
 	 * above 0) stays in the tree after the unlock: our hold pins it.
 	 */
 	b->ops->lock_tree(b);
-	p = ipeer_lookup_locked(b, &key, NULL, NULL);
+	p = ipeer_find_locked(b, &key);
 	if (!p)
 		err = -ENOENT;
 	else if (!p->ctl_holds)
@@ -329,6 +329,7 @@ static int ipeer_stats_show(struct seq_file *m, void *v)
 	seq_printf(m, "gc_removed: %llu\n", s.gc_removed);
 	seq_printf(m, "freed_seen: %llu\n", s.freed_seen);
 	seq_printf(m, "unlink_failed: %llu\n", s.unlink_failed);
+	seq_printf(m, "seq_retries: %llu\n", s.seq_retries);
 	seq_printf(m, "threshold: %d\n", b->limits.threshold);
 	seq_printf(m, "minttl_s: %u\n", jiffies_to_msecs(b->limits.minttl) / 1000);
 	seq_printf(m, "maxttl_s: %u\n", jiffies_to_msecs(b->limits.maxttl) / 1000);
@@ -366,7 +367,7 @@ struct proc_dir_entry *ipeer_proc_init(void)
 	int err;
 
 	if (!ops) {
-		pr_err("unknown variant '%s': rwlock (locked) | rcu (lockless)\n",
+		pr_err("unknown variant '%s': rwlock (locked) | rcu | seqlock (lockless)\n",
 		       ipeer_param_variant);
 		return ERR_PTR(-EINVAL);
 	}

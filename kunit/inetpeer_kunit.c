@@ -2,10 +2,13 @@
 /*
  * KUnit suites for rcunet inetpeer.
  *
- * "inetpeer": semantics, for both variants (rwlock, rcu): a seeded random
- * sequence of get/lookup/put/remove/GC against a reference map, with the
- * AVL checker after every step; balance under sorted inserts; GC threshold
- * and TTL; held nodes never freed; destroy with live peers frees them all.
+ * "inetpeer": semantics, for every variant (rwlock, rcu, seqlock): a seeded
+ * random sequence of get/lookup/put/remove/GC against a reference map, with
+ * the tree checker (AVL or red-black) after every step; balance under
+ * sorted inserts; GC threshold and TTL; held nodes never freed; destroy
+ * with live peers frees them all; the no-reference lookup of the lockless
+ * variants; and the seqlock variant's new property: a lockless walk that a
+ * rebalance misled sees the sequence moved and looks again under the lock.
  *
  * "inetpeer_stress": readers on every CPU look up held ("stable") keys
  * while a writer inserts, removes and GCs other keys: every lookup must
@@ -39,6 +42,17 @@ static const void *ipeer_kunit_variant_gen(const void *prev, char *desc)
 		return NULL;
 	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "%s/%s", v->name,
 		 rcunet_role_name(v->role));
+	return v;
+}
+
+/* The lockless variants only (the ones with a no-reference lookup). */
+static const void *ipeer_kunit_lockless_gen(const void *prev, char *desc)
+{
+	const struct ipeer_ops *v = prev;
+
+	do {
+		v = ipeer_kunit_variant_gen(v, desc);
+	} while (v && v->role != RCUNET_ROLE_LOCKLESS);
 	return v;
 }
 
@@ -221,8 +235,13 @@ static void ipeer_sorted_inserts_stay_balanced(struct kunit *test)
 		ipeer_put(b, p);
 	}
 	ipeer_kunit_expect_valid(test, b, n);
-	/* AVL bound: height < 1.45 * log2(n + 2) */
-	KUNIT_EXPECT_LE(test, ipeer_height(b) * 100, 145 * ilog2(2 * n + 2));
+	if (b->ops == ipeer_find_variant("seqlock"))
+		/* red-black: n >= 2^bh - 1 nodes below a black height bh */
+		KUNIT_EXPECT_LE(test, ipeer_height(b), ilog2(n + 1));
+	else
+		/* AVL bound: height < 1.45 * log2(n + 2) */
+		KUNIT_EXPECT_LE(test, ipeer_height(b) * 100,
+				145 * ilog2(2 * n + 2));
 	for (i = 0; i < n; i += 2) {
 		ipeer_key_v4(&key, i);
 		KUNIT_ASSERT_EQ(test, ipeer_remove(b, &key), 0);
@@ -479,7 +498,7 @@ static void ipeer_revive_inside_put_window(struct kunit *test)
 static void ipeer_failed_unlink_keeps_node(struct kunit *test)
 {
 	struct ipeer_base *b = ipeer_kunit_base(test, IPEER_MAX_NODES, HZ);
-	struct ipeer_node *p, *nodes[3];
+	struct ipeer_node *p, *nodes[3], *root, *left;
 	struct ipeer_key key;
 	struct ipeer_stats st;
 	long before;
@@ -496,7 +515,13 @@ static void ipeer_failed_unlink_keeps_node(struct kunit *test)
 	for (i = 0; i < 3; i++)
 		ipeer_put(b, nodes[i]);
 	p = nodes[0];
-	KUNIT_ASSERT_EQ(test, ipeer_height(b), 2);
+	/* both trees rotate 10, 11, 12 to 11 at the root, 10 its left leaf */
+	b->ops->lock_tree(b);
+	root = b->ops->root(b);
+	left = root ? b->ops->child(b, root, false) : NULL;
+	b->ops->unlock_tree(b);
+	KUNIT_ASSERT_PTR_EQ(test, root, nodes[1]);
+	KUNIT_ASSERT_PTR_EQ(test, left, p);
 	/* 10 is the left leaf under 11: as 15 the walk goes right and misses */
 	p->key.word[0] = 15;
 	KUNIT_EXPECT_EQ(test, ipeer_gc_once(b, 0), 0);
@@ -665,20 +690,12 @@ static void ipeer_stress_fail(struct ipeer_stress *s, const char *fmt, ...)
  */
 static bool ipeer_stress_dwell(struct ipeer_stress *s, u32 x)
 {
-	struct ipeer_node *p, *next;
+	struct ipeer_node *p;
 	struct ipeer_key key;
 	bool ok = true;
-	int depth;
 
 	rcu_read_lock_bh();
-	p = rcu_dereference_bh(s->b->root);
-	for (depth = 0; p && depth < IPEER_MAXDEPTH; depth++, x >>= 1) {
-		next = (x & 1) ? rcu_dereference_bh(p->left) :
-				 rcu_dereference_bh(p->right);
-		if (!next)
-			break;
-		p = next;
-	}
+	p = ipeer_walk_path(s->b, x);
 	if (p) {
 		memcpy(&key, &p->key, sizeof(key));
 		udelay(STRESS_DWELL_US);	/* atomic context: no sleeping */
@@ -724,10 +741,10 @@ static int ipeer_stress_reader(void *arg)
 			}
 		} else if (dweller && (x & 0x100)) {
 			/*
-			 * Half the stable lookups of the rcu variant take no
-			 * reference (the bench's rcu-noref): the bounded walk
-			 * or its locked fallback must find the key while the
-			 * writers rotate the tree.
+			 * Half the stable lookups of a lockless variant take
+			 * no reference (the bench's rcu-noref and seqlock):
+			 * the walk or its locked lookup must find the key
+			 * while the writers rotate the tree.
 			 */
 			k = x % STRESS_STABLE;
 			rcu_read_lock();
@@ -883,13 +900,14 @@ static void ipeer_stable_keys_always_found(struct kunit *test)
 		kthread_stop(readers[i]);
 
 	ipeer_read_stats(s->b, &st);
-	kunit_info(test, "%s: %u readers, %u writers, %ld lookups (%ld churn hits), %ld writer ops (%ld inserts, %ld removes, %ld gc), lockless hits %llu, misses %llu, fallback hits %llu, locked hits %llu, lost %ld, bad %ld, freed seen %llu, dwells %ld, changed under reader %ld\n",
+	kunit_info(test, "%s: %u readers, %u writers, %ld lookups (%ld churn hits), %ld writer ops (%ld inserts, %ld removes, %ld gc), lockless hits %llu, misses %llu, seq retries %llu, fallback hits %llu, locked hits %llu, lost %ld, bad %ld, freed seen %llu, dwells %ld, changed under reader %ld\n",
 		   s->b->ops->name, nr, nw, atomic_long_read(&s->lookups),
 		   atomic_long_read(&s->churn_gets),
 		   atomic_long_read(&s->writer_ops),
 		   atomic_long_read(&s->inserts), atomic_long_read(&s->removes),
 		   atomic_long_read(&s->gcs), st.lockless_hits,
-		   st.lockless_misses, st.fallback_hits, st.locked_hits,
+		   st.lockless_misses, st.seq_retries, st.fallback_hits,
+		   st.locked_hits,
 		   atomic_long_read(&s->lost), atomic_long_read(&s->bad),
 		   st.freed_seen, atomic_long_read(&s->dwells),
 		   atomic_long_read(&s->dwell_bad));
@@ -913,26 +931,20 @@ static void ipeer_stable_keys_always_found(struct kunit *test)
 }
 
 /*
- * rcu variant: the no-reference lookup (the bench's rcu-noref) finds held
- * and unused peers alike, changes no refcount and lists or unlists
- * nothing; a node it returned stays readable until rcu_read_unlock() even
- * when it is removed meanwhile (freed after a grace period).
+ * Lockless variants: the no-reference lookup (the bench's rcu-noref and
+ * seqlock) finds held and unused peers alike, changes no refcount and
+ * lists or unlists nothing; a node it returned stays readable until
+ * rcu_read_unlock() even when it is removed meanwhile (freed after a
+ * grace period).
  */
 static void ipeer_noref_lookup(struct kunit *test)
 {
-	struct ipeer_limits limits = {
-		.threshold = IPEER_MAX_NODES,
-		.minttl = 3600 * HZ, .maxttl = 3600 * HZ,
-	};
-	const struct ipeer_ops *ops = ipeer_find_variant("rcu");
+	struct ipeer_base *b = ipeer_kunit_base(test, IPEER_MAX_NODES,
+						3600 * HZ);
 	struct ipeer_node *p, *held[32];
-	struct ipeer_base *b;
 	struct ipeer_key key;
 	int i;
 
-	KUNIT_ASSERT_NOT_NULL(test, ops);
-	b = ipeer_base_create(ops, &limits);
-	KUNIT_ASSERT_NOT_NULL(test, b);
 	/* even keys held, odd keys unused */
 	for (i = 0; i < 64; i++) {
 		ipeer_key_v4(&key, 0x0a000000 + i);
@@ -981,6 +993,149 @@ static void ipeer_noref_lookup(struct kunit *test)
 	ipeer_base_destroy(b);
 }
 
+/* ------------------------------------- seqlock: a walk a rotation misled */
+
+#define SEQ_RACE_KEYS		64
+#define SEQ_RACE_MAX_INSERTS	4096
+
+struct ipeer_seq_race {
+	struct ipeer_base *b;
+	struct ipeer_key key;	/* looked up; present (held) throughout */
+	struct ipeer_node *got;	/* what the reader's lookup returned */
+	bool key_ok;		/* ... and it carried the key, read in time */
+	struct completion done;
+};
+
+/*
+ * The reader: one no-reference lookup, which the base's test hook stops on
+ * the root it has just read, until the test has rebalanced the tree.
+ */
+static int ipeer_seq_race_reader(void *arg)
+{
+	struct ipeer_seq_race *r = arg;
+	struct ipeer_node *p;
+
+	rcu_read_lock();
+	p = ipeer_lookup_noref(r->b, &r->key);
+	/* p is valid memory only until rcu_read_unlock(): look now */
+	r->got = p;
+	r->key_ok = p && !memcmp(&p->key, &r->key, sizeof(r->key));
+	rcu_read_unlock();
+	complete(&r->done);
+	return 0;
+}
+
+/* Whether a walk by @key that starts on @from reaches @key (tree locked). */
+static bool ipeer_seq_reaches(struct ipeer_base *b, struct ipeer_node *from,
+			      const struct ipeer_key *key)
+{
+	struct ipeer_node *p = from;
+	int cmp;
+
+	b->ops->lock_tree(b);
+	while (p && (cmp = ipeer_key_cmp(key, &p->key)))
+		p = b->ops->child(b, p, cmp > 0);
+	b->ops->unlock_tree(b);
+	return p;
+}
+
+/*
+ * The property the seqlock stage adds, at its worst interleaving: a
+ * lockless walk has read the root R and stands on it (the base's test hook
+ * walk_pause_task), the writer inserts keys just above the looked-up key
+ * K (below every other held key, so all into R's left subtree) until a
+ * rotation at R has brought up a node above K and left K out of R's
+ * subtree (a walk resumed on R now misses K, though K never left the
+ * tree), then lets the walk go on.
+ * The walk must see the sequence moved and look again under the lock: it
+ * returns K's node, and seq_retries counts one retry. A walk that trusted
+ * its miss (as if no writer had run) returns NULL.
+ */
+static void ipeer_seq_walk_retries_after_rotation(struct kunit *test)
+{
+	const struct ipeer_ops *ops = ipeer_find_variant("seqlock");
+	struct ipeer_limits limits = {
+		.threshold = IPEER_MAX_NODES,
+		.minttl = 3600 * HZ, .maxttl = 3600 * HZ,
+	};
+	struct ipeer_seq_race *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
+	struct ipeer_node *held[SEQ_RACE_KEYS], *from = NULL, *p;
+	struct task_struct *reader;
+	struct ipeer_stats st0, st1;
+	struct ipeer_key key;
+	unsigned long deadline;
+	bool moved_away = false;
+	int i, inserts = 0;
+
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	KUNIT_ASSERT_NOT_NULL(test, ops);
+	if (num_online_cpus() < 2)
+		kunit_skip(test, "needs two CPUs: the paused walk spins in its read-side section");
+	r->b = ipeer_base_create(ops, &limits);
+	KUNIT_ASSERT_NOT_NULL(test, r->b);
+	init_completion(&r->done);
+	/* K is the smallest of the held keys; room for inserts above it */
+	for (i = 0; i < SEQ_RACE_KEYS; i++) {
+		ipeer_key_v4(&key, 0x0a000000 + (i << 16));
+		held[i] = ipeer_get(r->b, &key, true);
+		KUNIT_ASSERT_NOT_NULL(test, held[i]);
+	}
+	r->key = held[0]->key;
+	ipeer_read_stats(r->b, &st0);
+
+	reader = kthread_create(ipeer_seq_race_reader, r, "ipeer_seq_reader");
+	if (IS_ERR(reader)) {
+		KUNIT_FAIL(test, "no reader thread");
+		goto out;
+	}
+	/* not on this CPU: the paused walk may spin with preemption off */
+	kthread_bind(reader, cpumask_any_but(cpu_online_mask,
+					     raw_smp_processor_id()));
+	WRITE_ONCE(r->b->walk_pause_task, reader);
+	wake_up_process(reader);
+	deadline = jiffies + 5 * HZ;
+	for (;;) {
+		from = READ_ONCE(r->b->walk_paused_at);
+		if (from || !time_before(jiffies, deadline))
+			break;
+		usleep_range(500, 1000);
+	}
+	/* the writer: rotate K out of the subtree of the root the walk is on */
+	while (from && inserts < SEQ_RACE_MAX_INSERTS) {
+		moved_away = !ipeer_seq_reaches(r->b, from, &r->key);
+		if (moved_away)
+			break;
+		ipeer_key_v4(&key, r->key.word[0] + ++inserts);
+		p = ipeer_get(r->b, &key, true);
+		if (!p)
+			break;
+		ipeer_put(r->b, p);
+	}
+	/* let the walk go on from the root it read */
+	WRITE_ONCE(r->b->walk_pause_task, NULL);
+	wait_for_completion(&r->done);
+	ipeer_read_stats(r->b, &st1);
+
+	kunit_info(test, "walk paused on %s, %d inserts moved K away: %d, got %s, seq retries %llu\n",
+		   from ? "the root" : "nothing", inserts, moved_away,
+		   r->got == held[0] ? "K" : r->got ? "another node" : "NULL",
+		   st1.seq_retries - st0.seq_retries);
+	KUNIT_EXPECT_NOT_NULL_MSG(test, from, "the walk never reached the test hook");
+	KUNIT_EXPECT_TRUE_MSG(test, moved_away,
+			      "%d inserts never took K out of the old root's subtree",
+			      inserts);
+	KUNIT_EXPECT_PTR_EQ_MSG(test, r->got, held[0],
+				"a walk misled by a rotation lost a key that stayed in the tree");
+	KUNIT_EXPECT_TRUE(test, r->key_ok);
+	KUNIT_EXPECT_EQ(test, st1.seq_retries - st0.seq_retries, 1);
+	ipeer_kunit_expect_valid(test, r->b, inserts);
+out:
+	for (i = 0; i < SEQ_RACE_KEYS; i++)
+		ipeer_put(r->b, held[i]);
+	ipeer_base_destroy(r->b);
+	rcu_barrier();
+}
+
 static struct kunit_case ipeer_kunit_cases[] = {
 	KUNIT_CASE_PARAM(ipeer_random_ops_match_reference,
 			 ipeer_kunit_variant_gen),
@@ -996,7 +1151,8 @@ static struct kunit_case ipeer_kunit_cases[] = {
 	KUNIT_CASE_PARAM(ipeer_failed_unlink_keeps_node,
 			 ipeer_kunit_variant_gen),
 	KUNIT_CASE_PARAM(ipeer_listing_cursor, ipeer_kunit_variant_gen),
-	KUNIT_CASE(ipeer_noref_lookup),
+	KUNIT_CASE_PARAM(ipeer_noref_lookup, ipeer_kunit_lockless_gen),
+	KUNIT_CASE(ipeer_seq_walk_retries_after_rotation),
 	{}
 };
 

@@ -2,7 +2,8 @@
 /*
  * rcunet-torture driver for inetpeer (inetpeer_torture.ko).
  *
- * Two private caches, one per variant ("rwlock" and "rcu"), are tormented
+ * Three private caches, one per variant ("rwlock", "rcu" and "seqlock",
+ * the lock's history: locked original, RCU AVL, seqlock rbtree), are tormented
  * at once through inetpeer's exported API: the core's workers get, hold,
  * put, revive, remove, GC and flush peers at random while each base's own
  * GC worker ages unused peers every few jiffies and inserts above a low
@@ -13,8 +14,11 @@
  *    (every op that looks one up, and every quiesce);
  *  - a failed insert (injected -ENOMEM) leaves no node behind: checked on
  *    the worker's private keys, which nobody else creates;
- *  - ipeer_check() (AVL shape, order, heights, counters, the unused list
- *    against the tree) passes, in its own op and at every quiesce;
+ *  - ipeer_check() (AVL or red-black shape, order, counters, the unused
+ *    list against the tree) passes, in its own op and at every quiesce;
+ *  - the lockless variants' no-reference lookup (rcu-noref's and the
+ *    seqlock stage's fast path) finds every held key, as its very node,
+ *    while the others rotate the tree under it;
  *  - at quiesce, with all workers parked, the counts are exact: a held node
  *    has as many references as the workers hold (plus at most one, the GC
  *    worker's temporary one, on one node per base), an unheld node 0 or
@@ -25,7 +29,7 @@
  *    and a reader lingering on a node inside its read-side section sees
  *    the node's immutable key unchanged (a free without a grace period
  *    poisons it, and KASAN reports the read);
- *  - at the end, with every hold dropped, a flush empties both trees.
+ *  - at the end, with every hold dropped, a flush empties every tree.
  *
  * The revival race (a put dropping a count to 0 while a locked lookup takes
  * it back to 1) lives in a window of a few instructions. The "window" op
@@ -59,7 +63,7 @@
 /* get/put rounds of one "revive" op, and of one "window" op. */
 #define IPT_REVIVE_ROUNDS	16
 #define IPT_WINDOW_ROUNDS	24
-#define IPT_NBASES		2
+#define IPT_NBASES		3
 #define IPT_AGG_MAX		(RTORT_MAX_THREADS * IPT_MAX_HOLDS)
 
 struct ipt_hold {
@@ -96,7 +100,9 @@ struct ipt_ctx {
 static struct ipt_ctx *ipt;
 static struct rtort_session *ipt_session;
 
-static const char *const ipt_base_name[IPT_NBASES] = { "rwlock", "rcu" };
+static const char *const ipt_base_name[IPT_NBASES] = {
+	"rwlock", "rcu", "seqlock"
+};
 
 /* ----------------------------------------------------------------- keys */
 
@@ -273,14 +279,6 @@ static bool ipt_verify_node(struct rtort_thread *t, unsigned int bi,
 	return true;
 }
 
-/* A link read with the tree lock held (either variant's). */
-static struct ipeer_node *ipt_deref(struct ipeer_base *b,
-				    struct ipeer_node __rcu *const *link)
-{
-	return rcu_dereference_protected(*link, lockdep_is_held(&b->lock) ||
-					 lockdep_is_held(&b->rwlock));
-}
-
 /* ------------------------------------------------------------------- ops */
 
 static unsigned int ipt_pick_base(struct rtort_thread *t)
@@ -327,6 +325,34 @@ static int ipt_op_get_held(void *ctx, struct rtort_thread *t)
 		ipt_verify_hold(t, bi,
 				&th->holds[bi][rtort_random(t, th->nholds[bi])],
 				"by lookup");
+	return 0;
+}
+
+/*
+ * noref_held: a held key by the no-reference lookup of a lockless base
+ * (rcu: bounded walk, locked lookup on a miss; seqlock: walk, locked
+ * lookup when the sequence moved): found, as its node, whatever the
+ * other workers rotate meanwhile.
+ */
+static int ipt_op_noref_held(void *ctx, struct rtort_thread *t)
+{
+	struct ipt_thread *th = ipt_thr(t);
+	unsigned int bi = ipt_pick_base(t);
+	struct ipeer_base *b = ipt->base[bi];
+	const struct ipt_hold *h;
+	struct ipeer_node *p;
+
+	if (b->ops->role != RCUNET_ROLE_LOCKLESS || !th->nholds[bi])
+		return 0;
+	h = &th->holds[bi][rtort_random(t, th->nholds[bi])];
+	rcu_read_lock();
+	p = ipeer_lookup_noref(b, &h->key);
+	rcu_read_unlock();
+	/* p is only compared from here on: no read of it after the unlock */
+	if (p != h->node)
+		rtort_fail(t, "%s: no-reference lookup of held key " IPT_KFMT " returned %s",
+			   ipt_base_name[bi], IPT_KARG(&h->key),
+			   p ? "another node" : "nothing");
 	return 0;
 }
 
@@ -526,8 +552,8 @@ static int ipt_op_private(void *ctx, struct rtort_thread *t)
 }
 
 /*
- * dwell: walk to a random node inside the read-side section (rcu base:
- * rcu_read_lock_bh(), as the lockless lookup; rwlock base: the read lock),
+ * dwell: walk to a random node inside the read-side section (lockless
+ * bases: rcu_read_lock_bh(), as their lookups; rwlock base: the read lock),
  * linger there, and check its immutable key did not change: a node freed
  * under a reader is poisoned (freed family) or reused. Each variant in its
  * own function, so that every lock is taken and released in one block.
@@ -555,38 +581,16 @@ static void ipt_linger(struct rtort_thread *t, struct ipeer_node *p,
 static void ipt_dwell_rcu(struct rtort_thread *t, struct ipeer_base *b,
 			  u32 path, struct ipt_dwell *d)
 {
-	struct ipeer_node *p, *next;
-	int depth;
-
 	rcu_read_lock_bh();
-	p = rcu_dereference_bh(b->root);
-	for (depth = 0; p && path && depth < IPEER_MAXDEPTH; depth++, path >>= 1) {
-		next = (path & 1) ? rcu_dereference_bh(p->left) :
-				    rcu_dereference_bh(p->right);
-		if (!next)
-			break;
-		p = next;
-	}
-	ipt_linger(t, p, d);
+	ipt_linger(t, ipeer_walk_path(b, path), d);
 	rcu_read_unlock_bh();
 }
 
 static void ipt_dwell_rwlock(struct rtort_thread *t, struct ipeer_base *b,
 			     u32 path, struct ipt_dwell *d)
 {
-	struct ipeer_node *p, *next;
-	int depth;
-
 	read_lock_bh(&b->rwlock);
-	p = ipt_deref(b, &b->root);
-	for (depth = 0; p && path && depth < IPEER_MAXDEPTH; depth++, path >>= 1) {
-		next = (path & 1) ? ipt_deref(b, &p->left) :
-				    ipt_deref(b, &p->right);
-		if (!next)
-			break;
-		p = next;
-	}
-	ipt_linger(t, p, d);
+	ipt_linger(t, ipeer_walk_path(b, path), d);
 	read_unlock_bh(&b->rwlock);
 }
 
@@ -652,6 +656,7 @@ static const struct rtort_op ipt_ops[] = {
 	{ "hold",	10, ipt_op_hold },
 	{ "unhold",	10, ipt_op_unhold },
 	{ "get_held",	16, ipt_op_get_held },
+	{ "noref_held",	8, ipt_op_noref_held },
 	{ "lookup",	12, ipt_op_lookup },
 	{ "getput",	10, ipt_op_getput },
 	{ "revive",	12, ipt_op_revive },
@@ -769,7 +774,8 @@ static void ipt_walk_counts(struct ipt_walk *w, struct ipeer_node *p, int level)
 	unsigned int held;
 	int ref;
 
-	if (!p || level > IPEER_MAXDEPTH || w->nodes > IPEER_MAX_NODES)
+	/* a red-black tree may be twice as deep as an AVL one */
+	if (!p || level > 2 * IPEER_MAXDEPTH || w->nodes > IPEER_MAX_NODES)
 		return;
 	w->nodes++;
 	a = ipt_agg_find(ipt->agg, w->nagg, &p->key);
@@ -783,23 +789,8 @@ static void ipt_walk_counts(struct ipt_walk *w, struct ipeer_node *p, int level)
 	if (ref < (int)held || ref > (int)held + 1)
 		ipt_why("%s: key " IPT_KFMT " has refcount %d, workers hold %u",
 			ipt_base_name[w->bi], IPT_KARG(&p->key), ref, held);
-	ipt_walk_counts(w, ipt_deref(w->b, &p->left), level + 1);
-	ipt_walk_counts(w, ipt_deref(w->b, &p->right), level + 1);
-}
-
-static struct ipeer_node *ipt_find_locked(struct ipeer_base *b,
-					  const struct ipeer_key *key)
-{
-	struct ipeer_node *p = ipt_deref(b, &b->root);
-	int depth = 0, cmp;
-
-	while (p && depth++ <= IPEER_MAXDEPTH) {
-		cmp = ipeer_key_cmp(key, &p->key);
-		if (!cmp)
-			return p;
-		p = cmp < 0 ? ipt_deref(b, &p->left) : ipt_deref(b, &p->right);
-	}
-	return NULL;
+	ipt_walk_counts(w, w->b->ops->child(w->b, p, false), level + 1);
+	ipt_walk_counts(w, w->b->ops->child(w->b, p, true), level + 1);
 }
 
 /*
@@ -823,13 +814,13 @@ static void ipt_quiesce_base(unsigned int bi)
 	b->ops->lock_tree(b);
 	spin_lock_bh(&b->unused_lock);
 	for (i = 0; i < w.nagg; i++) {
-		p = ipt_find_locked(b, &ipt->agg[i].key);
+		p = ipeer_find_locked(b, &ipt->agg[i].key);
 		if (p != ipt->agg[i].node)
 			ipt_why("%s: held key " IPT_KFMT " %s at quiesce",
 				ipt_base_name[bi], IPT_KARG(&ipt->agg[i].key),
 				p ? "found as another node" : "not in the tree");
 	}
-	ipt_walk_counts(&w, ipt_deref(b, &b->root), 1);
+	ipt_walk_counts(&w, b->ops->root(b), 1);
 	if (w.extra > 1)
 		ipt_why("%s: %d nodes with a reference nobody holds (the GC holds one at most)",
 			ipt_base_name[bi], w.extra);
@@ -965,4 +956,4 @@ MODULE_LICENSE("GPL");
 MODULE_AUTHOR(RCUNET_AUTHOR);
 MODULE_VERSION(RCUNET_VERSION);
 RCUNET_IMPORT_TEST_EXPORTS();
-MODULE_DESCRIPTION("rcunet-torture driver for inetpeer (rcu and rwlock trees)");
+MODULE_DESCRIPTION("rcunet-torture driver for inetpeer (rwlock, rcu and seqlock trees)");

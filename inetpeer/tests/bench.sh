@@ -1,15 +1,16 @@
 # inetpeer benchmark driver (make bench): prints "module=inetpeer ..." lines.
 # Fast path at 1..N threads, the variants of a spec interleaved by the
 # harness: every fast variant at 1K peers (lookup hits with and without a
-# reference for rwlock, rcu and the live kernel's inet_getpeer(), and the
-# 95/5 lookup/insert-remove mix), the five lookups again at 64K peers.
-# Slow path: insert+remove+free for rwlock and rcu at 1K peers, loops a
-# multiple of 256 (rcu-remove waits for its grace period once per 256-op
+# reference for rwlock, rcu and the live kernel's inet_getpeer(), the
+# seqlock stage's no-reference lookup, and the 95/5 lookup/insert-remove
+# mix), the six lookups again at 64K peers. Slow path: insert+remove+free
+# for rwlock, rcu and seqlock at 1K peers, loops a multiple of 256
+# (rcu-remove and seqlock-remove wait for a grace period once per 256-op
 # chunk). Env: BENCH_THREADS, BENCH_QUICK, BENCH_LOOPS (fast path only),
 # BENCH_RUNS (unset: the core's default).
 D=/proc/rcunet/inetpeer
 threads=${BENCH_THREADS:-1,2}
-lookups=rwlock,rcu,rwlock-noref,rcu-noref,kernel
+lookups=rwlock,rcu,rwlock-noref,rcu-noref,seqlock,kernel
 if [ -n "$BENCH_QUICK" ] && [ "$BENCH_QUICK" != 0 ]; then
 	loops=${BENCH_LOOPS:-2000} runs=${BENCH_RUNS:-3} big=
 	slow_loops=256

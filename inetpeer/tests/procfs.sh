@@ -26,7 +26,8 @@ check stats_key_value awk -F': ' 'NF != 2 || $1 !~ /^[a-z][a-z0-9_]*$/ || $2 ~ /
 check stats_ops_first sh -c "sed -n 1p $D/stats | grep -q '^ops: [0-9][0-9]*$'"
 check stats_errors_second sh -c "sed -n 2p $D/stats | grep -q '^errors: [0-9][0-9]*$'"
 check stats_variant_role test "$(stat variant)/$(stat role)" = rcu/lockless -o \
-	"$(stat variant)/$(stat role)" = rwlock/locked
+	"$(stat variant)/$(stat role)" = rwlock/locked -o \
+	"$(stat variant)/$(stat role)" = seqlock/lockless
 ops0=$(stat ops)
 
 # get creates and holds; a second get holds twice
@@ -91,12 +92,12 @@ check churn_ok test $fail = 0
 check churn_nodes test "$(stat nodes)" -ge 200
 check churn_height_avl test "$(stat height)" -le 11
 check churn_check ctl inetpeer check
-check lockless_hits_counted test "$(stat variant)" != rcu -o "$(stat lockless_hits)" -gt 0
+check lockless_hits_counted test "$(stat role)" != lockless -o "$(stat lockless_hits)" -gt 0
 
 # a short bench of every variant (numbers are not judged here)
 if echo "variant=all threads=1,2 loops=512 runs=1 peers=256" >$D/bench 2>/tmp/bench.err; then
 	out=$(cat $D/bench)
-	for v in rwlock rcu rwlock-noref rcu-noref rwlock-mix rcu-mix rwlock-remove rcu-remove; do
+	for v in rwlock rcu rwlock-noref rcu-noref seqlock rwlock-mix rcu-mix rwlock-remove rcu-remove seqlock-remove; do
 		check "bench_$v" sh -c "echo \"\$0\" | grep -q 'variant=$v .*ns_per_op_median='" "$out"
 	done
 	if echo "$out" | grep -q 'variant=kernel .*ns_per_op_median='; then
