@@ -269,52 +269,48 @@ static int ipeer_bench_run_rwlock_noref(void *ctx, unsigned int tid, u64 n)
 }
 
 /*
- * The same lookup on the rcu tree: the bounded lockless walk, the locked
- * exact lookup when it misses, no reference; rcu_read_lock() covers the
- * use of the node, as around the kernel peer's inet_getpeer(). The
- * variant's own function, called directly (as seqlock's below): no
- * indirect call through the ops in either measurement.
+ * The no-reference lookup of a lockless variant, @lookup: always inlined
+ * with a constant @lookup, so each variant's loop calls its own function
+ * directly, no indirect call through the ops in either measurement.
+ * rcu_read_lock() covers the use of the node, as around the kernel peer's
+ * inet_getpeer().
  */
-static int ipeer_bench_run_rcu_noref(void *ctx, unsigned int tid, u64 n)
+static __always_inline int
+ipeer_bench_noref_loop(struct ipeer_bench_ctx *c, unsigned int tid, u64 n,
+		       struct ipeer_node *(*lookup)(struct ipeer_base *b,
+						    const struct ipeer_key *key))
 {
-	struct ipeer_bench_ctx *c = ctx;
 	struct ipeer_bench_thread *t = &c->threads[tid];
 	struct ipeer_node *p;
 
 	while (n--) {
 		rcu_read_lock();
-		p = ipeer_rcu_lookup_noref(c->base,
-					   &c->keys[ipeer_bench_rand(t) %
-						    c->npeers]);
+		p = lookup(c->base, &c->keys[ipeer_bench_rand(t) % c->npeers]);
 		rcu_read_unlock();
 		if (unlikely(!p))
-			return -ENOENT;
+			return -ENOENT;	/* a held peer must always be found */
 	}
 	return 0;
 }
 
 /*
- * The same lookup on the red-black tree: the walk checks the sequence at
- * every step and takes the lock only when a writer ran under it (never,
- * here: nobody writes during the measurement, so this is the lookup's
- * fast path, what inet_getpeer() does on a hit).
+ * The rcu tree: the bounded lockless walk, the locked exact lookup when
+ * it misses, no reference.
+ */
+static int ipeer_bench_run_rcu_noref(void *ctx, unsigned int tid, u64 n)
+{
+	return ipeer_bench_noref_loop(ctx, tid, n, ipeer_rcu_lookup_noref);
+}
+
+/*
+ * The red-black tree: the walk checks the sequence at every step and
+ * takes the lock only when a writer ran under it (never, here: nobody
+ * writes during the measurement, so this is the lookup's fast path, what
+ * inet_getpeer() does on a hit).
  */
 static int ipeer_bench_run_seqlock(void *ctx, unsigned int tid, u64 n)
 {
-	struct ipeer_bench_ctx *c = ctx;
-	struct ipeer_bench_thread *t = &c->threads[tid];
-	struct ipeer_node *p;
-
-	while (n--) {
-		rcu_read_lock();
-		p = ipeer_seq_lookup_noref(c->base,
-					   &c->keys[ipeer_bench_rand(t) %
-						    c->npeers]);
-		rcu_read_unlock();
-		if (unlikely(!p))
-			return -ENOENT;
-	}
-	return 0;
+	return ipeer_bench_noref_loop(ctx, tid, n, ipeer_seq_lookup_noref);
 }
 
 /*

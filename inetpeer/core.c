@@ -344,7 +344,7 @@ bool ipeer_unlink_locked(struct ipeer_base *b, struct ipeer_node *p)
 }
 
 /* ->unlink() found no path to @p: keep it, pinned by the caller's ref. */
-void ipeer_unlink_failed(struct ipeer_base *b, struct ipeer_node *p)
+static void ipeer_unlink_failed(struct ipeer_base *b, struct ipeer_node *p)
 {
 	this_cpu_inc(b->stats->unlink_failed);
 	pr_err_ratelimited("node %u:%08x not found by its key: corrupt tree, node left pinned\n",
@@ -361,7 +361,7 @@ static void ipeer_poison_free(struct ipeer_node *p)
 	atomic_long_dec(&ipeer_nr_live);
 }
 
-void ipeer_free_now(struct ipeer_node *p)
+static void ipeer_free_now(struct ipeer_node *p)
 {
 	ipeer_poison_free(p);
 }
@@ -379,6 +379,29 @@ static void ipeer_free_rcu_cb(struct rcu_head *head)
 void ipeer_free_rcu(struct ipeer_node *p)
 {
 	call_rcu(&p->rcu, ipeer_free_rcu_cb);
+}
+
+/*
+ * The end of every variant's ->unlink(), its tree lock dropped, with its
+ * outcome @ret: 0, @p left the tree and goes (after a grace period for a
+ * lockless variant: a walker may stand on it; at once for the locked
+ * original: nobody reaches it without the lock); -EBUSY, @p is in use
+ * again and gets the artificial reference back; -EUCLEAN, @p stays pinned.
+ */
+int ipeer_unlink_done(struct ipeer_base *b, struct ipeer_node *p, int ret)
+{
+	if (!ret) {
+		this_cpu_inc(b->stats->gc_removed);
+		if (b->ops->role == RCUNET_ROLE_LOCKLESS)
+			ipeer_free_rcu(p);
+		else
+			ipeer_free_now(p);
+	} else if (ret == -EBUSY) {
+		ipeer_put(b, p);
+	} else {
+		ipeer_unlink_failed(b, p);
+	}
+	return ret;
 }
 
 /*
@@ -1253,17 +1276,7 @@ static int ipeer_rcu_unlink(struct ipeer_base *b, struct ipeer_node *p)
 		}
 	}
 	spin_unlock_bh(&b->lock);
-
-	if (!ret) {
-		this_cpu_inc(b->stats->gc_removed);
-		ipeer_free_rcu(p);
-	} else if (ret == -EBUSY) {
-		/* in use again: give back the artificial reference */
-		ipeer_put(b, p);
-	} else {
-		ipeer_unlink_failed(b, p);
-	}
-	return ret;
+	return ipeer_unlink_done(b, p, ret);
 }
 
 static void ipeer_rcu_lock_tree(struct ipeer_base *b)

@@ -47,9 +47,8 @@ struct ipeer_node *ipeer_avl_child(struct ipeer_base *b, struct ipeer_node *p,
 int ipeer_avl_check_tree(struct ipeer_check_ctx *c);
 int ipeer_avl_height(struct ipeer_base *b);
 void ipeer_avl_free_all(struct ipeer_base *b);
-void ipeer_unlink_failed(struct ipeer_base *b, struct ipeer_node *p);
+int ipeer_unlink_done(struct ipeer_base *b, struct ipeer_node *p, int ret);
 void ipeer_revived(struct ipeer_base *b, struct ipeer_node *p);
-void ipeer_free_now(struct ipeer_node *p);
 void ipeer_free_rcu(struct ipeer_node *p);
 void ipeer_maybe_gc(struct ipeer_base *b);
 struct ipeer_node *ipeer_node_alloc(struct ipeer_base *b,

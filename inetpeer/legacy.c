@@ -73,17 +73,8 @@ static int ipeer_rwlock_unlink(struct ipeer_base *b, struct ipeer_node *p)
 	if (!ret)
 		atomic_set(&p->refcnt, 0);
 	write_unlock_bh(&b->rwlock);
-
-	if (!ret) {
-		this_cpu_inc(b->stats->gc_removed);
-		/* nobody can reach p without the lock: free it now */
-		ipeer_free_now(p);
-	} else if (ret == -EBUSY) {
-		ipeer_put(b, p);
-	} else {
-		ipeer_unlink_failed(b, p);
-	}
-	return ret;
+	/* nobody can reach p without the lock: a removed p is freed now */
+	return ipeer_unlink_done(b, p, ret);
 }
 
 static void ipeer_rwlock_lock_tree(struct ipeer_base *b)

@@ -324,17 +324,8 @@ static int ipeer_seq_unlink(struct ipeer_base *b, struct ipeer_node *p)
 		}
 	}
 	write_sequnlock_bh(&b->seq);
-
-	if (!ret) {
-		this_cpu_inc(b->stats->gc_removed);
-		/* a lockless walker may stand on p: free after a grace period */
-		ipeer_free_rcu(p);
-	} else if (ret == -EBUSY) {
-		ipeer_put(b, p);
-	} else {
-		ipeer_unlink_failed(b, p);
-	}
-	return ret;
+	/* a lockless walker may stand on a removed p: freed after a GP */
+	return ipeer_unlink_done(b, p, ret);
 }
 
 static void ipeer_seq_lock_tree(struct ipeer_base *b)
