@@ -19,7 +19,6 @@
 #include <linux/cpu.h>
 #include <linux/delay.h>
 #include <linux/hrtimer.h>
-#include <linux/interrupt.h>
 #include <linux/lockdep.h>
 #include <linux/debug_locks.h>
 #include <linux/slab.h>
@@ -680,34 +679,35 @@ static void md5pool_bh_exclusion_process_vs_softirq(struct kunit *test)
  * A softirq signs on this CPU while a process-context signature is half
  * way through its updates: the case the per-cpu pool needed BH-off for.
  * The signer, a kthread bound to one CPU, hashes the headers and half the
- * payload, then raises a tasklet on its CPU with BH off and enables BH
- * again, which runs the tasklet right there (or in this CPU's ksoftirqd).
- * The tasklet signs another segment through the same variant.
+ * payload, then starts a soft hrtimer pinned to its CPU (1 us); its
+ * callback, in softirq on that CPU, signs another segment through the
+ * same variant.
  *
- * stack (BH stays enabled in get): the signer waits until the tasklet has
+ * stack (BH stays enabled in get): the signer sleeps until the callback has
  * run, so the softirq signature did happen in the middle of its own, on
  * its CPU; both must be right: no state is shared but the read-only tfm.
- * Pool variants (BH off from get to put): the tasklet cannot run in the
- * middle, it runs at put; both must be right too, and "mid" must be false.
+ * Pool variants (BH off from get to put): the callback cannot run in the
+ * middle, only after put; both must be right too, and "mid" false.
  */
 struct md5pool_mid {
 	const struct md5pool_ops *ops;
-	struct tasklet_struct tasklet;
+	struct hrtimer timer;
 	struct md5pool_seg seg_proc, seg_soft;
 	u8 proc_digest[MD5POOL_DIGEST_LEN], soft_digest[MD5POOL_DIGEST_LEN];
 	int proc_err, soft_err, proc_cpu, soft_cpu;
-	bool mid;			/* the tasklet ran between two updates */
+	bool mid;			/* the softirq ran between two updates */
 	struct completion soft_done, done;
 };
 
-static void md5pool_mid_tasklet_fn(struct tasklet_struct *t)
+static enum hrtimer_restart md5pool_mid_timer_fn(struct hrtimer *t)
 {
-	struct md5pool_mid *m = from_tasklet(m, t, tasklet);
+	struct md5pool_mid *m = container_of(t, struct md5pool_mid, timer);
 
 	m->soft_cpu = smp_processor_id();
 	m->soft_err = md5pool_sign_seg(m->ops, &m->seg_soft, md5pool_vec_key,
 				       MD5POOL_VEC_KEYLEN, m->soft_digest);
 	complete(&m->soft_done);
+	return HRTIMER_NORESTART;
 }
 
 static int md5pool_mid_hash_first(struct md5pool_ctx *c,
@@ -742,18 +742,17 @@ static int md5pool_mid_thread_fn(void *arg)
 	c = m->ops->get(&f);
 	if (!c) {
 		m->proc_err = -ENOMEM;
-		complete(&m->done);	/* no tasklet was raised */
+		complete(&m->done);	/* no softirq signer was started */
 		return 0;
 	}
 	m->proc_cpu = raw_smp_processor_id();
 	err = md5pool_mid_hash_first(c, seg, half);
-	/* this CPU's tasklet; with BH off so that it cannot run before */
-	local_bh_disable();
-	tasklet_schedule(&m->tasklet);
-	local_bh_enable();
-	/* BH enabled (stack): it has run, or will in ksoftirqd: wait */
+	/* a softirq signer on this CPU, now */
+	hrtimer_start(&m->timer, ns_to_ktime(NSEC_PER_USEC),
+		      HRTIMER_MODE_REL_PINNED_SOFT);
+	/* BH enabled (stack): sleep until it has signed, mid-signature */
 	if (!m->ops->bh_off)
-		wait_for_completion(&m->soft_done);
+		wait_for_completion_timeout(&m->soft_done, 10 * HZ);
 	m->mid = completion_done(&m->soft_done);
 	if (!err)
 		err = md5pool_hash_update(c, seg->payload + half,
@@ -764,8 +763,8 @@ static int md5pool_mid_thread_fn(void *arg)
 		err = md5pool_hash_final(c, m->proc_digest);
 	m->ops->put(&f);
 	m->proc_err = err;
-	/* a pool variant's tasklet ran at put at the latest */
-	wait_for_completion(&m->soft_done);
+	/* a pool variant's softirq runs after put */
+	wait_for_completion_timeout(&m->soft_done, 10 * HZ);
 	complete(&m->done);
 	return 0;
 }
@@ -807,7 +806,8 @@ static void md5pool_softirq_mid_signature(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, ops->hold(), 0);
 	init_completion(&m->soft_done);
 	init_completion(&m->done);
-	tasklet_setup(&m->tasklet, md5pool_mid_tasklet_fn);
+	hrtimer_init(&m->timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_PINNED_SOFT);
+	m->timer.function = md5pool_mid_timer_fn;
 	t = kthread_create(md5pool_mid_thread_fn, m, "md5pool_mid");
 	if (IS_ERR(t)) {
 		ops->unhold();
@@ -817,12 +817,14 @@ static void md5pool_softirq_mid_signature(struct kunit *test)
 	kthread_bind(t, cpumask_first(cpu_online_mask));
 	wake_up_process(t);
 	wait_for_completion(&m->done);
-	tasklet_kill(&m->tasklet);
+	hrtimer_cancel(&m->timer);
 	ops->unhold();
 	kunit_info(test, "%s: softirq on cpu%d %s the signature on cpu%d\n",
 		   ops->name, m->soft_cpu, m->mid ? "in the middle of" : "after",
 		   m->proc_cpu);
 	KUNIT_EXPECT_EQ(test, m->proc_err, 0);
+	KUNIT_EXPECT_TRUE_MSG(test, completion_done(&m->soft_done),
+			      "the softirq signer never ran");
 	KUNIT_EXPECT_EQ(test, m->soft_err, 0);
 	KUNIT_EXPECT_EQ(test, m->soft_cpu, m->proc_cpu);
 	/* BH-off variants keep softirq out; stack lets it in by design */
