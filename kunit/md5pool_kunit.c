@@ -19,6 +19,7 @@
 #include <linux/cpu.h>
 #include <linux/delay.h>
 #include <linux/hrtimer.h>
+#include <linux/interrupt.h>
 #include <linux/lockdep.h>
 #include <linux/debug_locks.h>
 #include <linux/slab.h>
@@ -590,7 +591,7 @@ static void md5pool_alloc_race_allocates_once(struct kunit *test)
  * signature. Every result must still be right.
  */
 struct md5pool_bh {
-	struct hrtimer timer;
+	struct tasklet_struct tasklet;
 	struct md5pool_seg seg_proc, seg_soft;
 	bool stop;
 	unsigned long proc_ok, proc_bad, soft_ok, soft_bad;
@@ -679,15 +680,17 @@ static void md5pool_bh_exclusion_process_vs_softirq(struct kunit *test)
  * A softirq signs on this CPU while a process-context signature is half
  * way through its updates: the case the per-cpu pool needed BH-off for.
  * The signer, a kthread bound to one CPU, hashes the headers and half the
- * payload, then starts a soft hrtimer pinned to its CPU (1 us); its
- * callback, in softirq on that CPU, signs another segment through the
- * same variant.
+ * payload, then raises a tasklet on its CPU with BH off and enables BH
+ * again, which runs the tasklet right there (or in this CPU's ksoftirqd).
+ * The tasklet signs another segment through the same variant.
  *
- * stack (BH stays enabled in get): the signer sleeps until the callback has
+ * stack (BH stays enabled in get): the signer waits until the tasklet has
  * run, so the softirq signature did happen in the middle of its own, on
  * its CPU; both must be right: no state is shared but the read-only tfm.
- * Pool variants (BH off from get to put): the callback cannot run in the
- * middle, only after put; both must be right too, and "mid" false.
+ * Pool variants (BH off from get to put): the tasklet cannot run in the
+ * middle, it runs at put; both must be right too, and "mid" must be false.
+ * soft_ran, not completion_done(), tells whether it ran: a wait consumes
+ * the completion.
  */
 struct md5pool_mid {
 	const struct md5pool_ops *ops;
@@ -695,19 +698,20 @@ struct md5pool_mid {
 	struct md5pool_seg seg_proc, seg_soft;
 	u8 proc_digest[MD5POOL_DIGEST_LEN], soft_digest[MD5POOL_DIGEST_LEN];
 	int proc_err, soft_err, proc_cpu, soft_cpu;
-	bool mid;			/* the softirq ran between two updates */
+	bool mid;			/* the tasklet ran between two updates */
+	bool soft_ran;			/* set by the tasklet, once */
 	struct completion soft_done, done;
 };
 
-static enum hrtimer_restart md5pool_mid_timer_fn(struct hrtimer *t)
+static void md5pool_mid_tasklet_fn(struct tasklet_struct *t)
 {
-	struct md5pool_mid *m = container_of(t, struct md5pool_mid, timer);
+	struct md5pool_mid *m = from_tasklet(m, t, tasklet);
 
 	m->soft_cpu = smp_processor_id();
 	m->soft_err = md5pool_sign_seg(m->ops, &m->seg_soft, md5pool_vec_key,
 				       MD5POOL_VEC_KEYLEN, m->soft_digest);
+	WRITE_ONCE(m->soft_ran, true);
 	complete(&m->soft_done);
-	return HRTIMER_NORESTART;
 }
 
 static int md5pool_mid_hash_first(struct md5pool_ctx *c,
@@ -747,13 +751,14 @@ static int md5pool_mid_thread_fn(void *arg)
 	}
 	m->proc_cpu = raw_smp_processor_id();
 	err = md5pool_mid_hash_first(c, seg, half);
-	/* a softirq signer on this CPU, now */
-	hrtimer_start(&m->timer, ns_to_ktime(NSEC_PER_USEC),
-		      HRTIMER_MODE_REL_PINNED_SOFT);
-	/* BH enabled (stack): sleep until it has signed, mid-signature */
+	/* this CPU's tasklet; with BH off so that it cannot run before */
+	local_bh_disable();
+	tasklet_schedule(&m->tasklet);
+	local_bh_enable();
+	/* BH enabled (stack): it has run, or will in ksoftirqd: wait */
 	if (!m->ops->bh_off)
 		wait_for_completion_timeout(&m->soft_done, 10 * HZ);
-	m->mid = completion_done(&m->soft_done);
+	m->mid = READ_ONCE(m->soft_ran);
 	if (!err)
 		err = md5pool_hash_update(c, seg->payload + half,
 					  seg->payload_len - half);
@@ -763,8 +768,9 @@ static int md5pool_mid_thread_fn(void *arg)
 		err = md5pool_hash_final(c, m->proc_digest);
 	m->ops->put(&f);
 	m->proc_err = err;
-	/* a pool variant's softirq runs after put */
-	wait_for_completion_timeout(&m->soft_done, 10 * HZ);
+	/* a pool variant's tasklet ran at put (the wait above consumed it) */
+	if (!m->mid)
+		wait_for_completion_timeout(&m->soft_done, 10 * HZ);
 	complete(&m->done);
 	return 0;
 }
@@ -806,8 +812,7 @@ static void md5pool_softirq_mid_signature(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, ops->hold(), 0);
 	init_completion(&m->soft_done);
 	init_completion(&m->done);
-	hrtimer_init(&m->timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_PINNED_SOFT);
-	m->timer.function = md5pool_mid_timer_fn;
+	tasklet_setup(&m->tasklet, md5pool_mid_tasklet_fn);
 	t = kthread_create(md5pool_mid_thread_fn, m, "md5pool_mid");
 	if (IS_ERR(t)) {
 		ops->unhold();
@@ -817,13 +822,13 @@ static void md5pool_softirq_mid_signature(struct kunit *test)
 	kthread_bind(t, cpumask_first(cpu_online_mask));
 	wake_up_process(t);
 	wait_for_completion(&m->done);
-	hrtimer_cancel(&m->timer);
+	tasklet_kill(&m->tasklet);
 	ops->unhold();
 	kunit_info(test, "%s: softirq on cpu%d %s the signature on cpu%d\n",
 		   ops->name, m->soft_cpu, m->mid ? "in the middle of" : "after",
 		   m->proc_cpu);
 	KUNIT_EXPECT_EQ(test, m->proc_err, 0);
-	KUNIT_EXPECT_TRUE_MSG(test, completion_done(&m->soft_done),
+	KUNIT_EXPECT_TRUE_MSG(test, READ_ONCE(m->soft_ran),
 			      "the softirq signer never ran");
 	KUNIT_EXPECT_EQ(test, m->soft_err, 0);
 	KUNIT_EXPECT_EQ(test, m->soft_cpu, m->proc_cpu);
