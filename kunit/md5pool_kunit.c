@@ -591,7 +591,7 @@ static void md5pool_alloc_race_allocates_once(struct kunit *test)
  * signature. Every result must still be right.
  */
 struct md5pool_bh {
-	struct tasklet_struct tasklet;
+	struct hrtimer timer;
 	struct md5pool_seg seg_proc, seg_soft;
 	bool stop;
 	unsigned long proc_ok, proc_bad, soft_ok, soft_bad;
@@ -694,7 +694,7 @@ static void md5pool_bh_exclusion_process_vs_softirq(struct kunit *test)
  */
 struct md5pool_mid {
 	const struct md5pool_ops *ops;
-	struct hrtimer timer;
+	struct tasklet_struct tasklet;
 	struct md5pool_seg seg_proc, seg_soft;
 	u8 proc_digest[MD5POOL_DIGEST_LEN], soft_digest[MD5POOL_DIGEST_LEN];
 	int proc_err, soft_err, proc_cpu, soft_cpu;
