@@ -333,6 +333,7 @@ static void bench_parse_variant_list_and_path(struct kunit *test)
 
 static void bench_run_counts_every_op(struct kunit *test)
 {
+	const char *roles = " role=locked twin=- same_work_as=count previous=- path=fast ";
 	struct rcunet_bench_spec s;
 	char spec[] = "variant=count threads=1,2 loops=1000 runs=3";
 	const char *first =
@@ -365,8 +366,7 @@ static void bench_run_counts_every_op(struct kunit *test)
 	KUNIT_EXPECT_NOT_NULL(test, strstr(buf, " ns_per_op_max="));
 	KUNIT_EXPECT_NOT_NULL(test, strstr(buf, " per_thread_ns="));
 	KUNIT_EXPECT_NOT_NULL(test, strstr(buf, " size=64\n"));
-	KUNIT_EXPECT_NOT_NULL(test, strstr(buf,
-					   " role=locked twin=- same_work_as=count previous=- path=fast "));
+	KUNIT_EXPECT_NOT_NULL(test, strstr(buf, roles));
 	KUNIT_EXPECT_NULL(test, strstr(buf, "error="));
 }
 
