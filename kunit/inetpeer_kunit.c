@@ -1064,6 +1064,7 @@ static void ipeer_seq_walk_retries_after_rotation(struct kunit *test)
 	struct ipeer_stats st0, st1;
 	struct ipeer_key key;
 	unsigned long deadline;
+	unsigned int here;
 	bool moved_away = false;
 	int i, inserts = 0;
 
@@ -1088,9 +1089,19 @@ static void ipeer_seq_walk_retries_after_rotation(struct kunit *test)
 		KUNIT_FAIL(test, "no reader thread");
 		goto out;
 	}
-	/* not on this CPU: the paused walk may spin with preemption off */
-	kthread_bind(reader, cpumask_any_but(cpu_online_mask,
-					     raw_smp_processor_id()));
+	/*
+	 * Not on this CPU, and this thread pinned where it is: the paused
+	 * walk may spin with preemption off, and a writer migrated onto its
+	 * CPU would never run on a non-preemptible kernel.
+	 */
+	here = raw_smp_processor_id();
+	if (num_online_cpus() < 2 ||
+	    set_cpus_allowed_ptr(current, cpumask_of(here))) {
+		kthread_stop(reader);
+		kunit_mark_skipped(test, "needs two online CPUs and a pinned writer");
+		goto out;
+	}
+	kthread_bind(reader, cpumask_any_but(cpu_online_mask, here));
 	WRITE_ONCE(r->b->walk_pause_task, reader);
 	wake_up_process(reader);
 	deadline = jiffies + 5 * HZ;
