@@ -471,6 +471,32 @@ static void md5pool_percpu_desc_cache_aligned(struct kunit *test)
 	md5pool_domain_destroy(d);
 }
 
+/*
+ * The stack variant's tfm allocation passes the crypto API's errno on: a
+ * kernel without the algorithm must say -ENOENT (what a missing md5 looks
+ * like), not -ENOMEM, and publish nothing. A name no algorithm or template
+ * has stands in for "md5" on such a kernel.
+ */
+static void md5pool_stack_alloc_reports_errno(struct kunit *test)
+{
+	struct md5pool_stack_domain *s;
+	struct md5pool_frame f;
+	int err;
+
+	s = kunit_kzalloc(test, sizeof(*s), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	md5pool_stack_domain_init(s);
+	err = md5pool_stack_domain_alloc_alg(s, "md5pool_no_such_alg");
+	KUNIT_EXPECT_EQ(test, err, -ENOENT);
+	KUNIT_EXPECT_FALSE(test, md5pool_stack_domain_allocated(s));
+	KUNIT_EXPECT_EQ(test, atomic_read(&s->nr_allocs), 0);
+	KUNIT_EXPECT_NULL(test, md5pool_stack_domain_get(s, &f));
+	/* a failed allocation leaves the domain usable */
+	KUNIT_EXPECT_EQ(test, md5pool_stack_domain_alloc(s), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&s->nr_allocs), 1);
+	md5pool_stack_domain_destroy(s);
+}
+
 static struct kunit_case md5pool_cases[] = {
 	KUNIT_CASE(md5pool_md5_rfc1321_vectors),
 	KUNIT_CASE(md5pool_tcp_md5_kernel_vectors),
@@ -481,6 +507,7 @@ static struct kunit_case md5pool_cases[] = {
 	KUNIT_CASE(md5pool_get_null_until_alloc),
 	KUNIT_CASE(md5pool_legacy_freed_by_last_user),
 	KUNIT_CASE(md5pool_percpu_desc_cache_aligned),
+	KUNIT_CASE(md5pool_stack_alloc_reports_errno),
 	{ }
 };
 
@@ -691,6 +718,12 @@ static void md5pool_bh_exclusion_process_vs_softirq(struct kunit *test)
  * middle, it runs at put; both must be right too, and "mid" must be false.
  * soft_ran, not completion_done(), tells whether it ran: a wait consumes
  * the completion.
+ *
+ * Every wait is bounded, and the test frees @m only once nothing can touch
+ * it: the kthread has completed done and the tasklet, if it was scheduled,
+ * has run (tasklet_kill() then only waits out the end of its function).
+ * Should either never happen, the case fails and leaks @m rather than hang
+ * in an unbounded wait or free what a late tasklet would still write.
  */
 struct md5pool_mid {
 	const struct md5pool_ops *ops;
@@ -700,6 +733,7 @@ struct md5pool_mid {
 	int proc_err, soft_err, proc_cpu, soft_cpu;
 	bool mid;			/* the tasklet ran between two updates */
 	bool soft_ran;			/* set by the tasklet, once */
+	bool scheduled;			/* set before the tasklet is */
 	struct completion soft_done, done;
 };
 
@@ -752,6 +786,7 @@ static int md5pool_mid_thread_fn(void *arg)
 	m->proc_cpu = raw_smp_processor_id();
 	err = md5pool_mid_hash_first(c, seg, half);
 	/* this CPU's tasklet; with BH off so that it cannot run before */
+	WRITE_ONCE(m->scheduled, true);
 	local_bh_disable();
 	tasklet_schedule(&m->tasklet);
 	local_bh_enable();
@@ -791,6 +826,16 @@ static const struct md5pool_ops *(*const md5pool_variant_params[])(void) = {
 KUNIT_ARRAY_PARAM(md5pool_variant, md5pool_variant_params,
 		  md5pool_variant_param_desc);
 
+/* Wait, at most 10 s, for the tasklet of a finished signer to have run. */
+static bool md5pool_mid_tasklet_ran(struct md5pool_mid *m)
+{
+	unsigned long end = jiffies + 10 * HZ;
+
+	while (!READ_ONCE(m->soft_ran) && time_before(jiffies, end))
+		msleep(20);
+	return READ_ONCE(m->soft_ran);
+}
+
 static void md5pool_softirq_mid_signature(struct kunit *test)
 {
 	const struct md5pool_ops *(*const *v)(void) = test->param_value;
@@ -799,30 +844,48 @@ static void md5pool_softirq_mid_signature(struct kunit *test)
 	struct md5pool_mid *m;
 	char what[48];
 
-	m = kunit_kzalloc(test, sizeof(*m), GFP_KERNEL);
+	/* not kunit_kzalloc(): a stuck tasklet or signer must keep it */
+	m = kzalloc(sizeof(*m), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, m);
 	m->ops = ops;
-	/* different segments and families: a mix-up cannot go unnoticed */
-	KUNIT_ASSERT_EQ(test, md5pool_parse_packet(md5pool_vec_v4_data64,
-						   sizeof(md5pool_vec_v4_data64),
-						   &m->seg_proc), 0);
-	KUNIT_ASSERT_EQ(test, md5pool_parse_packet(md5pool_vec_v6_synack,
-						   sizeof(md5pool_vec_v6_synack),
-						   &m->seg_soft), 0);
-	KUNIT_ASSERT_EQ(test, ops->hold(), 0);
 	init_completion(&m->soft_done);
 	init_completion(&m->done);
 	tasklet_setup(&m->tasklet, md5pool_mid_tasklet_fn);
+	/* different segments and families: a mix-up cannot go unnoticed */
+	if (md5pool_parse_packet(md5pool_vec_v4_data64,
+				 sizeof(md5pool_vec_v4_data64), &m->seg_proc) ||
+	    md5pool_parse_packet(md5pool_vec_v6_synack,
+				 sizeof(md5pool_vec_v6_synack), &m->seg_soft)) {
+		KUNIT_FAIL(test, "the test vectors do not parse");
+		goto free;
+	}
+	if (ops->hold()) {
+		KUNIT_FAIL(test, "%s: hold failed", ops->name);
+		goto free;
+	}
 	t = kthread_create(md5pool_mid_thread_fn, m, "md5pool_mid");
 	if (IS_ERR(t)) {
-		ops->unhold();
 		KUNIT_FAIL(test, "kthread_create failed");
-		return;
+		goto unhold;
 	}
 	kthread_bind(t, cpumask_first(cpu_online_mask));
 	wake_up_process(t);
-	wait_for_completion(&m->done);
-	tasklet_kill(&m->tasklet);
+	/* the signer's own waits take at most 20 s */
+	if (!wait_for_completion_timeout(&m->done, 60 * HZ)) {
+		KUNIT_FAIL(test, "%s: the signer never finished; leaking its state",
+			   ops->name);
+		return;
+	}
+	if (READ_ONCE(m->scheduled)) {
+		if (!md5pool_mid_tasklet_ran(m)) {
+			KUNIT_FAIL(test, "%s: the softirq signer never ran; leaking its tasklet",
+				   ops->name);
+			ops->unhold();
+			return;
+		}
+		/* it has run: this waits for its function's end only */
+		tasklet_kill(&m->tasklet);
+	}
 	ops->unhold();
 	kunit_info(test, "%s: softirq on cpu%d %s the signature on cpu%d\n",
 		   ops->name, m->soft_cpu, m->mid ? "in the middle of" : "after",
@@ -840,6 +903,12 @@ static void md5pool_softirq_mid_signature(struct kunit *test)
 	snprintf(what, sizeof(what), "%s softirq", ops->name);
 	md5pool_expect_digest(test, m->soft_digest, m->seg_soft.md5opt, true,
 			      what);
+	kfree(m);
+	return;
+unhold:
+	ops->unhold();
+free:
+	kfree(m);
 }
 
 /*

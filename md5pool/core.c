@@ -367,10 +367,11 @@ const struct md5pool_ops *const md5pool_all_ops[] = {
 /* ------------------------------------------------------ hash helpers */
 
 /**
- * md5pool_hash_init() - start a hash in this CPU's context
+ * md5pool_hash_init() - start a hash in the context from a get
  * @c: the context from a get
  *
- * Context: between get and put (BH disabled).
+ * Context: between get and put: BH off for the pool variants, not for
+ * stack (its context is the caller's own, nothing here needs BH off).
  * Return: 0 or the crypto layer's errno.
  */
 int md5pool_hash_init(struct md5pool_ctx *c)
@@ -386,7 +387,8 @@ RCUNET_EXPORT_FOR_TESTS(md5pool_hash_init);
  * @data: the bytes (linear, directly addressable)
  * @len: how many
  *
- * Context: between get and put (BH disabled).
+ * Context: between get and put: BH off for the pool variants, not for
+ * stack (its context is the caller's own, nothing here needs BH off).
  * Return: 0 or the crypto layer's errno.
  */
 int md5pool_hash_update(struct md5pool_ctx *c, const void *data,
@@ -402,7 +404,8 @@ RCUNET_EXPORT_FOR_TESTS(md5pool_hash_update);
  * @c: the context from a get
  * @digest: MD5POOL_DIGEST_LEN bytes of output
  *
- * Context: between get and put (BH disabled).
+ * Context: between get and put: BH off for the pool variants, not for
+ * stack (its context is the caller's own, nothing here needs BH off).
  * Return: 0 or the crypto layer's errno.
  */
 int md5pool_hash_final(struct md5pool_ctx *c, u8 *digest)
@@ -430,7 +433,8 @@ RCUNET_EXPORT_FOR_TESTS(md5pool_hash_final);
  * Built in the context's scratch: saddr, daddr, 0, IPPROTO_TCP, 16-bit
  * length.
  *
- * Context: between get and put (BH disabled).
+ * Context: between get and put: BH off for the pool variants, not for
+ * stack (its context is the caller's own, nothing here needs BH off).
  * Return: 0 or the crypto layer's errno.
  */
 int md5pool_hash_pseudo4(struct md5pool_ctx *c, __be32 saddr, __be32 daddr,
@@ -458,7 +462,8 @@ RCUNET_EXPORT_FOR_TESTS(md5pool_hash_pseudo4);
  * Built in the context's scratch: saddr, daddr, 32-bit length, 32-bit
  * next header.
  *
- * Context: between get and put (BH disabled).
+ * Context: between get and put: BH off for the pool variants, not for
+ * stack (its context is the caller's own, nothing here needs BH off).
  * Return: 0 or the crypto layer's errno.
  */
 int md5pool_hash_pseudo6(struct md5pool_ctx *c, const struct in6_addr *saddr,
@@ -480,7 +485,8 @@ RCUNET_EXPORT_FOR_TESTS(md5pool_hash_pseudo6);
  * @c: the context from a get
  * @th: the header; its options are not hashed
  *
- * Context: between get and put (BH disabled).
+ * Context: between get and put: BH off for the pool variants, not for
+ * stack (its context is the caller's own, nothing here needs BH off).
  * Return: 0 or the crypto layer's errno.
  */
 int md5pool_hash_tcphdr(struct md5pool_ctx *c, const struct tcphdr *th)
@@ -499,7 +505,8 @@ RCUNET_EXPORT_FOR_TESTS(md5pool_hash_tcphdr);
 /*
  * Hash @skb's payload after @header_len bytes of it: the linear part, the
  * page frags (mapped one page at a time) and the frag_list. Between get
- * and put (BH disabled). Returns 0 or the crypto layer's errno.
+ * and put (BH off for the pool variants, not for stack). Returns 0 or the
+ * crypto layer's errno.
  */
 int md5pool_hash_skb_data(struct md5pool_ctx *c, const struct sk_buff *skb,
 			  unsigned int header_len)
@@ -546,7 +553,8 @@ int md5pool_hash_skb_data(struct md5pool_ctx *c, const struct sk_buff *skb,
  * @key: the key bytes
  * @len: key length, at most MD5POOL_MAXKEYLEN
  *
- * Context: between get and put (BH disabled).
+ * Context: between get and put: BH off for the pool variants, not for
+ * stack (its context is the caller's own, nothing here needs BH off).
  * Return: 0 or the crypto layer's errno.
  */
 int md5pool_hash_key(struct md5pool_ctx *c, const u8 *key, unsigned int len)

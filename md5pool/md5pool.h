@@ -179,6 +179,8 @@ struct md5pool_stack_domain {
 
 void md5pool_stack_domain_init(struct md5pool_stack_domain *s);
 int md5pool_stack_domain_alloc(struct md5pool_stack_domain *s);
+int md5pool_stack_domain_alloc_alg(struct md5pool_stack_domain *s,
+				   const char *alg);
 bool md5pool_stack_domain_allocated(struct md5pool_stack_domain *s);
 struct md5pool_ctx *md5pool_stack_domain_get(struct md5pool_stack_domain *s,
 					     struct md5pool_frame *f);
@@ -192,10 +194,12 @@ struct md5pool_stack_domain *md5pool_stack_global(void);
 /**
  * struct md5pool_ops - one pool variant, as the bench, the sign file and
  *	KUnit see it
- * @name: "percpu" or "legacy", as the control file and the bench name it
- * @role: RCUNET_ROLE_LOCKLESS (percpu) or RCUNET_ROLE_LOCKED (legacy)
+ * @name: "percpu", "legacy" or "stack", as the control file and the bench
+ *	name it
+ * @role: RCUNET_ROLE_LOCKLESS (percpu, stack) or RCUNET_ROLE_LOCKED (legacy)
  * @hold: take a long-lived user reference (a socket with a key, in TCP
- *	terms); may sleep; returns 0 or -ENOMEM
+ *	terms); may sleep; returns 0 or a negative errno (-ENOMEM; stack
+ *	passes the crypto API's on, -ENOENT without md5)
  * @unhold: drop it
  * @get: a signing context, or NULL (no pool); brackets one signature with
  *	@put. The pool variants hand out this CPU's context with BH disabled
@@ -225,7 +229,10 @@ const struct md5pool_ops *md5pool_stack_variant(void);
 
 /* ------------------------------------------------------ hash helpers */
 
-/* All take this CPU's context between get and put (BH disabled). */
+/*
+ * All take the context from a get, between get and put: this CPU's with BH
+ * off for the pool variants, the caller's frame's with BH on for stack.
+ */
 int md5pool_hash_init(struct md5pool_ctx *c);
 int md5pool_hash_update(struct md5pool_ctx *c, const void *data,
 			unsigned int len);

@@ -77,18 +77,22 @@ bool md5pool_stack_domain_allocated(struct md5pool_stack_domain *s)
 RCUNET_EXPORT_FOR_TESTS(md5pool_stack_domain_allocated);
 
 /**
- * md5pool_stack_domain_alloc() - make sure @s has its tfm; idempotent
+ * md5pool_stack_domain_alloc_alg() - make sure @s has its tfm, of @alg
  * @s: the domain
+ * @alg: the crypto API name of the hash: "md5", or for KUnit a name no
+ *	algorithm has, to see what a kernel without md5 makes of the variant
  *
- * The first caller allocates the unkeyed md5 tfm under @s->alloc_mutex and
+ * The first caller allocates the unkeyed tfm under @s->alloc_mutex and
  * publishes it; later callers return at once. Nothing per CPU is built.
  *
  * Context: process context, may sleep.
- * Return: 0 once the tfm exists, -ENOMEM if it could not be allocated,
- * -EINVAL if the md5 implementation's state does not fit a struct
- * md5pool_frame.
+ * Return: 0 once the tfm exists; crypto_alloc_shash()'s own errno if it
+ * failed (-ENOENT: no such algorithm, -ENOMEM, ...), so that the caller
+ * can tell a kernel without md5 from a short allocation; -EINVAL if the
+ * implementation's state does not fit a struct md5pool_frame.
  */
-int md5pool_stack_domain_alloc(struct md5pool_stack_domain *s)
+int md5pool_stack_domain_alloc_alg(struct md5pool_stack_domain *s,
+				   const char *alg)
 {
 	struct crypto_shash *tfm;
 	int err = 0;
@@ -102,9 +106,9 @@ int md5pool_stack_domain_alloc(struct md5pool_stack_domain *s)
 	/* Re-check under the mutex: a racing caller may have won. */
 	if (rcu_access_pointer(s->tfm))
 		goto out;
-	tfm = crypto_alloc_shash("md5", 0, 0);
+	tfm = crypto_alloc_shash(alg, 0, 0);
 	if (IS_ERR(tfm)) {
-		err = -ENOMEM;
+		err = PTR_ERR(tfm);
 		goto out;
 	}
 	/*
@@ -126,6 +130,20 @@ int md5pool_stack_domain_alloc(struct md5pool_stack_domain *s)
 out:
 	mutex_unlock(&s->alloc_mutex);
 	return err;
+}
+
+RCUNET_EXPORT_FOR_TESTS(md5pool_stack_domain_alloc_alg);
+
+/**
+ * md5pool_stack_domain_alloc() - make sure @s has its md5 tfm; idempotent
+ * @s: the domain
+ *
+ * Context: process context, may sleep.
+ * Return: as md5pool_stack_domain_alloc_alg() for "md5".
+ */
+int md5pool_stack_domain_alloc(struct md5pool_stack_domain *s)
+{
+	return md5pool_stack_domain_alloc_alg(s, "md5");
 }
 
 RCUNET_EXPORT_FOR_TESTS(md5pool_stack_domain_alloc);

@@ -65,6 +65,7 @@ for v in percpu legacy stack; do
 	ctl md5pool "sign_variant $v"
 	[ $v = legacy ] && check procfs/stats/sign_variant_role_legacy \
 		grep -qx 'sign_variant_role: locked' "$P/stats"
+	check "procfs/stats/sign_variant_$v" grep -qx "sign_variant: $v" "$P/stats"
 	sign_is "procfs/sign/$v/vector_v4_syn" "$V4SYN" yes
 	sign_is "procfs/sign/$v/vector_v4_data64" "$V4DATA" yes
 	sign_is "procfs/sign/$v/vector_v6_synack" "$V6SYNACK" yes
