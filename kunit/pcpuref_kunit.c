@@ -379,23 +379,38 @@ static void pcref_kt_refcount_refuses_underflow(struct kunit *test)
 	pcref_unregister(dev);
 }
 
-/* Does the holders listing have DEV's reference for OWNER, and in which state? */
+/*
+ * Does the holders listing have DEV's reference for OWNER, and in which
+ * state; how long held (the longest), how many of DEV's holders it left
+ * out, and how often it called us for DEV with interrupts off.
+ */
 struct pcref_kt_holder_find {
 	const char *dev;
 	const char *owner;
 	unsigned int found;
 	unsigned int unregistering;
+	unsigned int held_ms_max;
+	unsigned int omitted;
+	unsigned int irqs_off;
 };
 
-/* Runs under the device's trk_lock: no sleeping, no KUnit expectations. */
+/* May run inside rcu_read_lock(): no sleeping, no KUnit expectations. */
 static void pcref_kt_holder_match(const struct pcref_holder *h, void *arg)
 {
 	struct pcref_kt_holder_find *f = arg;
 
-	if (strcmp(h->dev, f->dev) || strcmp(h->owner, f->owner))
+	if (strcmp(h->dev, f->dev))
+		return;
+	f->irqs_off += irqs_disabled();
+	if (!h->owner) {
+		f->omitted += h->omitted;
+		return;
+	}
+	if (strcmp(h->owner, f->owner))
 		return;
 	f->found++;
 	f->unregistering += h->unregistering;
+	f->held_ms_max = max(f->held_ms_max, h->held_ms);
 }
 
 static struct pcref_kt_holder_find pcref_kt_holders(const char *dev,
@@ -486,6 +501,105 @@ out:
 		pcref_unregister(a);
 }
 
+/*
+ * Any held time a hold taken within this test can show: an hour, far
+ * beyond any run, and far below the ~49 days (2^32 ms) of a held time
+ * whose start is after the listing's "now".
+ */
+#define PCREF_KT_FRESH_MAX_MS	(3600U * 1000U)
+
+/* The holders hook's state: one tracked hold taken in the walk's window. */
+static struct {
+	struct pcref_dev *dev;
+	struct pcref_tracker *trk;
+	int err;
+	bool ran;
+} pcref_kt_fresh;
+
+/*
+ * Between the walk reaching the device and copying its trackers: wait for
+ * a tick, then take a tracked hold, so the hold is younger than any "now"
+ * the walk read before this point. Inside the walk's rcu_read_lock() (we
+ * own the device anyway), so GFP_ATOMIC and a busy wait, with interrupts
+ * on so that jiffies moves.
+ */
+static void pcref_kt_fresh_hook(struct pcref_dev *dev)
+{
+	unsigned long j = jiffies;
+
+	if (dev != pcref_kt_fresh.dev || pcref_kt_fresh.ran)
+		return;
+	pcref_kt_fresh.ran = true;
+	while (!time_after(jiffies, j))
+		cpu_relax();
+	pcref_kt_fresh.err = pcref_hold_tracked(dev, &pcref_kt_fresh.trk,
+						"fresh", GFP_ATOMIC);
+}
+
+/*
+ * A holder listed while the holders walk is on its way to the device's
+ * lock must show a held time of about nothing, never the underflow of a
+ * "now" read before the lock (about 49 days). Fails if the walk reads the
+ * time before the hook runs; the hook's hold must be listed, which shows
+ * the window was exercised.
+ */
+static void pcref_kt_tracker_fresh_holder(struct kunit *test)
+{
+	struct pcref_kt_holder_find f;
+	struct pcref_dev *dev;
+
+	dev = pcref_kt_register(test, "kt_fresh", PCREF_TRACKER);
+	if (!dev)
+		return;
+	memset(&pcref_kt_fresh, 0, sizeof(pcref_kt_fresh));
+	pcref_kt_fresh.dev = dev;
+	pcref_test_set_holders_hook(pcref_kt_fresh_hook);
+	f = pcref_kt_holders("kt_fresh", "fresh");
+	pcref_test_set_holders_hook(NULL);
+	KUNIT_EXPECT_TRUE(test, pcref_kt_fresh.ran);
+	KUNIT_EXPECT_EQ(test, pcref_kt_fresh.err, 0);
+	KUNIT_EXPECT_EQ(test, f.found, 1U);
+	KUNIT_EXPECT_LE_MSG(test, f.held_ms_max, PCREF_KT_FRESH_MAX_MS,
+			    "a fresh holder shows %u ms held: the listing's time was read before the holder was listed",
+			    f.held_ms_max);
+	if (pcref_kt_fresh.trk)
+		pcref_put_tracked(dev, &pcref_kt_fresh.trk);
+	pcref_unregister(dev);
+}
+
+/*
+ * The holders walk names at most PCREF_HOLDERS_MAX holders of a device,
+ * then how many it left out, and calls its callback with interrupts on:
+ * it copies under the device's lock and reports after dropping it (%pS
+ * and seq_printf() are not for an irq-off lock over a long list). Fails
+ * if it lists every holder, or calls back under the lock.
+ */
+static void pcref_kt_tracker_holders_bounded(struct kunit *test)
+{
+	struct pcref_tracker *trk[PCREF_HOLDERS_MAX + 3] = {};
+	struct pcref_kt_holder_find f;
+	struct pcref_dev *dev;
+	unsigned int i, held = 0;
+
+	dev = pcref_kt_register(test, "kt_many", PCREF_TRACKER);
+	if (!dev)
+		return;
+	for (i = 0; i < ARRAY_SIZE(trk); i++)
+		if (!pcref_hold_tracked(dev, &trk[i], "many", GFP_KERNEL))
+			held++;
+	KUNIT_EXPECT_EQ(test, held, (unsigned int)ARRAY_SIZE(trk));
+	f = pcref_kt_holders("kt_many", "many");
+	KUNIT_EXPECT_EQ(test, f.found, min_t(unsigned int, held,
+					     PCREF_HOLDERS_MAX));
+	KUNIT_EXPECT_EQ(test, f.omitted, held - f.found);
+	KUNIT_EXPECT_EQ_MSG(test, f.irqs_off, 0U,
+			    "the holders walk called back with interrupts off (under the device's lock)");
+	for (i = 0; i < ARRAY_SIZE(trk); i++)
+		if (trk[i])
+			pcref_put_tracked(dev, &trk[i]);
+	pcref_unregister(dev);
+}
+
 static struct kunit_case pcref_kt_cases[] = {
 	KUNIT_CASE(pcref_kt_variants_agree),
 	KUNIT_CASE_PARAM(pcref_kt_register_errors, pcref_kt_variant_gen_params),
@@ -493,6 +607,8 @@ static struct kunit_case pcref_kt_cases[] = {
 			 pcref_kt_variant_gen_params),
 	KUNIT_CASE(pcref_kt_refcount_refuses_underflow),
 	KUNIT_CASE(pcref_kt_tracker_refuses_bad_put),
+	KUNIT_CASE(pcref_kt_tracker_fresh_holder),
+	KUNIT_CASE(pcref_kt_tracker_holders_bounded),
 	{}
 };
 

@@ -413,11 +413,15 @@ static int pcref_bench_unreg_show_params(void *ctx, char *buf, size_t len)
  * netdevice notifier of the system and rcu_barrier() in netdev_run_todo(),
  * other work than this counter's cycle by orders of magnitude.
  *
- * The next stage, tracker (and tracker-unregister), is lockless in its
- * counting and measured against the same locked original (twin atomic,
- * so "x locked" keeps its meaning: the same hold+put job), naming percpu
- * (percpu-unregister) as the stage it follows (previous=, "x previous":
- * what the tracking adds to the per-cpu counter).
+ * The next stage, tracker (and tracker-unregister), keeps role lockless
+ * for its counter only, and is measured against the same locked original
+ * (twin atomic, so "x locked" keeps its meaning: the same hold+put job),
+ * naming percpu (percpu-unregister) as the stage it follows (previous=,
+ * "x previous": what the tracking adds to the per-cpu counter). Its
+ * hold+put is not lock-free: the tracking re-introduces a shared lock,
+ * every tracked hold and every tracked put takes the device's trk_lock
+ * (one spinlock and list head for all CPUs, as mainline's ref_tracker
+ * dir lock), and that lock is the cost the stage table measures.
  */
 static const struct rcunet_bench_variant pcref_bench_variants[] = {
 	{
@@ -463,6 +467,7 @@ static const struct rcunet_bench_variant pcref_bench_variants[] = {
 		.run = pcref_bench_percpu_unreg_run,
 		.show_params = pcref_bench_unreg_show_params,
 	}, {
+		/* lockless counter, but a shared trk_lock per hold and put */
 		.name = "tracker", .op = "hold+put",
 		.role = RCUNET_ROLE_LOCKLESS, .twin = "atomic",
 		.previous = "percpu",

@@ -343,6 +343,7 @@ struct pcref_test_hooks {
 };
 
 void pcref_test_set_hooks(const struct pcref_test_hooks *hooks);
+void pcref_test_set_holders_hook(void (*hook)(struct pcref_dev *dev));
 
 /* Valid names: 1..PCREF_NAME_MAX of [A-Za-z0-9_.-]. */
 bool pcref_name_valid(const char *name);
@@ -353,13 +354,22 @@ int pcref_hold_tracked(struct pcref_dev *dev, struct pcref_tracker **trackerp,
 int pcref_put_tracked(struct pcref_dev *dev, struct pcref_tracker **trackerp);
 unsigned int pcref_tracker_count(struct pcref_dev *dev);
 
+/*
+ * Most holders of one device a listing names: the unregister's wait
+ * warning (as netdev_wait_allrefs_any() prints 10) and the holders walk,
+ * which copy them under the device's lock and print after it.
+ */
+#define PCREF_HOLDERS_MAX	10
+
 /**
  * struct pcref_holder - one line of the holders listing
  * @dev: the device's name
  * @unregistering: its unregister is waiting (the device is unlisted)
- * @owner: the owner the tracked reference was taken for
+ * @owner: the owner the tracked reference was taken for; NULL on the
+ *	device's last line when holders were left out
  * @ip: where it was taken (the caller of pcref_hold_tracked())
  * @held_ms: how long it has been held
+ * @omitted: with a NULL @owner, how many holders were not shown
  */
 struct pcref_holder {
 	const char *dev;
@@ -367,6 +377,7 @@ struct pcref_holder {
 	const char *owner;
 	unsigned long ip;
 	unsigned int held_ms;
+	unsigned int omitted;
 };
 
 void pcref_walk_holders(void (*fn)(const struct pcref_holder *h, void *arg),

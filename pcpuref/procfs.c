@@ -280,6 +280,12 @@ static int pcref_devices_show(struct seq_file *m, void *v)
 
 static void pcref_holder_line(const struct pcref_holder *h, void *arg)
 {
+	if (!h->owner) {
+		seq_printf(arg, "%s state=%s omitted=%u\n", h->dev,
+			   h->unregistering ? "unregistering" : "listed",
+			   h->omitted);
+		return;
+	}
 	/* caller last: %pS may carry a " [module]" suffix */
 	seq_printf(arg, "%s state=%s owner=%s held_ms=%u caller=%pS\n", h->dev,
 		   h->unregistering ? "unregistering" : "listed", h->owner,
@@ -288,7 +294,8 @@ static void pcref_holder_line(const struct pcref_holder *h, void *arg)
 
 /*
  * One line per tracked reference still held, listed devices first, then
- * the ones whose unregister waits for them (pcref_walk_holders()).
+ * the ones whose unregister waits for them (pcref_walk_holders()); at
+ * most PCREF_HOLDERS_MAX per device, then "NAME state=S omitted=N".
  */
 static int pcref_holders_show(struct seq_file *m, void *v)
 {

@@ -23,7 +23,11 @@
  * allocation and a free, and the spinlock, taken twice, around a list
  * shared by every CPU, which is exactly the shared cache line the per-cpu
  * counter removed (why CONFIG_NET_DEV_REFCNT_TRACKER is a debug option,
- * off in distribution kernels). Mainline also saves two stack traces into
+ * off in distribution kernels). So the variant's role, lockless, is its
+ * counter's only: tracking re-introduces a shared lock on every tracked
+ * hold and put, and that lock (with the allocation) is the cost the
+ * stage table and the bench's "x previous" measure. Mainline also saves
+ * two stack traces into
  * the stack depot per hold+put; we record the caller's address instead
  * (the stack depot is not built into every kernel rcunet tests on), so
  * our tracked op is cheaper than mainline's by that unwinding.
@@ -51,12 +55,8 @@
 #include <linux/jiffies.h>
 #include "internal.h"
 
-/*
- * Most holders one wait warning names, as netdev_wait_allrefs_any()
- * prints at most 10 of a device's trackers per warning: the warning is
- * once per warn period, so the log stays bounded however many leaked.
- */
-#define PCREF_TRACKER_REPORT_MAX	10
+/* Testing only: see pcref_test_set_holders_hook(). */
+static void (*pcref_holders_hook)(struct pcref_dev *dev);
 
 /*
  * Tracker devices whose unregister waits. They are unlisted from
@@ -100,11 +100,14 @@ void pcref_tracker_destroy(struct pcref_dev *dev)
 	WRITE_ONCE(dev->trk_nr, 0);
 	spin_unlock_irqrestore(&dev->trk_lock, flags);
 	list_for_each_entry_safe(t, n, &gone, node) {
-		if (left++ < PCREF_TRACKER_REPORT_MAX)
+		if (left++ < PCREF_HOLDERS_MAX)
 			pr_err("%s: freed with the tracker of %s (taken at %pS) still listed: its reference was put untracked\n",
 			       dev->name, t->owner, (void *)t->ip);
 		kfree(t);
 	}
+	if (left > PCREF_HOLDERS_MAX)
+		pr_err("%s: freed with %u more trackers still listed\n",
+		       dev->name, left - PCREF_HOLDERS_MAX);
 	if (left)
 		atomic_long_inc(&pcref_totals.errors);
 }
@@ -266,8 +269,13 @@ RCUNET_EXPORT_FOR_TESTS(pcref_tracker_count);
 /*
  * @dev's unregister starts (@dying) or ends waiting: on or off the list
  * the holders listing walks besides the registry. Called by the release
- * before its grace period (the listing skips a listed device that is
- * already unregistering, so it shows up once) and before the free.
+ * before its grace period and before the free. In the registry walk the
+ * listing skips a device it reads as unregistering, so that one listing
+ * names its holders once, as unregistering, not twice; a listing that
+ * passed the device in the registry just before this call can still find
+ * it on the dying list too, and then names its holders twice, once per
+ * state (each listing is a snapshot, nothing is reported once for all:
+ * the unregister's wait warning names them again every warn period).
  */
 void pcref_tracker_set_dying(struct pcref_dev *dev, bool dying)
 {
@@ -280,46 +288,68 @@ void pcref_tracker_set_dying(struct pcref_dev *dev, bool dying)
 	mutex_unlock(&pcref_dying_lock);
 }
 
-/* What one wait warning says about a holder, copied under trk_lock. */
+/* What the listings say about a holder, copied under trk_lock. */
 struct pcref_tracker_seen {
 	char owner[PCREF_OWNER_MAX + 1];
 	unsigned long ip;
-	unsigned long since;
+	unsigned int held_ms;
 };
 
 /*
- * The unregister's wait warning, second half: name the holders still
- * listed (at most PCREF_TRACKER_REPORT_MAX), then how many more and how
- * many untracked references there are. Copied under the lock and printed
- * after it, so the console is not written with interrupts off. Called
- * once per warn period by the waiting unregister: rate-limited by design.
- * Returns the number of holders named.
+ * Copy the first PCREF_HOLDERS_MAX holders of @dev into @seen, under
+ * trk_lock, so that the caller prints (%pS looks symbols up) with the lock
+ * dropped and interrupts on; *@n is how many were copied. Returns how many
+ * trackers are listed.
  */
-unsigned int pcref_tracker_report(struct pcref_dev *dev)
+static unsigned int pcref_tracker_snapshot(struct pcref_dev *dev,
+					   struct pcref_tracker_seen *seen,
+					   unsigned int *n)
 {
-	struct pcref_tracker_seen seen[PCREF_TRACKER_REPORT_MAX];
-	unsigned int n = 0, total = 0, i;
+	unsigned int total = 0;
 	struct pcref_tracker *t;
 	unsigned long flags, now;
-	int untracked;
 
+	*n = 0;
 	spin_lock_irqsave(&dev->trk_lock, flags);
+	/*
+	 * Under the lock: every tracker listed was stamped before its
+	 * list_add under this lock, so its since is not after now. Read
+	 * before the lock, a tracker listed in between would be younger
+	 * than now and its held time underflow to about 49 days.
+	 */
+	now = jiffies;
 	list_for_each_entry(t, &dev->trk_list, node) {
-		if (n < ARRAY_SIZE(seen)) {
-			strscpy(seen[n].owner, t->owner, sizeof(seen[n].owner));
-			seen[n].ip = t->ip;
-			seen[n].since = t->since;
-			n++;
+		if (*n < PCREF_HOLDERS_MAX) {
+			strscpy(seen[*n].owner, t->owner,
+				sizeof(seen[*n].owner));
+			seen[*n].ip = t->ip;
+			seen[*n].held_ms = jiffies_to_msecs(now - t->since);
+			(*n)++;
 		}
 		total++;
 	}
 	spin_unlock_irqrestore(&dev->trk_lock, flags);
+	return total;
+}
 
-	now = jiffies;
+/*
+ * The unregister's wait warning, second half: name the holders still
+ * listed (at most PCREF_HOLDERS_MAX, as netdev_wait_allrefs_any() prints
+ * at most 10), then how many more and how many untracked references
+ * there are. Called once per warn period by the waiting unregister, so
+ * the log stays bounded however many leaked. Returns the number of
+ * holders named.
+ */
+unsigned int pcref_tracker_report(struct pcref_dev *dev)
+{
+	struct pcref_tracker_seen seen[PCREF_HOLDERS_MAX];
+	unsigned int n, total, i;
+	int untracked;
+
+	total = pcref_tracker_snapshot(dev, seen, &n);
 	for (i = 0; i < n; i++)
 		pr_warn("unregister: %s still held by %s for %u ms, taken at %pS\n",
-			dev->name, seen[i].owner,
-			jiffies_to_msecs(now - seen[i].since),
+			dev->name, seen[i].owner, seen[i].held_ms,
 			(void *)seen[i].ip);
 	untracked = max(pcref_refcnt_read(dev) - 1 - (int)total, 0);
 	if (total > n || untracked)
@@ -328,32 +358,68 @@ unsigned int pcref_tracker_report(struct pcref_dev *dev)
 	return n;
 }
 
-/* Every tracked reference of one device, to @fn, under its trk_lock. */
+/**
+ * pcref_test_set_holders_hook() - install or remove the holders test hook
+ * @hook: called by the holders walk for each listed (not unregistering)
+ *	tracker device before its trackers are copied, under
+ *	rcu_read_lock(); NULL to remove
+ *
+ * Testing: a hook can list a tracker in the window between the walk
+ * reaching a device and taking its trk_lock. Removal waits for a grace
+ * period, so no walk still runs a hook of a caller that goes away.
+ *
+ * Context: process; removal sleeps.
+ */
+void pcref_test_set_holders_hook(void (*hook)(struct pcref_dev *dev))
+{
+	WRITE_ONCE(pcref_holders_hook, hook);
+	if (!hook)
+		synchronize_rcu();
+}
+
+RCUNET_EXPORT_FOR_TESTS(pcref_test_set_holders_hook);
+
+/*
+ * One device's tracked references to @fn, at most PCREF_HOLDERS_MAX, then
+ * how many were left out; copied under its trk_lock, @fn called after.
+ */
 static void pcref_holders_of(struct pcref_dev *dev, bool unregistering,
 			     void (*fn)(const struct pcref_holder *h, void *arg),
 			     void *arg)
 {
+	struct pcref_tracker_seen seen[PCREF_HOLDERS_MAX];
 	struct pcref_holder h = {
 		.dev = dev->name, .unregistering = unregistering,
 	};
-	unsigned long flags, now = jiffies;
-	struct pcref_tracker *t;
+	void (*hook)(struct pcref_dev *dev);
+	unsigned int n, total, i;
 
-	spin_lock_irqsave(&dev->trk_lock, flags);
-	list_for_each_entry(t, &dev->trk_list, node) {
-		h.owner = t->owner;
-		h.ip = t->ip;
-		h.held_ms = jiffies_to_msecs(now - t->since);
+	hook = READ_ONCE(pcref_holders_hook);
+	if (unlikely(hook) && !unregistering)
+		hook(dev);
+	total = pcref_tracker_snapshot(dev, seen, &n);
+	for (i = 0; i < n; i++) {
+		h.owner = seen[i].owner;
+		h.ip = seen[i].ip;
+		h.held_ms = seen[i].held_ms;
 		fn(&h, arg);
 	}
-	spin_unlock_irqrestore(&dev->trk_lock, flags);
+	if (total > n) {
+		h.owner = NULL;
+		h.ip = 0;
+		h.held_ms = 0;
+		h.omitted = total - n;
+		fn(&h, arg);
+	}
 }
 
 /**
  * pcref_walk_holders() - every tracked reference still held, by device
- * @fn: called once per tracked reference; it runs under the device's
- *	trk_lock with interrupts off, so it must not sleep (seq_printf() is
- *	fine)
+ * @fn: called once per tracked reference shown (at most PCREF_HOLDERS_MAX
+ *	per device), then, for a device with more, once with a NULL owner
+ *	and the number left out in omitted; it runs with no lock of the
+ *	device held (copied first), but inside rcu_read_lock() for a listed
+ *	device, so it must not sleep (seq_printf() is fine)
  * @arg: passed to @fn
  *
  * First the listed tracker devices (in registry order), then those whose

@@ -22,7 +22,8 @@
 #  - no tracker device refused a tracked put (refused=0: every tracked put
 #    here and in the driver is of a reference taken with its tracker), and
 #    every holders line reads "NAME state=listed|unregistering owner=OWNER
-#    held_ms=N caller=...";
+#    held_ms=N caller=..." or, past 10 holders of a device, "NAME
+#    state=... omitted=N";
 #  - no device refused a put (underflows=0), no unregister found a count
 #    below its base (stats: unregister_below_base 0);
 #  - bad lines get their errno (EINVAL, ERANGE), and "unregister" of a
@@ -164,7 +165,7 @@ check_stats() {
 		fail "stats: unregister_below_base=$v (a reference was put twice)"
 	fi
 	# the holders listing's format (tracked references still held)
-	bad=$(grep -Ev '^[A-Za-z0-9_.-]+ state=(listed|unregistering) owner=[A-Za-z0-9_.-]+ held_ms=[0-9]+ caller=.' \
+	bad=$(grep -Ev '^[A-Za-z0-9_.-]+ state=(listed|unregistering) (owner=[A-Za-z0-9_.-]+ held_ms=[0-9]+ caller=.|omitted=[0-9]+$)' \
 		$P/holders 2>/dev/null | head -1)
 	[ -n "$bad" ] && fail "holders: bad line '$bad'"
 }
