@@ -470,12 +470,12 @@ static int ipeer_bench_kernel_run(void *ctx, unsigned int tid, u64 n)
  * The variant the kernel peer does the same work as. Where inet_getpeer()
  * takes no reference (every kernel of the matrix: Debian's 6.1.y and
  * 6.12.y both carry commit a853c609504e ("inetpeer: do not get a refcount
- * in inet_getpeer()") on top of commit b145425f269a's rbtree and seqlock),
- * that is seqlock: a walk of a red-black tree under rcu_read_lock() with
- * the sequence checked at every step, no reference, the write-locked
- * lookup only when a writer ran. Elsewhere the peer reports -EOPNOTSUPP
- * and is never measured; it keeps naming rcu-noref there, the pairing of
- * the two earlier stages.
+ * in inet_getpeer()") on top of commit b145425f269a's rbtree, under
+ * commit 65e8354ec13a's seqlock), that is seqlock: a walk of a red-black
+ * tree under rcu_read_lock() with the sequence checked at every step, no
+ * reference, the write-locked lookup only when a writer ran. Elsewhere
+ * the peer reports -EOPNOTSUPP and is never measured; it keeps naming
+ * rcu-noref there, the pairing of the two earlier stages.
  */
 #ifdef RCUNET_HAVE_INET_GETPEER_NOREF
 #define IPEER_BENCH_KERNEL_WORK		"seqlock"

@@ -8,7 +8,8 @@
  *  - "rcu":     lookups walk the AVL tree under rcu_read_lock_bh() without
  *               any lock, bounded to IPEER_MAXDEPTH links, and fall back to
  *               an exact lookup under the tree spinlock when they miss;
- *  - "seqlock": the next stage, after commit b145425f269a ("inetpeer:
+ *  - "seqlock": the next stage, after commit 65e8354ec13a ("inetpeer:
+ *               seqlock optimization"), commit b145425f269a ("inetpeer:
  *               remove AVL implementation in favor of RB tree") and commit
  *               a853c609504e ("inetpeer: do not get a refcount in
  *               inet_getpeer()"): a red-black tree (lib/rbtree) under a
@@ -211,7 +212,9 @@ struct ipeer_base {
 	 * walk run by this task stops on the root node it has just read,
 	 * publishes that node in @walk_paused_at and spins (RCU read-side
 	 * section held) until the test clears @walk_pause_task, so that a test
-	 * can rebalance the tree under a walk that already started.
+	 * can rebalance the tree under a walk that already started. Set and
+	 * cleared only by ipeer_walk_pause_arm()/ipeer_walk_pause_disarm(),
+	 * which also switch the static key the walk tests first.
 	 */
 	struct task_struct *walk_pause_task;
 	struct ipeer_node *walk_paused_at;
@@ -224,7 +227,7 @@ struct ipeer_base {
  * The API below is what the KUnit suite and the torture driver use; no
  * other module calls it, so it is exported only on CONFIG_KUNIT kernels
  * (RCUNET_EXPORT_FOR_TESTS). Each function's kernel-doc is at its
- * definition in core.c.
+ * definition in core.c (the walk pause's in seqlock.c).
  */
 const struct ipeer_ops *ipeer_variant(unsigned int i);
 const struct ipeer_ops *ipeer_find_variant(const char *name);
@@ -297,5 +300,7 @@ int ipeer_height(struct ipeer_base *b);
 void ipeer_read_stats(struct ipeer_base *b, struct ipeer_stats *out);
 long ipeer_live_nodes(void);
 void ipeer_key_v4(struct ipeer_key *key, u32 addr);
+void ipeer_walk_pause_arm(struct ipeer_base *b, struct task_struct *t);
+void ipeer_walk_pause_disarm(struct ipeer_base *b);
 
 #endif /* _RCUNET_INETPEER_H */

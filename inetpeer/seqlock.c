@@ -3,17 +3,19 @@
  * rcunet inetpeer: the "seqlock" variant, where mainline took the cache
  * after commit 0e51e2c70f75 ("inetpeer: RCU conversion"):
  *
- *  - commit b145425f269a ("inetpeer: remove AVL implementation in favor
- *    of RB tree"): the AVL tree (its own rotations, a path stack, a depth
- *    bound for lockless walkers that may go round in circles) gave way to
- *    lib/rbtree under a seqlock_t. Writers take write_seqlock_bh(), which
- *    bumps the sequence before and after every change. A lockless walk
- *    reads the sequence first and checks it at every step: once a writer
- *    ran, the walk may have been misled by a rotation and its answer is
- *    worth nothing, so it looks again under the lock. A walk no writer
- *    ran under is exact: a miss on a quiet tree is final, no locked
- *    lookup for an absent key (the rcu variant's walk cannot tell a
- *    misled miss from a true one, so every miss takes its lock).
+ *  - commit 65e8354ec13a ("inetpeer: seqlock optimization") made the
+ *    AVL tree's lock a seqlock_t, and commit b145425f269a ("inetpeer:
+ *    remove AVL implementation in favor of RB tree") replaced the AVL
+ *    tree (its own rotations, a path stack, a depth bound for lockless
+ *    walkers that may go round in circles) with lib/rbtree under that
+ *    seqlock. Writers take write_seqlock_bh(), which bumps the sequence
+ *    before and after every change. A lockless walk reads the sequence
+ *    first and checks it at every step: once a writer ran, the walk may
+ *    have been misled by a rotation and its answer is worth nothing, so
+ *    it looks again under the lock. A walk no writer ran under is exact:
+ *    a miss on a quiet tree is final, no locked lookup for an absent key
+ *    (the rcu variant's walk cannot tell a misled miss from a true one,
+ *    so every miss takes its lock).
  *  - commit a853c609504e ("inetpeer: do not get a refcount in
  *    inet_getpeer()"): the callers stay inside rcu_read_lock() while they
  *    use the peer and take no reference, so a lookup is a walk and no
@@ -55,6 +57,7 @@
 #include <linux/module.h>
 #include <linux/rbtree_augmented.h>
 #include <linux/jiffies.h>
+#include <linux/jump_label.h>
 #include <linux/sched.h>
 #include "internal.h"
 
@@ -62,9 +65,56 @@
 #define IPEER_RB_MAXDEPTH	(2 * IPEER_MAXDEPTH)
 
 /*
- * Test only (see &struct ipeer_base.walk_pause_task): the walk stands on
- * @p, the root it has just read, until the test lets it go. It is inside
- * an RCU read-side section, maybe with BH off: spin, bounded, never sleep.
+ * Test only: enabled while a test has armed a walk pause
+ * (ipeer_walk_pause_arm()). The lookup's fast path tests this key, not
+ * the base's field: off, the test is a patched-out jump, no load of a
+ * field on the base's cache line and no branch to predict. Counted, so
+ * that bases armed at once each keep it on until disarmed.
+ */
+static DEFINE_STATIC_KEY_FALSE(ipeer_walk_pause_armed);
+
+/**
+ * ipeer_walk_pause_arm() - stop one task's seqlock walk on the root (test)
+ * @b: a base of the seqlock variant
+ * @t: the task whose next lockless walk of @b stops
+ *
+ * The walk publishes the root it has just read in @b->walk_paused_at and
+ * spins inside its read-side section (at most 10 s) until
+ * ipeer_walk_pause_disarm(): a test can then change the tree under a walk
+ * that already started. Every arm must be paired with one disarm.
+ *
+ * Context: process context, may sleep (patches the static key's jumps).
+ */
+void ipeer_walk_pause_arm(struct ipeer_base *b, struct task_struct *t)
+{
+	WRITE_ONCE(b->walk_paused_at, NULL);
+	WRITE_ONCE(b->walk_pause_task, t);
+	static_branch_inc(&ipeer_walk_pause_armed);
+}
+
+RCUNET_EXPORT_FOR_TESTS(ipeer_walk_pause_arm);
+
+/**
+ * ipeer_walk_pause_disarm() - let a paused walk go on, undo the arm (test)
+ * @b: the base given to ipeer_walk_pause_arm()
+ *
+ * A walk spinning in the pause sees the field cleared and goes on from the
+ * root it read; the key goes off once no base is armed.
+ *
+ * Context: process context, may sleep.
+ */
+void ipeer_walk_pause_disarm(struct ipeer_base *b)
+{
+	WRITE_ONCE(b->walk_pause_task, NULL);
+	static_branch_dec(&ipeer_walk_pause_armed);
+}
+
+RCUNET_EXPORT_FOR_TESTS(ipeer_walk_pause_disarm);
+
+/*
+ * Test only (ipeer_walk_pause_arm()): the walk stands on @p, the root it
+ * has just read, until the test lets it go. It is inside an RCU read-side
+ * section, maybe with BH off: spin, bounded, never sleep.
  */
 static noinline void ipeer_seq_walk_pause(struct ipeer_base *b,
 					  struct ipeer_node *p)
@@ -95,7 +145,8 @@ ipeer_seq_walk(struct ipeer_base *b, const struct ipeer_key *key, bool *moved)
 	struct ipeer_node *p;
 	int cmp;
 
-	if (unlikely(READ_ONCE(b->walk_pause_task)) && n)
+	/* a test's pause: off, a jump patched out */
+	if (static_branch_unlikely(&ipeer_walk_pause_armed) && n)
 		ipeer_seq_walk_pause(b, rb_entry(n, struct ipeer_node, rb));
 	while (n) {
 		p = rb_entry(n, struct ipeer_node, rb);
