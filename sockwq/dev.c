@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * sockwq character device /dev/sockwq: one endpoint per open file.
+ * sockwq character device /dev/sockwq: one endpoint per open file, in the
+ * default mode (/dev/sockwq-MODE: in that mode).
  *
  * The file side (struct swq_file, ~ struct socket) owns the swq_wq; the
  * endpoint (struct swq_sock, ~ struct sock) points at it through the
@@ -72,14 +73,30 @@ static long swq_dev_result(long ret)
 	return ret;
 }
 
+/*
+ * /dev/sockwq opens an endpoint in the control file's default mode;
+ * /dev/sockwq-rcu, -legacy and -embedded each in their own mode. A test
+ * that needs a given mode opens that node: choosing it through the global
+ * default would change what a concurrent opener of /dev/sockwq gets.
+ */
+struct swq_dev {
+	struct miscdevice misc;
+	int mode;		/* SOCKWQ_MODE_*, or -1: the default mode */
+};
+
 static int swq_dev_open(struct inode *inode, struct file *file)
 {
+	/* misc_open() left our miscdevice in private_data */
+	struct swq_dev *dev = container_of(file->private_data, struct swq_dev,
+					   misc);
 	struct swq_file *sf;
+	u32 mode;
 
+	mode = dev->mode < 0 ? READ_ONCE(swq_default_mode) : dev->mode;
 	sf = kzalloc(sizeof(*sf), GFP_KERNEL);
 	if (!sf)
 		return -ENOMEM;
-	sf->sk = swq_sock_alloc(READ_ONCE(swq_default_mode), SOCKWQ_RXQ_MAX);
+	sf->sk = swq_sock_alloc(mode, SOCKWQ_RXQ_MAX);
 	if (IS_ERR(sf->sk))
 		goto fail;
 	/* the embedded mode's is inside sf->sk, the others' a new one */
@@ -436,19 +453,45 @@ static const struct file_operations swq_fops = {
 	/* no .llseek: lseek() fails with ESPIPE (6.1's no_llseek was NULL) */
 };
 
-static struct miscdevice swq_miscdev = {
-	.minor	= MISC_DYNAMIC_MINOR,
-	.name	= SWQ_NAME,
-	.fops	= &swq_fops,
-	.mode	= 0666,
+#define SWQ_MISC(_name, _mode) {				\
+	.misc = {						\
+		.minor	= MISC_DYNAMIC_MINOR,			\
+		.name	= _name,				\
+		.fops	= &swq_fops,				\
+		.mode	= 0666,					\
+	},							\
+	.mode = _mode,						\
+}
+
+static struct swq_dev swq_devs[] = {
+	SWQ_MISC(SWQ_NAME, -1),
+	SWQ_MISC(SWQ_NAME "-rcu", SOCKWQ_MODE_RCU),
+	SWQ_MISC(SWQ_NAME "-legacy", SOCKWQ_MODE_LEGACY),
+	SWQ_MISC(SWQ_NAME "-embedded", SOCKWQ_MODE_EMBEDDED),
 };
 
 int swq_dev_init(void)
 {
-	return misc_register(&swq_miscdev);
+	int i, err;
+
+	BUILD_BUG_ON(ARRAY_SIZE(swq_devs) != 1 + SWQ_NR_MODES);
+	for (i = 0; i < ARRAY_SIZE(swq_devs); i++) {
+		err = misc_register(&swq_devs[i].misc);
+		if (err)
+			goto fail;
+	}
+	return 0;
+
+fail:
+	while (--i >= 0)
+		misc_deregister(&swq_devs[i].misc);
+	return err;
 }
 
 void swq_dev_exit(void)
 {
-	misc_deregister(&swq_miscdev);
+	int i;
+
+	for (i = ARRAY_SIZE(swq_devs) - 1; i >= 0; i--)
+		misc_deregister(&swq_devs[i].misc);
 }

@@ -40,7 +40,10 @@ want rcu-close "role=lockless twin=legacy-close same_work_as=legacy-close previo
 want rcu-close-gp "role=lockless twin=legacy-close same_work_as=legacy-close previous=- path=slow" 2
 want embedded-close "role=lockless twin=legacy-close same_work_as=legacy-close previous=rcu-close path=slow" 2
 want kernel-close "role=peer twin=legacy-close same_work_as=- previous=- path=slow" 2
-want dev_rcu "role=lockless twin=dev_legacy same_work_as=dev_legacy path=fast" 1
+# swq_stress's own lines carry previous= too, between same_work_as= and path=
+want kernel_unix "role=peer twin=dev_legacy same_work_as=- previous=- path=fast" 1
+want dev_rcu "role=lockless twin=dev_legacy same_work_as=dev_legacy previous=- path=fast" 1
+want dev_legacy "role=locked twin=- same_work_as=dev_legacy previous=- path=fast" 1
 if [ -z "$bad_lines" ]; then case_ok bench-smoke-roles; else case_fail bench-smoke-roles "lines per variant:$bad_lines"; rc=1; fi
 # the close variants print no sleeper= (it does not apply), gp states its batch
 if echo "$out" | grep 'path=slow' | grep -q 'sleeper='; then

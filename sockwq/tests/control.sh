@@ -1,7 +1,7 @@
 # rcunet-timeout: 120
 # sockwq control file and /dev/sockwq basics: every bad input gets a clean
-# error and leaves the state unchanged; the module refuses rmmod while an
-# fd is open.
+# error and leaves the state unchanged; an endpoint's mode is fixed at its
+# open(); the module refuses rmmod while an fd is open.
 . /rcunet/guest/lib.sh
 P=/proc/rcunet/sockwq
 # lib.sh's ctl (busybox printf builtin) fails without an error text, so
@@ -47,6 +47,12 @@ check ctl-help-roles grep -q '^mode rcu (lockless) | legacy (locked) | embedded 
 check ctl-mode-embedded sctl "mode embedded"
 check ctl-mode-embedded-shown grep -q '^default_mode: embedded$' $P/stats
 sctl "mode rcu"
+# the mode is each endpoint's, fixed at its open(): a default changed
+# between two opens leaves the first alone, and /dev/sockwq-MODE (how the
+# other tests pick a mode) opens in MODE without touching the default
+check dev-per-mode-nodes sh -c "test -c /dev/sockwq-rcu && test -c /dev/sockwq-legacy && test -c /dev/sockwq-embedded"
+check open-mode-per-endpoint swq_stress openmode
+check open-mode-default-restored grep -q '^default_mode: rcu$' $P/stats
 check ctl-start sctl "start"
 expect_error ctl-start-twice "busy" sctl "start"
 check ctl-stop sctl "stop"

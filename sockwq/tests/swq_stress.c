@@ -18,6 +18,9 @@
  *	them; afterwards every endpoint and wait-queue object must be freed.
  *   swq_stress sigio       O_ASYNC: SIGIO from a write and from producers.
  *   swq_stress badinput    every bad argument gets its clean errno.
+ *   swq_stress openmode    an endpoint keeps the mode it was opened in when
+ *			    the default changes; /dev/sockwq-MODE opens in
+ *			    MODE and leaves the default alone.
  *   swq_stress pairwake [-w SEC]
  *	A writer sleeps on its full loopback queue, then the endpoint is
  *	paired (from either side): the writer must finish (its message goes
@@ -131,29 +134,29 @@ static const char *const mode_names[NMODES] = {
 	[SOCKWQ_MODE_LEGACY] = "legacy",
 	[SOCKWQ_MODE_EMBEDDED] = "embedded",
 };
-static pthread_mutex_t open_lock = PTHREAD_MUTEX_INITIALIZER;
 
+/*
+ * An endpoint in @mode: /dev/sockwq-MODE fixes at open() where its wait
+ * queue lives (inside it: embedded) and its callbacks, and leaves the
+ * control file's default mode (what /dev/sockwq opens) alone for whoever
+ * else opens endpoints meanwhile.
+ */
 static int dev_open(int mode, int flags)
 {
-	__u32 m = mode;
+	struct sockwq_info info;
+	char path[64];
 	int fd;
 
-	/*
-	 * Where an endpoint's wait queue lives (inside it: embedded) is fixed
-	 * at open() by the default mode; SOCKWQ_IOC_SET_MODE switches the
-	 * callbacks only. So open in @mode itself; the default is global,
-	 * hence the lock.
-	 */
-	pthread_mutex_lock(&open_lock);
-	ctl("mode %s", mode_names[mode]);
-	fd = open(DEV, O_RDWR | flags);
-	pthread_mutex_unlock(&open_lock);
+	snprintf(path, sizeof(path), DEV "-%s", mode_names[mode]);
+	fd = open(path, O_RDWR | flags);
 	if (fd < 0) {
-		perror("open " DEV);
+		perror(path);
 		exit(2);
 	}
-	if (ioctl(fd, SOCKWQ_IOC_SET_MODE, &m)) {
-		perror("SOCKWQ_IOC_SET_MODE");
+	memset(&info, 0, sizeof(info));
+	if (ioctl(fd, SOCKWQ_IOC_GET_INFO, &info) || info.mode != (__u32)mode) {
+		fprintf(stderr, "%s: endpoint mode %u, want %d\n", path,
+			info.mode, mode);
 		exit(2);
 	}
 	return fd;
@@ -756,6 +759,81 @@ static int cmd_badinput(int argc, char **argv)
 	return failures ? 1 : 0;
 }
 
+/* ------------------------------------------------------------- openmode */
+
+/* The stats file's default_mode into @buf[32] ("" if missing). */
+static const char *default_mode(char *buf)
+{
+	char line[256];
+	FILE *f = fopen(STATS, "r");
+
+	buf[0] = '\0';
+	if (!f)
+		return buf;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "default_mode: %31s", buf) == 1)
+			break;
+	fclose(f);
+	return buf;
+}
+
+static void expect_mode(const char *what, int fd, int mode)
+{
+	struct sockwq_info info = dev_info(fd);
+
+	if (info.mode != (__u32)mode)
+		FAIL("%s: endpoint mode %u, want %s\n", what, info.mode,
+		     mode_names[mode]);
+	else
+		printf("ok %s: %s\n", what, mode_names[mode]);
+}
+
+/*
+ * The mode is a property of each endpoint, fixed at its open(): a change
+ * of the default between two opens of /dev/sockwq leaves the first
+ * endpoint in its mode, and opening /dev/sockwq-MODE (what every other
+ * subcommand does) changes no default another opener relies on.
+ */
+static int cmd_openmode(int argc, char **argv)
+{
+	char saved[32], now[32];
+	int a, b, c;
+
+	default_mode(saved);
+	if (ctl("mode legacy")) {
+		FAIL("control: mode legacy\n");
+		return 1;
+	}
+	a = open(DEV, O_RDWR | O_NONBLOCK);
+	if (a < 0) {
+		perror("open " DEV);
+		return 2;
+	}
+	b = dev_open(SOCKWQ_MODE_EMBEDDED, O_NONBLOCK);
+	if (strcmp(default_mode(now), "legacy"))
+		FAIL("opening %s-embedded changed the default mode to %s\n",
+		     DEV, now);
+	else
+		printf("ok default mode kept across a %s-embedded open\n", DEV);
+	ctl("mode rcu");
+	c = open(DEV, O_RDWR | O_NONBLOCK);
+	if (c < 0) {
+		perror("open " DEV);
+		return 2;
+	}
+	expect_mode("first open, before the mode change", a,
+		    SOCKWQ_MODE_LEGACY);
+	expect_mode("the per-mode node", b, SOCKWQ_MODE_EMBEDDED);
+	expect_mode("second open, after the mode change", c, SOCKWQ_MODE_RCU);
+	close(a);
+	close(b);
+	close(c);
+	if (saved[0])
+		ctl("mode %s", saved);
+	printf("sockwq-openmode: result=%s\n", failures ? "FAIL" : "ok");
+	return failures ? 1 : 0;
+}
+
 /* ------------------------------------------------- pairwake / nonblock */
 
 /*
@@ -1174,7 +1252,8 @@ static int cmp_u64(const void *a, const void *b)
 
 /*
  * One (variant) line in the rcunet core's bench format, with the role
- * tokens the core prints: "role twin same_work_as path" in @roles.
+ * tokens the core prints: "role twin same_work_as previous path" in @roles
+ * (previous=-: no earlier stage of these device variants is measured).
  */
 static void bench_variant(const char *name, const char *roles, int kind,
 			  uint64_t n, int runs)
@@ -1253,12 +1332,12 @@ static int cmd_bench(int argc, char **argv)
 	 * through our queue: other work, so no same_work_as.
 	 */
 	bench_variant("kernel_unix",
-		      "role=peer twin=dev_legacy same_work_as=- path=fast", -1, n, runs);
+		      "role=peer twin=dev_legacy same_work_as=- previous=- path=fast", -1, n, runs);
 	bench_variant("dev_rcu",
-		      "role=lockless twin=dev_legacy same_work_as=dev_legacy path=fast",
+		      "role=lockless twin=dev_legacy same_work_as=dev_legacy previous=- path=fast",
 		      SOCKWQ_MODE_RCU, n, runs);
 	bench_variant("dev_legacy",
-		      "role=locked twin=- same_work_as=dev_legacy path=fast",
+		      "role=locked twin=- same_work_as=dev_legacy previous=- path=fast",
 		      SOCKWQ_MODE_LEGACY, n, runs);
 	return 0;
 }
@@ -1278,6 +1357,8 @@ int main(int argc, char **argv)
 		return cmd_badinput(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "bench"))
 		return cmd_bench(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "openmode"))
+		return cmd_openmode(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "pairwake"))
 		return cmd_blocked(argc - 1, argv + 1, "pairwake",
 				   pairwake_case);
@@ -1288,6 +1369,6 @@ int main(int argc, char **argv)
 		return cmd_blocked(argc - 1, argv + 1, "pollpair",
 				   pollpair_case);
 usage:
-	fprintf(stderr, "usage: swq_stress stress|closerace|sigio|badinput|bench|pairwake|nonblock|pollpair [options]\n");
+	fprintf(stderr, "usage: swq_stress stress|closerace|sigio|badinput|openmode|bench|pairwake|nonblock|pollpair [options]\n");
 	return 2;
 }

@@ -131,28 +131,19 @@ static const char *const mode_names[NMODES] = {
 	[SOCKWQ_MODE_LEGACY] = "legacy",
 	[SOCKWQ_MODE_EMBEDDED] = "embedded",
 };
-static pthread_mutex_t open_lock = PTHREAD_MUTEX_INITIALIZER;
 
-/* An endpoint in @mode, or -1 with errno (ENOENT/ENODEV: module gone). */
+/*
+ * An endpoint in @mode, or -1 with errno (ENOENT/ENODEV: module gone).
+ * /dev/sockwq-MODE fixes at open() where the wait queue lives (embedded:
+ * inside the endpoint) and leaves the control file's default mode, what
+ * /dev/sockwq opens, alone for any other opener.
+ */
 static int ep_open(int mode, int flags)
 {
-	__u32 m = mode;
-	int fd;
+	char path[64];
 
-	/*
-	 * The default mode decides at open() where the wait queue lives
-	 * (embedded: inside the endpoint); SOCKWQ_IOC_SET_MODE switches the
-	 * callbacks only. The module may be gone: then open() says so.
-	 */
-	pthread_mutex_lock(&open_lock);
-	ctl("mode %s", mode_names[mode]);
-	fd = open(DEV, O_RDWR | flags);
-	pthread_mutex_unlock(&open_lock);
-	if (fd < 0)
-		return -1;
-	if (ioctl(fd, SOCKWQ_IOC_SET_MODE, &m))
-		fail("SOCKWQ_IOC_SET_MODE %d: %s", mode, strerror(errno));
-	return fd;
+	snprintf(path, sizeof(path), DEV "-%s", mode_names[mode]);
+	return open(path, O_RDWR | flags);
 }
 
 static struct sockwq_info ep_info(int fd)

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
 /*
- * sockwq user-space interface: /dev/sockwq.
+ * sockwq user-space interface: /dev/sockwq, /dev/sockwq-rcu,
+ * /dev/sockwq-legacy, /dev/sockwq-embedded.
  *
- * Every open() of /dev/sockwq is one endpoint with a bounded receive queue
+ * Every open() of one of them is one endpoint with a bounded receive queue
  * of whole messages. A fresh endpoint is a loopback: write() queues one
  * message into its own receive queue, read() returns one whole message, in
  * order. SOCKWQ_IOC_PAIR joins two endpoints so that each write()s into the
@@ -31,8 +32,10 @@
 /*
  * As RCU, but the wait queue lives inside the endpoint and goes with it
  * after a grace period. Where the wait queue lives is fixed when the
- * endpoint is opened (by the control file's "mode"); SOCKWQ_IOC_SET_MODE
- * switches the wakeup callbacks only.
+ * endpoint is opened: /dev/sockwq-MODE opens one in MODE, /dev/sockwq one
+ * in the control file's default "mode" (read at that open() only; a later
+ * change leaves open endpoints alone). SOCKWQ_IOC_SET_MODE switches the
+ * wakeup callbacks only.
  */
 #define SOCKWQ_MODE_EMBEDDED	2
 
