@@ -124,45 +124,64 @@ static void pgr_kunit_next_to_run(struct kunit *test)
 }
 
 /*
+ * A removal takes a fixed lock (if_lock for the original's and
+ * 80e1e6db5c72's, if_mutex for the "mutex" one): the list must be in a
+ * variant whose writers take that same lock, or the removal and an
+ * add_device would hold different locks.
+ */
+static void pgr_kunit_in_variant(struct kunit *test, struct pgr_thread *t,
+				 enum pgr_variant v)
+{
+	const struct pgr_list_ops *ops = pgr_variant_ops(v);
+
+	pgr_thread_set_ops(t, ops);
+	KUNIT_ASSERT_PTR_EQ(test, t->ops, ops);
+}
+
+/*
  * The three removals the bench's slow path times: the original (unlink
  * under if_lock, kfree() at once), 80e1e6db5c72's (list_del_rcu() under
  * if_lock, kfree_rcu()) and mainline's next (the same under if_mutex)
- * leave the same list behind, the other entries in their order.
+ * leave the same list behind, the other entries in their order. Each runs
+ * on the list in its own variant (its writers' lock is the removal's), as
+ * the bench's threads are.
  */
 static void pgr_kunit_removal_versions(struct kunit *test)
 {
-	const struct pgr_list_ops *ops = pgr_variant_ops(PGR_VARIANT_LEGACY);
 	struct pgr_thread t;
 	struct pgr_dev *a, *b, *c;
 
 	pgr_thread_init(&t, 0);
+	pgr_kunit_in_variant(test, &t, PGR_VARIANT_LEGACY);
 	a = pgr_kunit_add(test, &t, "a");
 	b = pgr_kunit_add(test, &t, "b");
 	c = pgr_kunit_add(test, &t, "c");
 	pgr_legacy_remove_device(&t, b);
-	KUNIT_EXPECT_FALSE(test, ops->find_dev(&t, "b", true));
+	KUNIT_EXPECT_FALSE(test, t.ops->find_dev(&t, "b", true));
 	KUNIT_EXPECT_PTR_EQ(test, list_first_entry(&t.if_list, struct pgr_dev,
 						   list), c);
 	KUNIT_EXPECT_PTR_EQ(test, list_last_entry(&t.if_list, struct pgr_dev,
 						  list), a);
+
+	pgr_kunit_in_variant(test, &t, PGR_VARIANT_RCU);
 	b = pgr_kunit_add(test, &t, "b");
 	pgr_remove_device(&t, c);
-	KUNIT_EXPECT_FALSE(test, ops->find_dev(&t, "c", true));
+	KUNIT_EXPECT_FALSE(test, t.ops->find_dev(&t, "c", true));
 	KUNIT_EXPECT_PTR_EQ(test, list_first_entry(&t.if_list, struct pgr_dev,
 						   list), b);
 	KUNIT_EXPECT_PTR_EQ(test, list_last_entry(&t.if_list, struct pgr_dev,
 						  list), a);
+
+	pgr_kunit_in_variant(test, &t, PGR_VARIANT_MUTEX);
 	c = pgr_kunit_add(test, &t, "c");
-	/* its writers take if_mutex: the list in its variant first */
-	pgr_thread_set_ops(&t, pgr_variant_ops(PGR_VARIANT_MUTEX));
 	pgr_mutex_remove_device(&t, b);
-	KUNIT_EXPECT_FALSE(test, ops->find_dev(&t, "b", true));
+	KUNIT_EXPECT_FALSE(test, t.ops->find_dev(&t, "b", true));
 	KUNIT_EXPECT_PTR_EQ(test, list_first_entry(&t.if_list, struct pgr_dev,
 						   list), c);
 	KUNIT_EXPECT_PTR_EQ(test, list_last_entry(&t.if_list, struct pgr_dev,
 						  list), a);
-	pgr_legacy_remove_device(&t, a);
-	pgr_legacy_remove_device(&t, c);
+	pgr_mutex_remove_device(&t, a);
+	pgr_mutex_remove_device(&t, c);
 	KUNIT_EXPECT_TRUE(test, list_empty(&t.if_list));
 	/* the kfree_rcu()s above */
 	rcu_barrier();

@@ -548,7 +548,8 @@ RCUNET_EXPORT_FOR_TESTS(pgr_remove_device);
 /**
  * pgr_thread_post() - ask a thread to act on a control flag
  * @t: the thread
- * @flag: %PGR_T_STOP, %PGR_T_RUN, %PGR_T_REMDEVALL or %PGR_T_REMDEV
+ * @flag: %PGR_T_STOP, %PGR_T_RUN, %PGR_T_REMDEVALL, %PGR_T_REMDEV or
+ *	%PGR_T_MODE
  *
  * Wakes the thread; pgr_thread_flag_done() tells when it has acted.
  *
