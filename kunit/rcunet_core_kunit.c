@@ -331,23 +331,36 @@ static void bench_parse_variant_list_and_path(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, rcunet_bench_parse(&b, h, &s), -ENOENT);
 }
 
-static void bench_run_counts_every_op(struct kunit *test)
+/*
+ * Parse @spec (split in place: pass a fresh copy each time) and run it,
+ * asserting both succeed: the result lines, in a buffer the test owns.
+ */
+static char *bench_run_spec(struct kunit *test, const struct rcunet_bench *bench,
+			    char *spec)
 {
-	const char *roles = " role=locked twin=- same_work_as=count previous=- path=fast ";
-	struct rcunet_bench_spec s;
-	char spec[] = "variant=count threads=1,2 loops=1000 runs=3";
-	const char *first =
-		"module=kunit variant=count op=add threads=1 loops=1000 runs=3 ";
 	const size_t len = 4096;
+	struct rcunet_bench_spec s;
 	char *buf;
 
 	buf = kunit_kzalloc(test, len, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, buf);
+	KUNIT_ASSERT_EQ(test, rcunet_bench_parse(bench, spec, &s), 0);
+	KUNIT_ASSERT_EQ(test, rcunet_bench_run(bench, &s, buf, len), 0);
+	return buf;
+}
+
+static void bench_run_counts_every_op(struct kunit *test)
+{
+	const char *roles = " role=locked twin=- same_work_as=count previous=- path=fast ";
+	char spec[] = "variant=count threads=1,2 loops=1000 runs=3";
+	const char *first =
+		"module=kunit variant=count op=add threads=1 loops=1000 runs=3 ";
+	char *buf;
+
 	atomic64_set(&count_ctx.ops, 0);
 	count_ctx.setups = 0;
 	count_ctx.teardowns = 0;
-	KUNIT_ASSERT_EQ(test, rcunet_bench_parse(&count_bench, spec, &s), 0);
-	KUNIT_ASSERT_EQ(test, rcunet_bench_run(&count_bench, &s, buf, len), 0);
+	buf = bench_run_spec(test, &count_bench, spec);
 
 	/*
 	 * (1 warm-up + 3 runs) x loops, for 1 thread and then 2 threads, at
@@ -378,17 +391,11 @@ static void bench_line_has_spread_overlap_and_self_cost(struct kunit *test)
 		" ns_per_op_ci_hi=", " self_ns_per_op=", " overlap=",
 		" offcpu=", " warn=", " seed=", " run_ns=",
 	};
-	struct rcunet_bench_spec s;
 	char spec[] = "variant=count threads=2 loops=512 runs=7 seed=42";
-	const size_t len = 4096;
-	char *buf, *p;
 	unsigned int i, commas = 0;
+	char *buf, *p;
 
-	buf = kunit_kzalloc(test, len, GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, buf);
-	KUNIT_ASSERT_EQ(test, rcunet_bench_parse(&count_bench, spec, &s), 0);
-	KUNIT_EXPECT_EQ(test, s.seed, 42U);
-	KUNIT_ASSERT_EQ(test, rcunet_bench_run(&count_bench, &s, buf, len), 0);
+	buf = bench_run_spec(test, &count_bench, spec);
 	for (i = 0; i < ARRAY_SIZE(keys); i++)
 		KUNIT_EXPECT_NOT_NULL_MSG(test, strstr(buf, keys[i]), "%s", keys[i]);
 	KUNIT_EXPECT_NOT_NULL(test, strstr(buf, " seed=42 "));
@@ -509,16 +516,10 @@ static void bench_rounds_interleave_in_seeded_order(struct kunit *test)
 	char spec1[] = "threads=1 loops=1 runs=15 seed=7";
 	char spec2[] = "threads=1 loops=1 runs=15 seed=7";
 	char first[ORDER_MAX + 1] = "";
-	struct rcunet_bench_spec s;
 	unsigned int i, ab = 0, ba = 0;
-	const size_t len = 4096;
-	char *buf;
 
-	buf = kunit_kzalloc(test, len, GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, buf);
 	memset(&ob, 0, sizeof(ob));
-	KUNIT_ASSERT_EQ(test, rcunet_bench_parse(&bench, spec1, &s), 0);
-	KUNIT_ASSERT_EQ(test, rcunet_bench_run(&bench, &s, buf, len), 0);
+	bench_run_spec(test, &bench, spec1);
 	KUNIT_EXPECT_FALSE(test, ob.overlapped);
 	KUNIT_EXPECT_FALSE(test, ob.in_use);
 	/* 1 warm-up + 15 rounds, each variant once a round */
@@ -535,8 +536,7 @@ static void bench_rounds_interleave_in_seeded_order(struct kunit *test)
 
 	/* the same seed gives the same order: a run can be repeated */
 	memset(&ob, 0, sizeof(ob));
-	KUNIT_ASSERT_EQ(test, rcunet_bench_parse(&bench, spec2, &s), 0);
-	KUNIT_ASSERT_EQ(test, rcunet_bench_run(&bench, &s, buf, len), 0);
+	bench_run_spec(test, &bench, spec2);
 	KUNIT_EXPECT_EQ(test, memcmp(first, ob.log, 32), 0);
 }
 
@@ -569,17 +569,12 @@ static void bench_fast_thread_cools_down_until_the_last(struct kunit *test)
 		.nr_variants = ARRAY_SIZE(cool_variants), .ctx = &cb,
 	};
 	char spec[] = "threads=2 loops=1024 runs=2";
-	struct rcunet_bench_spec s;
-	const size_t len = 4096;
 	const s64 timed = 3 * 1024;	/* (1 warm-up + 2 runs) x loops */
 	char *buf;
 
-	buf = kunit_kzalloc(test, len, GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, buf);
 	atomic64_set(&cb.ops[0], 0);
 	atomic64_set(&cb.ops[1], 0);
-	KUNIT_ASSERT_EQ(test, rcunet_bench_parse(&bench, spec, &s), 0);
-	KUNIT_ASSERT_EQ(test, rcunet_bench_run(&bench, &s, buf, len), 0);
+	buf = bench_run_spec(test, &bench, spec);
 	/*
 	 * Thread 0 sleeps 200 us in each of its 4 chunks a run; thread 1 finishes its
 	 * 1024 ops at once and must go on (untimed) until thread 0 is done.
@@ -636,15 +631,11 @@ static void bench_slow_path_cools_down_one_op_at_a_time(struct kunit *test)
 		.nr_variants = ARRAY_SIZE(slow_cool_variants), .ctx = &sc,
 	};
 	const unsigned int runs = 4, attempts = 3;
-	struct rcunet_bench_spec s;
-	const size_t len = 4096;
 	int offcpu = -1, fewest = INT_MAX;
 	unsigned int attempt;
 	char spec[64];
-	char *buf;
+	char *buf = NULL;
 
-	buf = kunit_kzalloc(test, len, GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, buf);
 	/*
 	 * Thread 0 sleeps in each of its measured runs: a voluntary sleep is
 	 * the op's cost, not a thread pushed off its CPU. Counting it would
@@ -659,8 +650,7 @@ static void bench_slow_path_cools_down_one_op_at_a_time(struct kunit *test)
 		/* the parser splits its input in place: a fresh copy each time */
 		snprintf(spec, sizeof(spec), "path=slow threads=2 loops=3 runs=%u",
 			 runs);
-		KUNIT_ASSERT_EQ(test, rcunet_bench_parse(&bench, spec, &s), 0);
-		KUNIT_ASSERT_EQ(test, rcunet_bench_run(&bench, &s, buf, len), 0);
+		buf = bench_run_spec(test, &bench, spec);
 		/* (1 warm-up + runs) rounds x 2 threads timed, thread 1 cooled */
 		KUNIT_EXPECT_GT(test, atomic_read(&sc.calls), 2 * (runs + 1));
 		KUNIT_EXPECT_EQ(test, atomic_read(&sc.other_sizes), 0);
@@ -816,13 +806,9 @@ static void bench_roles_checked_and_defaulted(struct kunit *test)
 
 static void bench_setup_error_is_reported(struct kunit *test)
 {
-	struct rcunet_bench_spec s;
 	char spec[] = "variant=broken threads=1 loops=5 runs=1";
-	char buf[256];
+	char *buf = bench_run_spec(test, &count_bench, spec);
 
-	KUNIT_ASSERT_EQ(test, rcunet_bench_parse(&count_bench, spec, &s), 0);
-	KUNIT_ASSERT_EQ(test, rcunet_bench_run(&count_bench, &s, buf,
-					       sizeof(buf)), 0);
 	KUNIT_EXPECT_NOT_NULL(test, strstr(buf, "variant=broken op=op threads=1"));
 	KUNIT_EXPECT_NOT_NULL(test, strstr(buf, "error=-19"));
 }
@@ -846,13 +832,9 @@ static struct kunit_suite rcunet_core_parse_suite = {
 
 static void bench_variant_params_override_bench_params(struct kunit *test)
 {
-	struct rcunet_bench_spec s;
 	char spec[] = "variant=own threads=1 loops=5 runs=1";
-	char buf[1024];
+	char *buf = bench_run_spec(test, &count_bench, spec);
 
-	KUNIT_ASSERT_EQ(test, rcunet_bench_parse(&count_bench, spec, &s), 0);
-	KUNIT_ASSERT_EQ(test, rcunet_bench_run(&count_bench, &s, buf,
-					       sizeof(buf)), 0);
 	KUNIT_EXPECT_NOT_NULL(test, strstr(buf, " own=1\n"));
 	KUNIT_EXPECT_NULL(test, strstr(buf, "size="));
 }
@@ -883,16 +865,12 @@ static void bench_op_error_stops_the_other_threads(struct kunit *test)
 		.nr_variants = ARRAY_SIZE(fail_variants), .ctx = &cb,
 	};
 	char spec[] = "threads=2 loops=10000000 runs=1";
-	struct rcunet_bench_spec s;
-	const size_t len = 4096;
 	char *buf;
 
-	buf = kunit_kzalloc(test, len, GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, buf);
 	atomic64_set(&cb.ops[0], 0);
-	KUNIT_ASSERT_EQ(test, rcunet_bench_parse(&bench, spec, &s), 0);
+	/* the run succeeds; the line reports the op's -EIO */
+	buf = bench_run_spec(test, &bench, spec);
 	/* the op's -EIO, not the -EINTR of the thread it stopped */
-	KUNIT_ASSERT_EQ(test, rcunet_bench_run(&bench, &s, buf, len), 0);
 	KUNIT_EXPECT_NOT_NULL(test, strstr(buf, "variant=fails "));
 	KUNIT_EXPECT_NOT_NULL(test, strstr(buf, " error=-5\n"));
 	/* thread 0 stopped at a chunk boundary, not after its 10^7 ops */
