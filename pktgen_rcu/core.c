@@ -114,33 +114,90 @@ const struct pgr_list_ops *pgr_ops(void)
 
 RCUNET_EXPORT_FOR_TESTS(pgr_ops);
 
+/*
+ * One mode switch at a time (pgr_set_variant()): two switches waiting for
+ * the kthreads at once could both return 0 with only the later one in
+ * effect, so a second is refused while the first is under way. Taken
+ * before pgr_thread_lock, and never by a kthread.
+ */
+static DEFINE_MUTEX(pgr_mode_lock);
+
+/* Has every kthread switched its own list to @ops? */
+static bool pgr_threads_switched(const struct pgr_list_ops *ops)
+{
+	struct pgr_thread *t;
+
+	lockdep_assert_held(&pgr_thread_lock);
+	list_for_each_entry(t, &pgr_threads, th_list) {
+		/* written by its kthread in pgr_thread_set_ops() */
+		if (READ_ONCE(t->ops) != ops)
+			return false;
+	}
+	return true;
+}
+
 /**
- * pgr_set_variant() - select the variant of the kthreads and proc files
+ * pgr_set_variant() - switch the kthreads and proc files to a variant
  * @v: %PGR_VARIANT_RCU, %PGR_VARIANT_LEGACY or %PGR_VARIANT_MUTEX
  *
- * Safe at any time, even while devices transmit. The module's readers
+ * All or nothing, safe while devices transmit. The module's readers
  * follow at once; each kthread switches its own list (readers and writer
- * lock, pgr_thread_set_ops()) when it next acts on its control flags, so a
- * list never has writers under two different locks. Until then the
- * locked readers take whichever lock the list uses (pgr_writer_lock()).
+ * lock, pgr_thread_set_ops()) at its next control point, so a list never
+ * has writers under two different locks (until then the locked readers
+ * take whichever lock the list uses, pgr_writer_lock()). Returns only once
+ * every kthread has switched. That wait is not interruptible: a kthread
+ * reaches its control point after one packet slot (at most a 10 ms slice
+ * of it) or one removal, and giving up half way would leave some lists in
+ * the old variant while "mode" said the new one.
  *
- * Context: process context; takes pgr_thread_lock.
- * Return: 0, or -EINVAL for an unknown @v.
+ * The caller must not hold anything a kthread needs to reach its control
+ * point (pgr_thread_lock, a thread's writer lock, a device file's write)
+ * and must not be a kthread of this module.
+ *
+ * Context: process context, sleeps; takes pgr_thread_lock.
+ * Return: 0 (in effect everywhere); -EINVAL for an unknown @v; -EBUSY if
+ * another switch is under way; -ENODEV if the module is being unloaded.
+ * An error changed nothing.
  */
 int pgr_set_variant(enum pgr_variant v)
 {
 	const struct pgr_list_ops *ops = pgr_variant_ops(v);
 	struct pgr_thread *t;
+	int err = 0;
 
 	if (!ops)
 		return -EINVAL;
+	if (!mutex_trylock(&pgr_mode_lock))
+		return -EBUSY;
 	/* pgr_threads is only changed under it (init, exit) */
 	mutex_lock(&pgr_thread_lock);
+	/* set under pgr_thread_lock by pgr_teardown() */
+	if (pgr_exiting) {
+		err = -ENODEV;
+		goto out;
+	}
 	WRITE_ONCE(pgr_cur_ops, ops);
 	list_for_each_entry(t, &pgr_threads, th_list)
 		pgr_thread_post(t, PGR_T_MODE);
+	/*
+	 * Checked under pgr_thread_lock, slept on without it: thread writes
+	 * (add_device) and the listings take it meanwhile. Every kthread we
+	 * wait for stays alive and keeps acting on its flags until we return:
+	 * they are stopped only by pgr_teardown(), after pgr_proc_exit_files()
+	 * waited for the writers of pgctrl and control (our "mode" callers),
+	 * and a test module calling us holds a reference on ours.
+	 * A kthread not listed yet (init) is created under pgr_thread_lock and
+	 * starts in pgr_ops(), which is already @ops.
+	 */
+	while (!pgr_threads_switched(ops)) {
+		mutex_unlock(&pgr_thread_lock);
+		usleep_range(1000, 2000);
+		mutex_lock(&pgr_thread_lock);
+	}
+out:
 	mutex_unlock(&pgr_thread_lock);
-	return 0;
+	mutex_unlock(&pgr_mode_lock);
+	return err;
 }
 
 RCUNET_EXPORT_FOR_TESTS(pgr_set_variant);
@@ -151,8 +208,8 @@ RCUNET_EXPORT_FOR_TESTS(pgr_set_variant);
  *
  * pgr_set_variant() with the two variants of the change itself.
  *
- * Context: process context; takes pgr_thread_lock.
- * Return: 0.
+ * Context: process context, sleeps; takes pgr_thread_lock.
+ * Return: as pgr_set_variant().
  */
 int pgr_set_legacy(bool use_legacy)
 {
@@ -530,6 +587,7 @@ void pgr_remove_device(struct pgr_thread *t, struct pgr_dev *dev)
 {
 	unsigned int delay = READ_ONCE(pgr_removal_delay_us);
 
+	pgr_check_removal_lock(t, false);
 	pgr_remove_begin(dev);
 	/* the test knob: outside if_lock, a spinlock holder must not sleep */
 	if (delay)

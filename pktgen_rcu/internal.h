@@ -6,6 +6,7 @@
 #ifndef _PKTGEN_RCU_INTERNAL_H
 #define _PKTGEN_RCU_INTERNAL_H
 
+#include <linux/bug.h>
 #include <linux/percpu.h>
 #include <linux/mutex.h>
 #include <linux/seq_file.h>
@@ -68,6 +69,18 @@ void pgr_xmit(struct pgr_thread *t, struct pgr_dev *dev);
 void pgr_remove_stop(struct pgr_dev *dev);
 void pgr_remove_begin(struct pgr_dev *dev);
 void pgr_remove_odev(struct pgr_dev *dev);
+
+/*
+ * Each removal takes a fixed writer lock (if_lock, or if_mutex in mutex.c),
+ * not the one t->ops names: the list must be in a variant whose writers
+ * take that same lock, or an add_device (pgr_writer_lock()) could run
+ * under the other one beside it. Only the owner removes and switches the
+ * variant (pgr_thread_set_ops()), so t->ops is stable here.
+ */
+static inline void pgr_check_removal_lock(struct pgr_thread *t, bool mutex)
+{
+	WARN_ON_ONCE(t->ops->writer_may_sleep != mutex);
+}
 
 /* params.c */
 void pgr_dev_show(struct seq_file *seq, struct pgr_dev *dev);

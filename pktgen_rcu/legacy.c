@@ -152,6 +152,7 @@ static void pgr_walk_locked(struct pgr_thread *t,
  */
 void pgr_legacy_remove_device(struct pgr_thread *t, struct pgr_dev *dev)
 {
+	pgr_check_removal_lock(t, false);
 	pgr_remove_begin(dev);
 	spin_lock(&t->if_lock);
 	list_del(&dev->list);

@@ -62,6 +62,7 @@ void pgr_mutex_remove_device(struct pgr_thread *t, struct pgr_dev *dev)
 {
 	unsigned int delay = READ_ONCE(pgr_removal_delay_us);
 
+	pgr_check_removal_lock(t, true);
 	pgr_remove_stop(dev);
 	mutex_lock(&t->if_mutex);
 	if (dev->entry) {

@@ -52,7 +52,8 @@
  *    writer is changing, and two writers never hold different locks;
  *  - RCU readers need no lock under any writer.
  * "mode" sets the module's variant (pgr_ops()) and posts PGR_T_MODE; each
- * kthread switches its own list when it sees the flag.
+ * kthread switches its own list when it sees the flag, and "mode" returns
+ * once all have (pgr_set_variant(): all or nothing, one switch at a time).
  *
  * Thread control flags (t->control, atomic bitops) are how everybody else
  * talks to a kthread: start, stop, remove one marked device, remove all,

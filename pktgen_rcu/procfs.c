@@ -158,8 +158,9 @@ static int pgr_parse_variant(const char *name, enum pgr_variant *v)
 }
 
 /*
- * Switch the module's variant and wait until every kthread has switched
- * its own list (a "mode" that returned is in effect everywhere).
+ * "mode NAME": all or nothing (pgr_set_variant()). A "mode" that returned
+ * 0 is in effect everywhere; one that failed (-EINVAL, -EBUSY while
+ * another switch is under way, -ENODEV while unloading) changed nothing.
  */
 static int pgr_mode_all(const char *name)
 {
@@ -169,10 +170,7 @@ static int pgr_mode_all(const char *name)
 	err = pgr_parse_variant(name, &v);
 	if (err)
 		return err;
-	err = pgr_set_variant(v);
-	if (!err)
-		err = pgr_wait_flag(PGR_T_MODE);
-	return err;
+	return pgr_set_variant(v);
 }
 
 void pgr_reset_all(void)

@@ -625,6 +625,9 @@ static int pgt_op_mode(void *ctx, struct rtort_thread *t)
 	int err;
 
 	err = pgr_set_variant(v);
+	/* refused, nothing changed: another switch (an op of ours) is under way */
+	if (err == -EBUSY)
+		err = 0;
 	ops = pgr_ops();
 	if (err || (ops != pgr_variant_ops(PGR_VARIANT_RCU) &&
 		    ops != pgr_variant_ops(PGR_VARIANT_LEGACY) &&

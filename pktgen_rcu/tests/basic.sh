@@ -258,5 +258,58 @@ if pg_reset && [ ! -e "$PGDIR/pgr0" ]; then
 else
 	bad basic/reset_removes "$(ls "$PGDIR")"
 fi
+
+# --- "mode" is all or nothing, one switch at a time: while a switch is
+# under way a second "mode" fails with EBUSY and changes nothing. To hold
+# a switch under way, kpktgend_0 is kept inside a device removal
+# (removal_delay_us: it sleeps 4 s after the device file went, still
+# listing the device) and switches only at its next control point, after
+# it. Whether the first switch was still under way is checked, not
+# assumed, before the second is written.
+DELAY=/sys/module/pktgen_rcu/parameters/removal_delay_us
+pg_ctrl "mode rcu"
+pg_thread 0 "add_device pgr0"
+echo 4000000 >$DELAY
+pg_thread 0 "rem_device_all"
+i=0
+while [ -e "$PGDIR/pgr0" ] && [ $i -lt 50 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+pg_ctrl "mode mutex" 2>/dev/null &
+mp=$!
+i=0
+while ! grep -q "^mode: mutex" "$PGDIR/pgctrl" && [ $i -lt 50 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+busy=0
+if kill -0 $mp 2>/dev/null && grep -q "pgr0" "$PGDIR/kpktgend_0"; then
+	busy=1
+fi
+err=$(pg_ctrl "mode legacy" 2>&1)
+rc=$?
+wait $mp
+mrc=$?
+echo 0 >$DELAY
+if [ $busy = 0 ]; then
+	case_skip basic/mode_refused_while_switching "the first switch had ended before the second was written"
+elif [ $rc = 0 ]; then
+	bad basic/mode_refused_while_switching "a second \"mode\" was accepted while a switch was under way"
+elif ! echo "$err" | grep -q "Device or resource busy"; then
+	bad basic/mode_refused_while_switching "got '$err', expected EBUSY"
+else
+	ok basic/mode_refused_while_switching
+fi
+# the refused one changed nothing: the first returned 0 and is in effect
+if [ $mrc = 0 ] && grep -q "^mode: mutex" "$PGDIR/pgctrl" &&
+	grep -q "^mode=mutex role=lockless " /proc/rcunet/pktgen_rcu/state; then
+	ok basic/mode_refused_changes_nothing
+else
+	bad basic/mode_refused_changes_nothing "first \"mode\" exit $mrc; $(cat /proc/rcunet/pktgen_rcu/state)"
+fi
+settle || bad basic/mode_refused_settle "files and lists disagree"
+pg_ctrl "mode rcu"
+
 ip link del pgr0
 exit $fail
