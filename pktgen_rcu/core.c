@@ -32,9 +32,34 @@ MODULE_PARM_DESC(legacy, "start in legacy mode: readers take if_lock per packet"
  * entry, list entry). Widens the window the upstream ordering closes, so the
  * race tests can see a wrong order; 0 (default) in normal use.
  */
-unsigned int pgr_removal_delay_us;
+static unsigned int pgr_removal_delay_us;
 module_param_named(removal_delay_us, pgr_removal_delay_us, uint, 0644);
 MODULE_PARM_DESC(removal_delay_us, "testing: delay inside device removal (us)");
+
+/*
+ * The removal_delay_us sleep, in slices of at most 1 ms that re-read the
+ * knob: a test holds a removal open with a long delay and ends it by
+ * writing 0, so the window it needs stays open exactly as long as it needs
+ * it, however slow the guest. Process context only (it sleeps).
+ */
+void pgr_removal_delay(void)
+{
+	unsigned int limit = READ_ONCE(pgr_removal_delay_us);
+	ktime_t start;
+	s64 slept;
+
+	/* off (the default): no clock read in the timed removals */
+	if (!limit)
+		return;
+	start = ktime_get();
+	for (;;) {
+		limit = READ_ONCE(pgr_removal_delay_us);
+		slept = ktime_us_delta(ktime_get(), start);
+		if (slept >= limit)
+			break;
+		fsleep(min_t(s64, limit - slept, USEC_PER_MSEC));
+	}
+}
 
 /*
  * Test knob: make the last step of module init fail (-EAGAIN), so that a
@@ -585,13 +610,10 @@ void pgr_remove_odev(struct pgr_dev *dev)
  */
 void pgr_remove_device(struct pgr_thread *t, struct pgr_dev *dev)
 {
-	unsigned int delay = READ_ONCE(pgr_removal_delay_us);
-
 	pgr_check_removal_lock(t, false);
 	pgr_remove_begin(dev);
 	/* the test knob: outside if_lock, a spinlock holder must not sleep */
-	if (delay)
-		fsleep(delay);
+	pgr_removal_delay();
 	pgr_list_del(t, dev);
 	pgr_remove_odev(dev);
 	WRITE_ONCE(dev->magic, PGR_DEV_DEAD);

@@ -28,8 +28,8 @@ void pgr_walk_rcu(struct pgr_thread *t,
 /* core.c: if_lock as the writer lock, which "rcu" and "legacy" share */
 void pgr_spin_writer_lock(struct pgr_thread *t) __acquires(&t->if_lock);
 void pgr_spin_writer_unlock(struct pgr_thread *t) __releases(&t->if_lock);
-/* core.c: the removal_delay_us test knob */
-extern unsigned int pgr_removal_delay_us;
+/* core.c: the removal_delay_us test knob's sleep */
+void pgr_removal_delay(void);
 
 /*
  * The module's counters, per CPU: each kpktgend is bound to its CPU, so

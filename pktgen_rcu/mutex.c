@@ -60,8 +60,6 @@ static void pgr_mutex_writer_unlock(struct pgr_thread *t)
  */
 void pgr_mutex_remove_device(struct pgr_thread *t, struct pgr_dev *dev)
 {
-	unsigned int delay = READ_ONCE(pgr_removal_delay_us);
-
 	pgr_check_removal_lock(t, true);
 	pgr_remove_stop(dev);
 	mutex_lock(&t->if_mutex);
@@ -70,8 +68,7 @@ void pgr_mutex_remove_device(struct pgr_thread *t, struct pgr_dev *dev)
 		dev->entry = NULL;
 	}
 	/* allowed here, and the reason for the mutex: we may sleep */
-	if (delay)
-		fsleep(delay);
+	pgr_removal_delay();
 	list_del_rcu(&dev->list);
 	mutex_unlock(&t->if_mutex);
 	pgr_remove_odev(dev);

@@ -262,14 +262,14 @@ fi
 # --- "mode" is all or nothing, one switch at a time: while a switch is
 # under way a second "mode" fails with EBUSY and changes nothing. To hold
 # a switch under way, kpktgend_0 is kept inside a device removal
-# (removal_delay_us: it sleeps 4 s after the device file went, still
-# listing the device) and switches only at its next control point, after
-# it. Whether the first switch was still under way is checked, not
-# assumed, before the second is written.
+# (removal_delay_us: it sleeps after the device file went, still listing
+# the device, until the knob goes back to 0; 60 s at most) and switches
+# only at its next control point, after it. Whether the first switch was
+# still under way is checked, not assumed, before the second is written.
 DELAY=/sys/module/pktgen_rcu/parameters/removal_delay_us
 pg_ctrl "mode rcu"
 pg_thread 0 "add_device pgr0"
-echo 4000000 >$DELAY
+echo 60000000 >$DELAY
 pg_thread 0 "rem_device_all"
 i=0
 while [ -e "$PGDIR/pgr0" ] && [ $i -lt 50 ]; do
@@ -289,9 +289,10 @@ if kill -0 $mp 2>/dev/null && grep -q "pgr0" "$PGDIR/kpktgend_0"; then
 fi
 err=$(pg_ctrl "mode legacy" 2>&1)
 rc=$?
+# ends the removal (the sleep re-reads the knob), so the first switch ends
+echo 0 >$DELAY
 wait $mp
 mrc=$?
-echo 0 >$DELAY
 if [ $busy = 0 ]; then
 	case_skip basic/mode_refused_while_switching "the first switch had ended before the second was written"
 elif [ $rc = 0 ]; then
