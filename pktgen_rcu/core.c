@@ -170,14 +170,17 @@ static bool pgr_threads_switched(const struct pgr_list_ops *ops)
  * lock, pgr_thread_set_ops()) at its next control point, so a list never
  * has writers under two different locks (until then the locked readers
  * take whichever lock the list uses, pgr_writer_lock()). Returns only once
- * every kthread has switched. That wait is not interruptible: a kthread
- * reaches its control point after one packet slot (at most a 10 ms slice
- * of it) or one removal, and giving up half way would leave some lists in
- * the old variant while "mode" said the new one.
+ * every kthread has switched. That wait is not interruptible, because
+ * giving up half way would leave some lists in the old variant while
+ * "mode" said the new one; nor is it bounded: a kthread switches once it
+ * has finished what it is doing (its packet slot, every removal it was
+ * asked for, each as long as removal_delay_us when that knob is set, or
+ * waiting out a transmitted skb in pgr_wait_for_skb()).
  *
- * The caller must not hold anything a kthread needs to reach its control
- * point (pgr_thread_lock, a thread's writer lock, a device file's write)
- * and must not be a kthread of this module.
+ * The caller must not hold anything a kthread needs on its way to that
+ * point (a thread's writer lock, a device file open for read or write),
+ * must not hold pgr_thread_lock (taken here) and must not be a kthread of
+ * this module.
  *
  * Context: process context, sleeps; takes pgr_thread_lock.
  * Return: 0 (in effect everywhere); -EINVAL for an unknown @v; -EBUSY if
@@ -194,7 +197,11 @@ int pgr_set_variant(enum pgr_variant v)
 		return -EINVAL;
 	if (!mutex_trylock(&pgr_mode_lock))
 		return -EBUSY;
-	/* pgr_threads is only changed under it (init, exit) */
+	/*
+	 * pgr_threads is built under it (init); pgr_destroy_threads() empties
+	 * it without, but only after pgr_teardown() set pgr_exiting under it,
+	 * which we check first.
+	 */
 	mutex_lock(&pgr_thread_lock);
 	/* set under pgr_thread_lock by pgr_teardown() */
 	if (pgr_exiting) {
@@ -206,7 +213,8 @@ int pgr_set_variant(enum pgr_variant v)
 		pgr_thread_post(t, PGR_T_MODE);
 	/*
 	 * Checked under pgr_thread_lock, slept on without it: thread writes
-	 * (add_device) and the listings take it meanwhile. Every kthread we
+	 * (add_device) and the listings take it meanwhile, and no kthread
+	 * needs it, so dropping it is for them, not for the kthreads. Every kthread we
 	 * wait for stays alive and keeps acting on its flags until we return:
 	 * they are stopped only by pgr_teardown(), after pgr_proc_exit_files()
 	 * waited for the writers of pgctrl and control (our "mode" callers),

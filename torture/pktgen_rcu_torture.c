@@ -625,7 +625,10 @@ static int pgt_op_mode(void *ctx, struct rtort_thread *t)
 	int err;
 
 	err = pgr_set_variant(v);
-	/* refused, nothing changed: another switch (an op of ours) is under way */
+	/*
+	 * refused, nothing changed: another switch is under way (an op of
+	 * ours, or a "mode" written by torture/pktgen_rcu.sh's misc scenario)
+	 */
 	if (err == -EBUSY)
 		err = 0;
 	ops = pgr_ops();
