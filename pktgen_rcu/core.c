@@ -213,12 +213,13 @@ int pgr_set_variant(enum pgr_variant v)
 		pgr_thread_post(t, PGR_T_MODE);
 	/*
 	 * Checked under pgr_thread_lock, slept on without it: thread writes
-	 * (add_device) and the listings take it meanwhile, and no kthread
-	 * needs it, so dropping it is for them, not for the kthreads. Every kthread we
-	 * wait for stays alive and keeps acting on its flags until we return:
-	 * they are stopped only by pgr_teardown(), after pgr_proc_exit_files()
-	 * waited for the writers of pgctrl and control (our "mode" callers),
-	 * and a test module calling us holds a reference on ours.
+	 * (add_device) and the listings take it meanwhile (no kthread needs
+	 * it, so dropping it is for them, not for the kthreads). Every kthread
+	 * we wait for stays alive and keeps acting on its flags until we
+	 * return: they are stopped only by pgr_teardown(), after
+	 * pgr_proc_exit_files() waited for the writers of pgctrl and control
+	 * (our "mode" callers), and a test module calling us holds a
+	 * reference on ours.
 	 * A kthread not listed yet (init) is created under pgr_thread_lock and
 	 * starts in pgr_ops(), which is already @ops.
 	 */
