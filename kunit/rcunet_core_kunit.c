@@ -392,9 +392,15 @@ static void bench_line_has_spread_overlap_and_self_cost(struct kunit *test)
 		" offcpu=", " warn=", " seed=", " run_ns=",
 	};
 	char spec[] = "variant=count threads=2 loops=512 runs=7 seed=42";
+	char parsed[sizeof(spec)];
+	struct rcunet_bench_spec s;
 	unsigned int i, commas = 0;
 	char *buf, *p;
 
+	/* the parser splits in place: the seed is checked on a copy */
+	memcpy(parsed, spec, sizeof(spec));
+	KUNIT_ASSERT_EQ(test, rcunet_bench_parse(&count_bench, parsed, &s), 0);
+	KUNIT_EXPECT_EQ(test, s.seed, 42U);
 	buf = bench_run_spec(test, &count_bench, spec);
 	for (i = 0; i < ARRAY_SIZE(keys); i++)
 		KUNIT_EXPECT_NOT_NULL_MSG(test, strstr(buf, keys[i]), "%s", keys[i]);
